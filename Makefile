@@ -1,0 +1,57 @@
+# The two commands a newcomer needs:  make demo   and   make test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+FLASK  := $(BIN)/flask --app peerreview
+PYTEST := $(BIN)/python -m pytest
+# one test process per core; PYTEST_WORKERS=0 runs in a single process (easier to debug)
+PYTEST_WORKERS ?= auto
+XDIST  := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS))
+
+.PHONY: install demo serve test test-sqlite test-postgresql bench lint clean
+
+$(STAMP): setup.cfg pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# A laptop configuration with a random secret key; never overwritten once it exists.
+instance/config.py:
+	@mkdir -p instance
+	@printf '# Written by make demo for local use. See config.example.py.\nSECRET_KEY = "%s"\nENVIRONMENT = "development"\n' \
+		"$$($(PYTHON) -c 'import secrets; print(secrets.token_hex(32))')" > $@
+	@echo "Wrote $@ (development settings, random secret key)"
+
+demo: install instance/config.py
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	@echo
+	@echo "Serving on http://127.0.0.1:5000  (Ctrl+C to stop)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+serve: install instance/config.py
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# The whole suite on SQLite, then on PostgreSQL (127.0.0.1:5432, or PEERREVIEW_TEST_PG_URL).
+test: install
+	$(PYTEST) $(XDIST) --db=sqlite $(PYTEST_ARGS)
+	$(PYTEST) $(XDIST) --db=postgresql $(PYTEST_ARGS)
+
+test-sqlite: install
+	$(PYTEST) $(XDIST) --db=sqlite $(PYTEST_ARGS)
+
+test-postgresql: install
+	$(PYTEST) $(XDIST) --db=postgresql $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m bench
+
+lint: install
+	$(BIN)/ruff check peerreview tests bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts bench/results.json

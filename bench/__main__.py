@@ -1,0 +1,70 @@
+"""The performance suite (make bench). Writes bench/results.json and prints a table."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).with_name("results.json")
+
+
+def _timed(client, path: str, n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        res = client.get(path)
+        out.append((time.perf_counter() - t0) * 1000)
+        assert res.status_code == 200, (path, res.status_code)
+    return out
+
+
+def _p(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def main() -> None:
+    from flask_migrate import upgrade
+
+    from peerreview import create_app
+    from peerreview.demo.services import load
+    from peerreview.extensions import db
+
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"ENVIRONMENT": "testing", "SECRET_KEY": "bench-" * 8,
+                          "INSTANCE_PATH": tmp, "WTF_CSRF_ENABLED": False,
+                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite"})
+        with app.app_context():
+            upgrade()
+            load()
+            db.session.commit()
+        client = app.test_client()
+        base = _timed(client, "/healthz", 200)
+        base_p95 = _p(base, 0.95)
+        results.append({"name": "healthz p95", "value": round(base_p95, 2), "unit": "ms"})
+        for path in ["/", "/login"]:
+            samples = _timed(client, path, 200)
+            p95 = _p(samples, 0.95)
+            results.append({"name": f"GET {path} p95", "value": round(p95, 2), "unit": "ms",
+                            "baseline": round(base_p95, 2),
+                            "ratio": round(p95 / base_p95, 2) if base_p95 else None,
+                            "p50": round(statistics.median(samples), 2)})
+    from bench import matching, observations, pages
+
+    pages.run(results)
+    observations.run(results)
+    matching.run(results)
+    RESULTS.write_text(json.dumps(results, indent=2))
+    print(f"{'measurement':<62}{'value':>10} {'unit':<6}{'ratio':>7}{'target':>8}")
+    for r in results:
+        print(f"{r['name']:<62}{r['value'] if r['value'] is not None else 'error':>10} "
+              f"{r['unit']:<6}{r.get('ratio') or '':>7}{r.get('target') or '':>8}")
+    print(f"\nwritten to {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from peerreview.extensions import db
+from peerreview.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from peerreview.cities.models import City
+
+CITY_ROLES = ("contact", "member")
+
+
+def normalise_email(value: str) -> str:
+    return (value or "").strip().lower()
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, which makes the unique constraint case-insensitive.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    city_id: Mapped[int | None] = mapped_column(
+        ForeignKey("city.id", ondelete="RESTRICT"), index=True
+    )
+    # "contact" may edit the city's profile and speak for it; "member" belongs to it.
+    city_role: Mapped[str] = mapped_column(String(20), default="member")
+    # ISO 639-1 codes, e.g. ["de", "en"]
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_coordinator: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    city: Mapped[City | None] = relationship(back_populates="members")
+
+    @validates("email")
+    def _normalise_email(self, key, value):
+        return normalise_email(value)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return bool(self.active) and self.erased_at is None
+
+    @property
+    def is_city_contact(self) -> bool:
+        return self.city_id is not None and self.city_role == "contact"
+
+    @property
+    def display_name(self) -> str:
+        return "former member" if self.erased_at else self.name
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class AccountToken(db.Model):
+    """A single-use link to set a password: an invitation or a password reset."""
+
+    __tablename__ = "account_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # "invite" or "reset"
+    nonce_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

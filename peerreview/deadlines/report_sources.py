@@ -1,0 +1,120 @@
+"""Deadlines of the feedback report: the host's factual check, the team's draft (finer than
+the rough one in sources.py, which this replaces), and the follow-up of the recommendations 6
+and 12 months after issue. Imported by sources.py only when the report feature is installed
+(its models import); the report feature may take these kinds over with sources of its own.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from peerreview.deadlines.registry import Deadline, deadline_source
+from peerreview.deadlines.sources import (
+    REPORT_DRAFT_DAYS_BEFORE_REPORT,
+    _active,
+    _city_people,
+    _report_reviews,
+    _reviews,
+    _writers,
+)
+from peerreview.reports.models import Recommendation, Report, ReportVersion
+from peerreview.reviews.models import Review
+
+FOLLOW_UP_MONTHS = (6, 12)
+# A progress report counts for a follow-up date when it is made at most this long before it.
+FOLLOW_UP_WINDOW_DAYS = 30
+
+
+def _months_after(day, months: int):
+    return day + timedelta(days=round(months * 30.44))
+
+
+@deadline_source("review.report_draft", "Draft report due",
+                 "You lead or write up a review: the draft report goes to the host city for a "
+                 "factual check two weeks before the report is due.")
+def report_draft_due(*, user=None, today):
+    out = []
+    for r in _report_reviews(user, selectinload(Review.report)):
+        report = r.report
+        if report is not None and report.state != "drafting":
+            continue  # shared for the factual check already
+        writers = _writers(r)
+        if writers:
+            out.append(Deadline(kind="review.report_draft", obj=r, users=writers,
+                                due=r.report_due - timedelta(days=REPORT_DRAFT_DAYS_BEFORE_REPORT),
+                                title="Share the draft report with the host city for a factual check",
+                                subject=r.title, endpoint="reports.show", url_values={"review_id": r.id}))
+    return out
+
+
+@deadline_source("report.factual_check", "Factual check of the draft report",
+                 "Your city hosted a review: check the facts of the draft report and comment "
+                 "before the deadline the secretariat set.")
+def factual_check_due(*, user=None, today):
+    if user is not None and user.city_id is None:
+        return []
+    stmt = (select(Review).join(Report, Report.review_id == Review.id)
+            .where(Review.state == "reporting", Report.state == "factual_check",
+                   Report.factual_check_deadline.is_not(None))
+            .options(selectinload(Review.report)))
+    if user is not None:
+        stmt = stmt.where(Review.host_city_id == user.city_id)
+    reviews = _reviews(stmt)
+    people = _city_people({r.host_city_id for r in reviews}, user=user, contacts_only=False)
+    return [Deadline(kind="report.factual_check", due=r.report.factual_check_deadline, obj=r.report,
+                     users=_active(people[r.host_city_id]), title="Check the facts of the draft report",
+                     subject=r.title, endpoint="reports.show", url_values={"review_id": r.id})
+            for r in reviews if people.get(r.host_city_id)]
+
+
+def _open_recommendations(report: Report) -> list[Recommendation]:
+    return [rec for rec in report.recommendations
+            if rec.response != "not_accepted" and rec.progress != "done"]
+
+
+def _reported_since(rec: Recommendation, since) -> bool:
+    return any(u.kind == "progress" and u.created_at.date() >= since for u in rec.updates)
+
+
+@deadline_source("report.follow_up", "Follow-up of the recommendations",
+                 "Your city's report was issued: say what became of each recommendation 6 and "
+                 "12 months later.")
+def follow_up_due(*, user=None, today):
+    if user is not None and (user.city_id is None or user.city_role != "contact"):
+        return []
+    stmt = (select(Review).join(Report, Report.review_id == Review.id)
+            .where(Review.state.in_(("issued", "follow_up")))
+            .options(selectinload(Review.report).selectinload(Report.versions),
+                     selectinload(Review.report).selectinload(Report.recommendations)
+                     .selectinload(Recommendation.updates)))
+    stmt = stmt.where(Report.id.in_(select(ReportVersion.report_id)))
+    if user is not None:
+        stmt = stmt.where(Review.host_city_id == user.city_id)
+    reviews = _reviews(stmt)
+    people = _city_people({r.host_city_id for r in reviews}, user=user, contacts_only=True)
+    out = []
+    for r in reviews:
+        report = r.report
+        issued = report.versions[0].issued_at.date()
+        open_recs = _open_recommendations(report)
+        if not open_recs or not people.get(r.host_city_id):
+            continue
+        dates = [_months_after(issued, m) for m in FOLLOW_UP_MONTHS]
+        for n, due in enumerate(dates):
+            since = due - timedelta(days=FOLLOW_UP_WINDOW_DAYS)
+            later = dates[n + 1:]
+            if later and today >= later[0] - timedelta(days=FOLLOW_UP_WINDOW_DAYS):
+                continue  # the next follow-up date has taken over
+            if all(_reported_since(rec, since) for rec in open_recs):
+                continue
+            out.append(Deadline(kind="report.follow_up", due=due, obj=report,
+                                users=_active(people[r.host_city_id]),
+                                title=f"Report progress on the recommendations ({FOLLOW_UP_MONTHS[n]} "
+                                      "months after the report)",
+                                subject=r.title, endpoint="reports.follow_up",
+                                url_values={"review_id": r.id}))
+            break  # one follow-up date at a time
+    return out

@@ -1,0 +1,205 @@
+"""The deadlines of peer reviews, and the kinds of message that are not deadlines.
+
+Each source returns the open deadlines of one kind and stops returning one once the work is
+done (the self-assessment submitted, the programme drafted, the invitation answered...), which
+also stops its reminders. See registry.py for how other features add theirs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from peerreview.auth.models import User
+from peerreview.deadlines.registry import Deadline, MessageKind, deadline_source, register_kind
+from peerreview.extensions import db
+from peerreview.reviews.models import Review, SelfAssessment, TeamMember
+
+PREPARATION = ("accepted", "team_forming", "preparing")
+REPORTING = ("visit", "reporting")
+TEAM_OPEN = ("accepted", "team_forming", "preparing", "visit", "reporting")
+INVITATION_ANSWER_DAYS = 7
+PROGRAMME_DAYS_BEFORE_VISIT = 14
+REPORT_DRAFT_DAYS_BEFORE_REPORT = 14
+
+register_kind(MessageKind(
+    "review.updates", "Review updates",
+    "A review you take part in moves to its next step, or its host city submits the self-assessment.",
+    group="Peer reviews", templates=("review_state", "self_assessment_submitted")))
+register_kind(MessageKind(
+    "review.team_invitation", "Invitations to a review team",
+    "You are invited to a review team: the secretariat needs your answer.",
+    group="Always sent", mandatory=True, templates=("team_invitation",)))
+register_kind(MessageKind(
+    "account", "Account invitations and password links",
+    "Links to choose your password: they are only ever sent when you or the secretariat ask.",
+    group="Always sent", mandatory=True, templates=("invitation", "password_reset")))
+
+
+def _reviews(stmt):
+    from peerreview.framework.models import Benchmark
+
+    return db.session.scalars(stmt.options(
+        selectinload(Review.host_city), selectinload(Review.benchmark).selectinload(Benchmark.theme),
+    ).order_by(Review.id)).unique().all()
+
+
+def _active(users) -> tuple:
+    return tuple(u for u in users if u.is_active)
+
+
+def _city_people(city_ids: set[int], *, user, contacts_only: bool) -> dict[int, list]:
+    """Active people of each city (only its contacts if ``contacts_only``), in one query."""
+    if not city_ids:
+        return {}
+    if user is not None:
+        fits = user.city_id in city_ids and (not contacts_only or user.city_role == "contact")
+        return {user.city_id: [user]} if fits and user.is_active else {}
+    stmt = select(User).where(User.city_id.in_(city_ids), User.active.is_(True),
+                              User.erased_at.is_(None)).order_by(User.id)
+    if contacts_only:
+        stmt = stmt.where(User.city_role == "contact")
+    out: dict[int, list] = defaultdict(list)
+    for person in db.session.scalars(stmt):
+        out[person.city_id].append(person)
+    return out
+
+
+def _report_page(review: Review) -> tuple[str, dict]:
+    """The report's own page once the report feature is there, else the review page."""
+    for endpoint in ("reports.show", "reports.edit", "reports.index"):
+        if endpoint in current_app.view_functions:
+            return endpoint, {"review_id": review.id}
+    return "reviews.show", {"review_id": review.id}
+
+
+@deadline_source("review.self_assessment", "Self-assessment due",
+                 "Your city hosts a review: the self-assessment is due before the visit.")
+def self_assessment_due(*, user=None, today):
+    if user is not None and user.city_id is None:
+        return []
+    stmt = (select(Review)
+            .outerjoin(SelfAssessment, SelfAssessment.review_id == Review.id)
+            .where(Review.state.in_(PREPARATION), Review.self_assessment_due.is_not(None),
+                   or_(SelfAssessment.id.is_(None), SelfAssessment.status != "submitted")))
+    if user is not None:
+        stmt = stmt.where(Review.host_city_id == user.city_id)
+    reviews = _reviews(stmt)
+    people = _city_people({r.host_city_id for r in reviews}, user=user, contacts_only=False)
+    return [Deadline(kind="review.self_assessment", due=r.self_assessment_due, obj=r,
+                     users=_active(people.get(r.host_city_id, ())),
+                     title="Complete and submit the self-assessment", subject=r.title,
+                     endpoint="assessment.show", url_values={"review_id": r.id})
+            for r in reviews if people.get(r.host_city_id)]
+
+
+@deadline_source("review.programme", "Visit programme due",
+                 "Your city hosts a review: the visit programme is due two weeks before the visit.")
+def programme_due(*, user=None, today):
+    if user is not None and (user.city_id is None or user.city_role != "contact"):
+        return []
+    stmt = select(Review).where(
+        Review.state.in_(PREPARATION), ~Review.sessions.any(),
+        or_(Review.programme_due.is_not(None), Review.visit_start.is_not(None)))
+    if user is not None:
+        stmt = stmt.where(Review.host_city_id == user.city_id)
+    reviews = _reviews(stmt)
+    people = _city_people({r.host_city_id for r in reviews}, user=user, contacts_only=True)
+    out = []
+    for r in reviews:
+        due = r.programme_due or r.visit_start - timedelta(days=PROGRAMME_DAYS_BEFORE_VISIT)
+        if people.get(r.host_city_id):
+            out.append(Deadline(kind="review.programme", due=due, obj=r,
+                                users=_active(people[r.host_city_id]),
+                                title="Draft the visit programme", subject=r.title,
+                                endpoint="programme.show", url_values={"review_id": r.id}))
+    return out
+
+
+@deadline_source("review.invitation_answer", "Answer to an invitation to a review team",
+                 "You are invited to a review team: accept or decline within a week.")
+def invitation_answer_due(*, user=None, today):
+    from peerreview.framework.models import Benchmark
+
+    stmt = (select(TeamMember).join(Review, TeamMember.review_id == Review.id)
+            .where(TeamMember.status == "invited", Review.state.in_(TEAM_OPEN))
+            .options(selectinload(TeamMember.user),
+                     selectinload(TeamMember.review).selectinload(Review.host_city),
+                     selectinload(TeamMember.review).selectinload(Review.benchmark)
+                     .selectinload(Benchmark.theme))
+            .order_by(TeamMember.id))
+    if user is not None:
+        stmt = stmt.where(TeamMember.user_id == user.id)
+    out = []
+    for seat in db.session.scalars(stmt):
+        if not seat.user.is_active:
+            continue
+        review = seat.review
+        due = seat.created_at.date() + timedelta(days=INVITATION_ANSWER_DAYS)
+        if review.visit_start is not None:
+            due = min(due, review.visit_start - timedelta(days=1))
+        out.append(Deadline(kind="review.invitation_answer", due=due, obj=seat, users=(seat.user,),
+                            title="Accept or decline the invitation to the review team",
+                            subject=review.title, endpoint="reviews.show",
+                            url_values={"review_id": review.id, "_anchor": "team-h"}))
+    return out
+
+
+def _report_reviews(user, *options):
+    stmt = select(Review).where(Review.state.in_(REPORTING), Review.report_due.is_not(None))
+    if user is not None:
+        writes = select(TeamMember.review_id).where(
+            TeamMember.user_id == user.id, TeamMember.status == "accepted",
+            TeamMember.role.in_(("lead", "rapporteur")))
+        stmt = stmt.where(Review.id.in_(writes))
+    stmt = stmt.options(selectinload(Review.team).selectinload(TeamMember.user), *options)
+    return _reviews(stmt)
+
+
+def _writers(review: Review) -> tuple:
+    return _active(s.user for s in review.team
+                   if s.status == "accepted" and s.role in ("lead", "rapporteur"))
+
+
+@deadline_source("review.report_draft", "Draft report due",
+                 "You lead or write up a review: the draft report goes to the host city for a "
+                 "factual check two weeks before the report is due.")
+def report_draft_due(*, user=None, today):
+    out = []
+    for r in _report_reviews(user):
+        writers = _writers(r)
+        if writers:
+            endpoint, values = _report_page(r)
+            out.append(Deadline(kind="review.report_draft", obj=r, users=writers,
+                                due=r.report_due - timedelta(days=REPORT_DRAFT_DAYS_BEFORE_REPORT),
+                                title="Share the draft report with the host city for a factual check",
+                                subject=r.title, endpoint=endpoint, url_values=values))
+    return out
+
+
+@deadline_source("review.report", "Feedback report due",
+                 "You lead or write up a review: the feedback report is due about a month "
+                 "after the visit.")
+def report_due(*, user=None, today):
+    out = []
+    for r in _report_reviews(user):
+        writers = _writers(r)
+        if writers:
+            endpoint, values = _report_page(r)
+            out.append(Deadline(kind="review.report", obj=r, users=writers, due=r.report_due,
+                                title="Finish the feedback report", subject=r.title,
+                                endpoint=endpoint, url_values=values))
+    return out
+
+
+# The report feature's deadlines, when it is installed.
+try:
+    import peerreview.reports.models  # noqa: F401
+except ImportError:  # pragma: no cover - the report feature is not there
+    pass
+else:
+    import peerreview.deadlines.report_sources  # noqa: F401,E402

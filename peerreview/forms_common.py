@@ -1,0 +1,42 @@
+"""Form pieces shared by several features."""
+
+from __future__ import annotations
+
+import pycountry
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+# The languages a European city network works in (ISO 639-1), for pickers.
+EUROPEAN_LANGUAGES = [
+    "bg", "ca", "cs", "da", "de", "el", "en", "es", "et", "eu", "fi", "fr", "ga", "gl", "hr",
+    "hu", "is", "it", "lb", "lt", "lv", "mk", "mt", "nl", "no", "pl", "pt", "ro", "sk", "sl",
+    "sq", "sr", "sv", "tr", "uk", "ar", "fa", "ru",
+]
+
+
+def language_name(code: str) -> str:
+    lang = pycountry.languages.get(alpha_2=code)
+    return lang.name if lang else code
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return sorted(((c, language_name(c)) for c in EUROPEAN_LANGUAGES), key=lambda x: x[1])
+
+
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=(code or "").upper())
+    return getattr(country, "common_name", None) or (country.name if country else code)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return sorted(((c.alpha_2, getattr(c, "common_name", c.name)) for c in pycountry.countries),
+                  key=lambda x: x[1])
+
+
+def is_country_code(code: str) -> bool:
+    return bool(code) and len(code) == 2 and pycountry.countries.get(alpha_2=code.upper()) is not None
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

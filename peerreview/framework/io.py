@@ -1,0 +1,221 @@
+"""Import and export of the benchmark framework as JSON or YAML (format: see schema.py).
+
+A file is checked completely before anything is written: against the schema, for what a
+schema cannot say, and against the database (a version that exists here must be identical).
+An import loads everything or nothing, and importing the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from peerreview.audit.services import record
+from peerreview.domain import DomainError
+from peerreview.extensions import db
+from peerreview.framework.models import Benchmark, KeyFactor, Theme
+from peerreview.framework.schema import FORMAT, FORMAT_VERSION, FrameworkFileError, validate
+from peerreview.framework.services import benchmark_to_dict, build_benchmark
+
+DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "default_framework.json"
+
+
+@dataclass
+class ImportResult:
+    themes_created: list[str] = field(default_factory=list)
+    themes_updated: list[str] = field(default_factory=list)
+    themes_unchanged: list[str] = field(default_factory=list)
+    benchmarks_created: list[str] = field(default_factory=list)
+    benchmarks_unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def created(self) -> int:
+        return len(self.themes_created) + len(self.benchmarks_created)
+
+    @property
+    def existing(self) -> int:
+        return (len(self.themes_updated) + len(self.themes_unchanged)
+                + len(self.benchmarks_unchanged))
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.themes_created or self.themes_updated or self.benchmarks_created)
+
+    def summary(self) -> str:
+        if not self.changed:
+            return (f"Nothing to import: all {len(self.benchmarks_unchanged)} benchmark "
+                    f"version(s) of {len(self.themes_unchanged)} theme(s) are already here.")
+        parts = [f"{len(self.themes_created)} theme(s) created",
+                 f"{len(self.benchmarks_created)} benchmark version(s) created"]
+        if self.themes_updated:
+            parts.append(f"{len(self.themes_updated)} theme(s) renamed or redescribed")
+        parts.append(f"{len(self.benchmarks_unchanged)} already here")
+        return "Imported: " + ", ".join(parts) + "."
+
+
+# --- reading and writing files ----------------------------------------------------------------
+
+def file_kind(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix == ".json":
+        return "json"
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    raise DomainError(f"{name}: use a file name ending in .json, .yaml or .yml.", field="file")
+
+
+def parse_text(text: str, kind: str, source: str = "") -> object:
+    try:
+        if kind == "json":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise FrameworkFileError(
+            [f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"], source
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise FrameworkFileError([f"not valid YAML: {where}{problem}"], source) from None
+
+
+def read_file(path: str | Path) -> object:
+    path = Path(path)
+    kind = file_kind(path.name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DomainError(f"{path}: no such file.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DomainError(f"{path}: cannot be read ({exc}).") from None
+    return parse_text(text, kind, str(path))
+
+
+def load_default() -> object:
+    """The framework shipped with the application (the content of ``demo load``)."""
+    return read_file(DEFAULT_FILE)
+
+
+def dump(data: dict, kind: str) -> str:
+    if kind == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100,
+                          default_flow_style=False)
+
+
+def export_framework(*, slugs: list[str] | None = None, published_only: bool = False) -> dict:
+    """All themes (ordered by slug) with all their versions, in the file format."""
+    stmt = select(Theme).order_by(Theme.slug).options(
+        selectinload(Theme.benchmarks).selectinload(Benchmark.key_factors)
+        .selectinload(KeyFactor.guide_questions),
+        selectinload(Theme.benchmarks).selectinload(Benchmark.context_factors))
+    if slugs:
+        stmt = stmt.where(Theme.slug.in_(slugs))
+    themes = []
+    for theme in db.session.scalars(stmt):
+        themes.append({
+            "slug": theme.slug, "name": theme.name, "description": theme.description,
+            "benchmarks": [benchmark_to_dict(b) for b in theme.benchmarks
+                           if b.is_published or not published_only],
+        })
+    return {"format": FORMAT, "format_version": FORMAT_VERSION, "themes": themes}
+
+
+# --- import -----------------------------------------------------------------------------------
+
+def _existing_themes(slugs: list[str]) -> dict[str, Theme]:
+    stmt = select(Theme).where(Theme.slug.in_(slugs)).options(
+        selectinload(Theme.benchmarks).selectinload(Benchmark.key_factors)
+        .selectinload(KeyFactor.guide_questions),
+        selectinload(Theme.benchmarks).selectinload(Benchmark.context_factors))
+    return {t.slug: t for t in db.session.scalars(stmt)}
+
+
+def _plan_theme(t: int, item: dict, theme: Theme | None, result: ImportResult,
+                errors: list[str]) -> list[dict]:
+    """Check one theme of the file against the database; return the benchmarks to create."""
+    where = f"themes[{t}]"
+    taken = db.session.scalar(select(Theme).where(
+        func.lower(Theme.name) == item["name"].lower(), Theme.slug != item["slug"]))
+    if taken is not None:
+        errors.append(f"{where}.name: a theme called {taken.name!r} already exists here "
+                      f"with the short name {taken.slug!r}")
+    existing = {b.version: b for b in theme.benchmarks} if theme is not None else {}
+    draft = next((b for b in existing.values() if b.is_draft), None)
+    to_create = []
+    for b, bench in enumerate(item["benchmarks"]):
+        bwhere = f"{where}.benchmarks[{b}]"
+        label = f"{item['slug']} version {bench['version']}"
+        here = existing.get(bench["version"])
+        if here is not None:
+            if benchmark_to_dict(here) == bench:
+                result.benchmarks_unchanged.append(label)
+            elif here.is_published:
+                errors.append(f"{bwhere}: {label} is already published here with different "
+                              "content; published versions never change, so give the changed "
+                              "benchmark a new version number")
+            else:
+                errors.append(f"{bwhere}: {label} is a draft here with different content; "
+                              "delete or publish that draft first, or use another version")
+            continue
+        if bench["status"] == "draft":
+            if draft is not None:
+                errors.append(f"{bwhere}.status: {item['slug']} already has a draft here "
+                              f"(version {draft.version}); a theme has at most one draft")
+            elif existing and max(existing) > bench["version"]:
+                errors.append(f"{bwhere}.status: a draft must be the theme's highest version, "
+                              f"but version {max(existing)} exists here")
+        elif draft is not None and draft.version < bench["version"]:
+            errors.append(f"{bwhere}.version: the draft version {draft.version} here must stay "
+                          f"the highest; publish or delete it before importing version "
+                          f"{bench['version']}")
+        to_create.append(bench)
+        result.benchmarks_created.append(label)
+    return to_create
+
+
+def import_framework(data: object, *, source: str = "", actor=None) -> ImportResult:
+    """Load a framework file's content: everything or nothing (raises before any write)."""
+    clean = validate(data, source)
+    themes = _existing_themes([t["slug"] for t in clean["themes"]])
+    result = ImportResult()
+    errors: list[str] = []
+    plans = [(item, themes.get(item["slug"]),
+              _plan_theme(t, item, themes.get(item["slug"]), result, errors))
+             for t, item in enumerate(clean["themes"])]
+    if errors:
+        raise FrameworkFileError(errors, source)
+    for item, theme, to_create in plans:
+        if theme is None:
+            theme = Theme(slug=item["slug"], name=item["name"], description=item["description"])
+            db.session.add(theme)
+            db.session.flush()
+            record("theme.create", theme, actor=actor,
+                   changes={"slug": theme.slug, "name": theme.name, "source": "import"})
+            result.themes_created.append(theme.slug)
+        elif (theme.name, theme.description) != (item["name"], item["description"]):
+            changes = {k: [getattr(theme, k), item[k]] for k in ("name", "description")
+                       if getattr(theme, k) != item[k]}
+            theme.name, theme.description = item["name"], item["description"]
+            record("theme.update", theme, actor=actor, changes={**changes, "source": "import"})
+            result.themes_updated.append(theme.slug)
+        else:
+            result.themes_unchanged.append(theme.slug)
+        for bench in sorted(to_create, key=lambda b: b["version"]):
+            benchmark = build_benchmark(theme, bench)
+            db.session.flush()
+            record("benchmark.import", benchmark, actor=actor, changes={
+                "theme": theme.slug, "version": benchmark.version, "status": benchmark.status})
+    if result.changed:
+        record("framework.import", object_type="framework", actor=actor, changes={
+            "source": source, "themes_created": result.themes_created,
+            "benchmarks_created": result.benchmarks_created,
+            "themes_updated": result.themes_updated})
+    db.session.flush()
+    return result

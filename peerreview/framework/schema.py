@@ -1,0 +1,224 @@
+"""The framework file format: its JSON Schema, the checks a schema cannot express, and the
+messages that name the path of every bad element, e.g.
+``themes[2].benchmarks[0].key_factors[3].charter_roles[0]: 'mayor' is not one of [...]``.
+
+The format (``format_version`` 1)::
+
+    {"format": "peerreview-framework", "format_version": 1,
+     "themes": [{"slug", "name", "description",
+       "benchmarks": [{"version", "status": "draft"|"published", "standard", "source_note",
+         "key_factors": [{"code", "title", "description", "charter_roles": [...],
+                          "guide_questions": ["...?"]}],
+         "context_factors": ["..."]}]}]}
+
+``description``, ``source_note`` and ``context_factors`` may be left out; nothing else may be
+added (a misspelt key is an error, not silently dropped).
+"""
+
+from __future__ import annotations
+
+from jsonschema import Draft202012Validator
+
+from peerreview.domain import DomainError
+from peerreview.framework.constants import CHARTER_ROLE_VALUES, normalise_charter_roles
+from peerreview.framework.services import CODE_PATTERN, LIMITS, SLUG_PATTERN
+
+FORMAT = "peerreview-framework"
+FORMAT_VERSION = 1
+MAX_REPORTED = 20
+
+
+def _string(limit: str, *, required: bool = True) -> dict:
+    schema = {"type": "string", "maxLength": LIMITS[limit]}
+    if required:
+        schema["pattern"] = r"\S"
+    return schema
+
+
+_KEY_FACTOR = {
+    "type": "object", "additionalProperties": False,
+    "required": ["code", "title", "charter_roles", "guide_questions"],
+    "properties": {
+        "code": {"type": "string", "pattern": CODE_PATTERN, "maxLength": LIMITS["code"]},
+        "title": _string("title"),
+        "description": _string("description", required=False),
+        "charter_roles": {"type": "array", "uniqueItems": True,
+                          "items": {"enum": list(CHARTER_ROLE_VALUES)}},
+        "guide_questions": {"type": "array", "items": _string("text")},
+    },
+}
+_BENCHMARK = {
+    "type": "object", "additionalProperties": False,
+    "required": ["version", "status", "standard", "key_factors"],
+    "properties": {
+        "version": {"type": "integer", "minimum": 1},
+        "status": {"enum": ["draft", "published"]},
+        "standard": _string("standard", required=False),
+        "source_note": _string("source_note", required=False),
+        "key_factors": {"type": "array", "items": _KEY_FACTOR},
+        "context_factors": {"type": "array", "items": _string("text")},
+    },
+}
+_THEME = {
+    "type": "object", "additionalProperties": False,
+    "required": ["slug", "name", "benchmarks"],
+    "properties": {
+        "slug": {"type": "string", "pattern": SLUG_PATTERN, "maxLength": LIMITS["slug"]},
+        "name": _string("name"),
+        "description": _string("description", required=False),
+        "benchmarks": {"type": "array", "items": _BENCHMARK},
+    },
+}
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "peerreview benchmark framework",
+    "type": "object", "additionalProperties": False,
+    "required": ["format", "format_version", "themes"],
+    "properties": {
+        "format": {"const": FORMAT},
+        "format_version": {"const": FORMAT_VERSION},
+        "themes": {"type": "array", "items": _THEME},
+    },
+}
+_VALIDATOR = Draft202012Validator(SCHEMA)
+
+
+class FrameworkFileError(DomainError):
+    """A framework file that cannot be imported; ``errors`` lists every problem found."""
+
+    def __init__(self, errors: list[str], source: str = ""):
+        self.errors = errors
+        shown = errors[:MAX_REPORTED]
+        more = len(errors) - len(shown)
+        prefix = f"{source}: " if source else ""
+        count = "1 problem" if len(errors) == 1 else f"{len(errors)} problems"
+        text = "; ".join(shown) + (f"; and {more} more" if more else "")
+        super().__init__(f"{prefix}{count}: {text}", field="file")
+
+
+# --- validation -------------------------------------------------------------------------------
+
+def _path(parts) -> str:
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(top level)"
+
+
+def _message(error) -> str:
+    if error.validator == "pattern":
+        if error.validator_value == r"\S":
+            return "must not be empty"
+        if error.validator_value == SLUG_PATTERN:
+            return (f"{error.instance!r} is not a valid short name: use lower-case letters, "
+                    "digits and single hyphens")
+        if error.validator_value == CODE_PATTERN:
+            return (f"{error.instance!r} is not a valid code: use letters, digits, dots, "
+                    "hyphens or underscores, for example KF1")
+    return error.message
+
+
+def _sort_key(error):
+    return [(0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in error.absolute_path]
+
+
+def schema_errors(data: object) -> list[str]:
+    return [f"{_path(e.absolute_path)}: {_message(e)}"
+            for e in sorted(_VALIDATOR.iter_errors(data), key=_sort_key)]
+
+
+def semantic_errors(data: dict) -> list[str]:
+    """What the schema cannot check. ``data`` has passed the schema."""
+    errors = []
+    slugs: dict[str, int] = {}
+    names: dict[str, int] = {}
+    for t, theme in enumerate(data["themes"]):
+        where = f"themes[{t}]"
+        if theme["slug"] in slugs:
+            errors.append(f"{where}.slug: {theme['slug']!r} is used by "
+                          f"themes[{slugs[theme['slug']]}] too")
+        slugs.setdefault(theme["slug"], t)
+        name = theme["name"].strip().lower()
+        if name in names:
+            errors.append(f"{where}.name: {theme['name']!r} is used by themes[{names[name]}] too")
+        names.setdefault(name, t)
+        versions: dict[int, int] = {}
+        drafts = []
+        for b, bench in enumerate(theme["benchmarks"]):
+            bwhere = f"{where}.benchmarks[{b}]"
+            version = int(bench["version"])
+            if version in versions:
+                errors.append(f"{bwhere}.version: version {version} appears twice (also "
+                              f"{where}.benchmarks[{versions[version]}])")
+            versions.setdefault(version, b)
+            if bench["status"] == "draft":
+                drafts.append(b)
+            codes: dict[str, int] = {}
+            for k, kf in enumerate(bench["key_factors"]):
+                code = kf["code"].lower()
+                if code in codes:
+                    errors.append(f"{bwhere}.key_factors[{k}].code: {kf['code']!r} is used by "
+                                  f"key_factors[{codes[code]}] too")
+                codes.setdefault(code, k)
+            if bench["status"] == "published":
+                errors += _publication_errors(bwhere, bench)
+        if len(drafts) > 1:
+            errors.append(f"{where}.benchmarks[{drafts[1]}].status: a theme has at most one "
+                          f"draft, and {where}.benchmarks[{drafts[0]}] is a draft too")
+        elif drafts and versions:
+            draft_version = int(theme["benchmarks"][drafts[0]]["version"])
+            if draft_version < max(versions):
+                errors.append(f"{where}.benchmarks[{drafts[0]}].status: a draft must be the "
+                              f"theme's highest version, but version {max(versions)} is higher")
+    return errors
+
+
+def _publication_errors(where: str, bench: dict) -> list[str]:
+    errors = []
+    if not bench["standard"].strip():
+        errors.append(f"{where}.standard: a published benchmark needs its standard")
+    if not bench["key_factors"]:
+        errors.append(f"{where}.key_factors: a published benchmark needs at least one key factor")
+    for k, kf in enumerate(bench["key_factors"]):
+        if not kf["charter_roles"]:
+            errors.append(f"{where}.key_factors[{k}].charter_roles: a published key factor "
+                          "needs at least one Charter role")
+        if not kf["guide_questions"]:
+            errors.append(f"{where}.key_factors[{k}].guide_questions: a published key factor "
+                          "needs at least one guide question")
+    return errors
+
+
+def normalise(data: dict) -> dict:
+    """The file's content as the database would store it (blanks stripped, roles ordered)."""
+    themes = []
+    for theme in data["themes"]:
+        themes.append({
+            "slug": theme["slug"], "name": theme["name"].strip(),
+            "description": (theme.get("description") or "").strip(),
+            "benchmarks": [{
+                "version": int(b["version"]), "status": b["status"],
+                "standard": b["standard"].strip(),
+                "source_note": (b.get("source_note") or "").strip(),
+                "key_factors": [{
+                    "code": kf["code"], "title": kf["title"].strip(),
+                    "description": (kf.get("description") or "").strip(),
+                    "charter_roles": normalise_charter_roles(kf["charter_roles"]),
+                    "guide_questions": [q.strip() for q in kf["guide_questions"]],
+                } for kf in b["key_factors"]],
+                "context_factors": [c.strip() for c in b.get("context_factors", [])],
+            } for b in theme["benchmarks"]],
+        })
+    return {"format": data["format"], "format_version": data["format_version"],
+            "themes": themes}
+
+
+def validate(data: object, source: str = "") -> dict:
+    """The normalised content of a valid file, or FrameworkFileError listing every problem."""
+    errors = schema_errors(data)
+    if not errors:
+        errors = semantic_errors(data)
+    if errors:
+        raise FrameworkFileError(errors, source)
+    assert isinstance(data, dict)
+    return normalise(data)

@@ -1,0 +1,156 @@
+"""Why each member is on a team, and why strong candidates are not.
+
+Works on any team (a matcher proposal, a hand-made swap, a team half accepted), so the page
+can explain whatever the coordinator is looking at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from peerreview.forms_common import country_name
+from peerreview.matching import scoring
+from peerreview.matching.problem import Candidate, Problem, ReviewSpec, language, overlaps
+from peerreview.matching.rules import check_team, eligibility
+
+LEVEL_WORDS = {2: "expert in", 1: "some expertise in", 0: "no declared expertise in"}
+
+
+@dataclass
+class MemberWhy:
+    user_id: int
+    name: str
+    city: str
+    country: str
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LeftOut:
+    user_id: int
+    name: str
+    city: str
+    country: str
+    score: int
+    reason: str
+
+
+def _list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def member_reasons(problem: Problem, review: ReviewSpec, members: list[Candidate],
+                   c: Candidate, role: str = "peer") -> list[str]:
+    out = []
+    level = c.level(review.theme_id)
+    out.append(f"{LEVEL_WORDS[level]} {review.theme}")
+    for lang in review.languages:
+        if lang in c.languages:
+            speakers = [m for m in members if lang in m.languages]
+            out.append(f"the only one who speaks {language(lang)}" if len(speakers) == 1
+                       else f"speaks {language(lang)}")
+    same_country = [m for m in members if m.country == c.country]
+    countries = {m.country for m in members}
+    if len(same_country) == 1:
+        out.append(f"brings {country_name(c.country)} (one of {len(countries)} countries)")
+    if c.user_id in review.wants:
+        out.append("asked to join")
+    if c.trained:
+        out.append("trained peer" + (", so leads the team" if role == "lead" else ""))
+    seats = c.load.get(review.year, 0)
+    out.append(f"{seats} other review{'s' * (seats != 1)} in {review.year} "
+               f"(takes up to {c.max_per_year})" if seats else f"no other review in {review.year}")
+    if scoring.city_balance(problem, c.city_id) > 0:
+        out.append(f"{c.city} has hosted more reviews than it has sent peers to")
+    if c.user_id in review.fixed:
+        out.append("already invited or accepted")
+    return out
+
+
+def explain_members(problem: Problem, review: ReviewSpec, member_ids: list[int],
+                    roles: dict[int, str] | None = None) -> list[MemberWhy]:
+    members = [problem.by_id[u] for u in member_ids if u in problem.by_id]
+    roles = roles or {}
+    return [MemberWhy(c.user_id, c.name, c.city, c.country, scoring.seat_score(problem, review, c),
+                      member_reasons(problem, review, members, c, roles.get(c.user_id, "peer")))
+            for c in members]
+
+
+def _round_clash(review: ReviewSpec, c: Candidate, teams: dict[int, list[int]],
+                 problem: Problem) -> str | None:
+    for other in problem.reviews:
+        if other.review_id == review.review_id or c.user_id not in teams.get(other.review_id, ()):
+            continue
+        if overlaps(other.start, other.end, review.start, review.end):
+            return f"chosen for {other.title}, whose visit overlaps"
+        if other.year == review.year:
+            used = c.load.get(review.year, 0) + sum(
+                1 for o in problem.reviews if o.year == review.year and c.user_id in teams.get(o.review_id, ()))
+            if used + 1 > c.max_per_year:
+                return f"chosen for {other.title}; one more would pass their limit of {c.max_per_year} a year"
+    return None
+
+
+def left_out(problem: Problem, review: ReviewSpec, member_ids: list[int], *,
+             teams: dict[int, list[int]] | None = None, limit: int = 8) -> list[LeftOut]:
+    """The strongest candidates not on the team, each with the rule or trade-off that kept
+    them out."""
+    teams = dict(teams or {})
+    teams[review.review_id] = list(member_ids)
+    members = [problem.by_id[u] for u in member_ids if u in problem.by_id]
+    others = [c for c in problem.candidates
+              if c.user_id not in member_ids and c.city_id != review.host_city_id]
+    others.sort(key=lambda c: (-scoring.seat_score(problem, review, c), c.user_id))
+    out = []
+    for c in others[:limit]:
+        score = scoring.seat_score(problem, review, c)
+        out.append(LeftOut(c.user_id, c.name, c.city, c.country, score,
+                           _why_not(problem, review, members, c, score, teams)))
+    return out
+
+
+def _why_not(problem: Problem, review: ReviewSpec, members: list[Candidate], c: Candidate,
+             score: int, teams: dict[int, list[int]]) -> str:
+    rule = eligibility(review, c)
+    if rule is not None:
+        return rule[1][0].upper() + rule[1][1:]
+    clash = _round_clash(review, c, teams, problem)
+    if clash:
+        return clash[0].upper() + clash[1:]
+
+    def score_of(m: Candidate) -> int:
+        return scoring.seat_score(problem, review, m)
+
+    same_city = [m for m in members if m.city_id == c.city_id]
+    if same_city:
+        m = same_city[0]
+        if score_of(m) >= score:
+            return f"A higher-scoring peer from the same city was chosen ({m.name}); one peer per city"
+        return f"{m.name} from the same city was chosen for what the team needs; one peer per city"
+    base = check_team(review, members)
+    if len(members) < review.team_max:
+        broken = [b for b in check_team(review, members + [c]) if b not in base]
+        if broken:
+            return f"Adding them would break a rule: {broken[0]}"
+        if score <= 0:
+            return "Adds nothing the team still needs"
+        return "Could still join: the team has room and no rule would be broken"
+    # What would taking c instead of a member cost? Try the weakest members first.
+    for m in sorted(members, key=lambda m: (score_of(m), m.user_id)):
+        if m.user_id in review.fixed:
+            continue
+        trial = [x for x in members if x.user_id != m.user_id] + [c]
+        broken = [b for b in check_team(review, trial) if b not in base]
+        if not broken:
+            if score_of(m) >= score:
+                same_country = [x for x in members if x.country == c.country and score_of(x) >= score]
+                if same_country:
+                    return (f"A higher-scoring peer from the same country was chosen "
+                            f"({same_country[0].name}); the team is full with stronger candidates")
+                return f"The team is full with higher-scoring peers (the lowest, {m.name}, scores {score_of(m)})"
+            return (f"Could replace {m.name} ({score_of(m)} pts) without breaking a rule; the "
+                    "matcher spreads seats fairly over peers and cities")
+        if score_of(m) < score:
+            return f"Taking them instead of {m.name} would break a rule: {broken[0]}"
+    return "The team is full with peers the rules need (language, country or expertise)"

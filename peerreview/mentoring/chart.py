@@ -1,0 +1,99 @@
+"""The movement chart: one small SVG strip per key factor, drawn here (no chart library).
+
+The strip is the rating scale 0..3 with the baseline (hollow circle), each progress review (small
+dots) and the latest rating (filled, green when up, red when down, blue when unchanged), joined
+by an arrow. Only presentation attributes and classes are used (no ``style`` attribute, no
+script), so the markup passes the Content Security Policy and renders in WeasyPrint too. Each
+strip carries a text alternative in <title>, and the page repeats the numbers as text.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from markupsafe import Markup
+
+from peerreview.framework.constants import rating_label, rating_score
+
+W, H = 320, 46
+LEFT, RIGHT = 18, 302
+TRACK_Y = 17
+INK, MUTED, GRID = "#1b2430", "#5a6676", "#c3cbd6"
+COLOURS = {"up": "#1e7a46", "down": "#a4262c", "same": "#1d4e89", "unknown": "#5a6676"}
+
+
+def x_for(score: float) -> float:
+    return LEFT + (RIGHT - LEFT) * score / 3
+
+
+def describe(row) -> str:
+    code = row.key_factor.code
+    if row.baseline is None:
+        base = "no baseline rating"
+    else:
+        base = f"baseline {rating_label(row.baseline)}"
+    if row.latest is None:
+        return f"{code}: {base}; not re-rated yet."
+    latest = f"latest {rating_label(row.latest)} ({row.latest_on:%d %b %Y})"
+    d = row.delta
+    change = ("" if d is None else f", up {d} level{'s' if d != 1 else ''}" if d > 0
+              else f", down {-d} level{'s' if d != -1 else ''}" if d < 0 else ", no change")
+    return f"{code}: {base}, {latest}{change}."
+
+
+def strip(row, *, ident: str) -> Markup:
+    """The SVG strip of one key factor's movement (``ident`` makes the title id unique)."""
+    title_id = f"mv-title-{escape(ident)}"
+    colour = COLOURS[row.direction]
+    parts = [f'<svg class="mv-strip mv-{row.direction}" viewBox="0 0 {W} {H}" width="100%" '
+             f'preserveAspectRatio="xMinYMid meet" role="img" aria-labelledby="{title_id}" '
+             f'xmlns="http://www.w3.org/2000/svg" font-family="Report Sans, sans-serif">',
+             f'<title id="{title_id}">{escape(describe(row))}</title>',
+             f'<line x1="{LEFT}" y1="{TRACK_Y}" x2="{RIGHT}" y2="{TRACK_Y}" stroke="{GRID}" stroke-width="2"/>']
+    for score in range(4):
+        x = x_for(score)
+        parts.append(f'<line x1="{x:.1f}" y1="{TRACK_Y - 5}" x2="{x:.1f}" y2="{TRACK_Y + 5}" '
+                     f'stroke="{GRID}" stroke-width="2"/>')
+        parts.append(f'<text x="{x:.1f}" y="{H - 4}" text-anchor="middle" font-size="12" '
+                     f'fill="{MUTED}">{score}</text>')
+    base = rating_score(row.baseline)
+    latest = rating_score(row.latest)
+    # the reviews in between, as small dots
+    for day, value in row.points:
+        s = rating_score(value)
+        if day == row.latest_on:
+            continue
+        if s is not None:
+            parts.append(f'<circle cx="{x_for(s):.1f}" cy="{TRACK_Y}" r="3" fill="{MUTED}" '
+                         f'class="mv-point"/>')
+    if base is not None and latest is not None and latest != base:
+        x1, x2 = x_for(base), x_for(latest)
+        sign = 1 if x2 > x1 else -1
+        tip = x2 - sign * 9
+        parts.append(f'<line x1="{x1 + sign * 7:.1f}" y1="{TRACK_Y}" x2="{tip:.1f}" y2="{TRACK_Y}" '
+                     f'stroke="{colour}" stroke-width="3"/>')
+        parts.append(f'<polygon points="{tip:.1f},{TRACK_Y - 5} {tip + sign * 6:.1f},{TRACK_Y} '
+                     f'{tip:.1f},{TRACK_Y + 5}" fill="{colour}"/>')
+    if base is not None:
+        parts.append(f'<circle cx="{x_for(base):.1f}" cy="{TRACK_Y}" r="6.5" fill="#ffffff" '
+                     f'stroke="{INK}" stroke-width="2" class="mv-baseline"/>')
+    if latest is not None:
+        parts.append(f'<circle cx="{x_for(latest):.1f}" cy="{TRACK_Y}" r="{5 if latest == base else 7}" '
+                     f'fill="{colour}" class="mv-latest"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def legend() -> Markup:
+    """A small key to the strips' symbols."""
+    return Markup(
+        f'<svg class="mv-legend" viewBox="0 0 300 20" width="300" height="20" role="img" '
+        f'aria-labelledby="mv-legend-title" xmlns="http://www.w3.org/2000/svg" font-family="Report Sans, sans-serif">'
+        f'<title id="mv-legend-title">Key: hollow circle baseline, small dot an earlier progress '
+        f'review, filled circle the latest rating.</title>'
+        f'<circle cx="8" cy="10" r="6" fill="#ffffff" stroke="{INK}" stroke-width="2"/>'
+        f'<text x="20" y="14" font-size="11" fill="{INK}">baseline</text>'
+        f'<circle cx="82" cy="10" r="3" fill="{MUTED}"/>'
+        f'<text x="90" y="14" font-size="11" fill="{INK}">earlier review</text>'
+        f'<circle cx="184" cy="10" r="6" fill="{COLOURS["up"]}"/>'
+        f'<text x="195" y="14" font-size="11" fill="{INK}">latest rating</text></svg>')

@@ -1,0 +1,223 @@
+"""The mentor dashboard: every mentorship of a person (all of them for the coordinator) on one
+page, with what tells whether an implementing city is on track.
+
+Loaded in a fixed number of queries, whatever the number of mentorships: the mentorships with
+their cities and people, then one aggregate query each for upcoming visits, action counts,
+ratings and the last activity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Date, and_, case, func, literal, select, union_all
+from sqlalchemy.orm import selectinload
+
+from peerreview import permissions as perm
+from peerreview.extensions import db
+from peerreview.framework.constants import rating_score
+from peerreview.mentoring.models import (
+    OPEN_STATES,
+    MentoringScheme,
+    MentoringVisit,
+    Mentorship,
+    MentorshipEvent,
+    MentorshipPerson,
+    NeedsAssessment,
+    NeedsEntry,
+    ProgressRating,
+    ProgressReview,
+)
+from peerreview.mentoring.plan_models import (
+    AT_RISK_DAYS,
+    OPEN_ACTION_STATUSES,
+    ActionUpdate,
+    MentoringAction,
+    PlanEndorsement,
+    PlanVersion,
+)
+
+SILENCE_DAYS = 60
+SORTS = {
+    "attention": "Needs attention",
+    "city": "Implementing city",
+    "next_visit": "Next visit",
+    "overdue": "Overdue actions",
+    "done": "Done this quarter",
+    "movement": "Rating movement",
+    "activity": "Last activity",
+}
+
+
+def quarter_start(today: date) -> date:
+    return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+
+
+@dataclass
+class Row:
+    mentorship: Mentorship
+    next_visit: MentoringVisit | None
+    overdue: int
+    at_risk: int
+    done_quarter: int
+    up: int
+    down: int
+    rated: int
+    net: int | None
+    last_activity: date | None
+    silent_days: int | None     # set when the mentorship is open and silent for 60 days or more
+
+    @property
+    def silent(self) -> bool:
+        return self.silent_days is not None
+
+
+def _visible(user):
+    stmt = select(Mentorship).options(
+        selectinload(Mentorship.scheme).selectinload(MentoringScheme.theme),
+        selectinload(Mentorship.implementing_city),
+        selectinload(Mentorship.mentor_cities),
+        selectinload(Mentorship.people).selectinload(MentorshipPerson.user),
+    ).order_by(Mentorship.id)
+    if not perm.is_coordinator(user):
+        mine = select(MentorshipPerson.mentorship_id).where(MentorshipPerson.user_id == user.id)
+        stmt = stmt.where(Mentorship.id.in_(mine))
+    return list(db.session.scalars(stmt))
+
+
+def _day(column):
+    """A datetime column as a date, on SQLite and PostgreSQL alike."""
+    return func.date(column, type_=Date)
+
+
+def last_activity(ids: list[int], today: date) -> dict[int, date]:
+    """The latest day something happened in each mentorship: an action update, a change of the
+    plan, a visit held or recorded, a progress review, the needs assessment, a state change."""
+    if not ids:
+        return {}
+    a = MentoringAction
+    parts = [
+        select(a.mentorship_id.label("m"), _day(a.updated_at).label("d")),
+        select(a.mentorship_id, ActionUpdate.on_date).join(a, a.id == ActionUpdate.action_id),
+        select(PlanVersion.mentorship_id, _day(PlanVersion.created_at)),
+        select(PlanVersion.mentorship_id, PlanEndorsement.endorsed_on)
+        .join(PlanVersion, PlanVersion.id == PlanEndorsement.version_id),
+        select(MentoringVisit.mentorship_id, MentoringVisit.starts_on)
+        .where(MentoringVisit.starts_on <= today),
+        select(MentoringVisit.mentorship_id, _day(MentoringVisit.updated_at)),
+        select(ProgressReview.mentorship_id, ProgressReview.held_on),
+        select(NeedsAssessment.mentorship_id, _day(NeedsAssessment.updated_at)),
+        select(MentorshipEvent.mentorship_id, _day(MentorshipEvent.at)),
+    ]
+    # each part limited to the mentorships on the page, then the latest day per mentorship
+    first_col = [a.mentorship_id, a.mentorship_id, PlanVersion.mentorship_id, PlanVersion.mentorship_id,
+                 MentoringVisit.mentorship_id, MentoringVisit.mentorship_id,
+                 ProgressReview.mentorship_id, NeedsAssessment.mentorship_id, MentorshipEvent.mentorship_id]
+    parts = [p.where(col.in_(ids)) for p, col in zip(parts, first_col, strict=True)]
+    u = union_all(*parts).subquery()
+    rows = db.session.execute(select(u.c.m, func.max(u.c.d).label("last")).group_by(u.c.m))
+    out = {}
+    for m_id, last in rows:
+        if isinstance(last, str):   # SQLite hands back the text of date()
+            last = date.fromisoformat(last[:10])
+        out[m_id] = min(last, today) if last else None
+    return out
+
+
+def _upcoming_visits(ids, today) -> dict[int, MentoringVisit]:
+    visits = db.session.scalars(
+        select(MentoringVisit).where(MentoringVisit.mentorship_id.in_(ids), MentoringVisit.ends_on >= today)
+        .order_by(MentoringVisit.starts_on, MentoringVisit.id))
+    out: dict[int, MentoringVisit] = {}
+    for v in visits:
+        out.setdefault(v.mentorship_id, v)
+    return out
+
+
+def _action_counts(ids, today) -> dict[int, tuple[int, int, int]]:
+    a = MentoringAction
+    is_open = a.status.in_(OPEN_ACTION_STATUSES)
+    one, zero = literal(1), literal(0)
+    stmt = select(
+        a.mentorship_id,
+        func.sum(case((and_(is_open, a.deadline < today), one), else_=zero)),
+        func.sum(case((and_(is_open, a.deadline >= today,
+                            a.deadline <= today + timedelta(days=AT_RISK_DAYS)), one), else_=zero)),
+        func.sum(case((and_(a.status == "done", a.done_on >= quarter_start(today)), one), else_=zero)),
+    ).where(a.mentorship_id.in_(ids)).group_by(a.mentorship_id)
+    return {m: (int(o or 0), int(r or 0), int(d or 0)) for m, o, r, d in db.session.execute(stmt)}
+
+
+def _ratings(ids) -> tuple[dict, dict]:
+    base = {}
+    for m_id, kf_id, rating in db.session.execute(
+            select(NeedsAssessment.mentorship_id, NeedsEntry.key_factor_id, NeedsEntry.rating)
+            .join(NeedsAssessment, NeedsAssessment.id == NeedsEntry.needs_id)
+            .where(NeedsAssessment.mentorship_id.in_(ids))):
+        base[(m_id, kf_id)] = rating
+    latest = {}
+    for m_id, kf_id, rating in db.session.execute(
+            select(ProgressReview.mentorship_id, ProgressRating.key_factor_id, ProgressRating.rating)
+            .join(ProgressReview, ProgressReview.id == ProgressRating.review_id)
+            .where(ProgressReview.mentorship_id.in_(ids), ProgressRating.rating.is_not(None))
+            .order_by(ProgressReview.held_on)):
+        latest[(m_id, kf_id)] = rating       # the later review wins
+    return base, latest
+
+
+def rows_for(user, *, today: date | None = None) -> list[Row]:
+    today = today or date.today()
+    mentorships = _visible(user)
+    ids = [m.id for m in mentorships]
+    if not ids:
+        return []
+    visits = _upcoming_visits(ids, today)
+    counts = _action_counts(ids, today)
+    base, latest = _ratings(ids)
+    activity = last_activity(ids, today)
+    out = []
+    for m in mentorships:
+        up = down = rated = net = 0
+        for (m_id, kf_id), rating in latest.items():
+            if m_id != m.id:
+                continue
+            a, b = rating_score(base.get((m_id, kf_id))), rating_score(rating)
+            if a is None or b is None:
+                continue
+            rated += 1
+            net += b - a
+            up += b > a
+            down += b < a
+        last = activity.get(m.id)
+        silent = None
+        if m.state in OPEN_STATES:
+            anchor = last or m.proposed_on
+            if (today - anchor).days >= SILENCE_DAYS:
+                silent = (today - anchor).days
+        overdue, at_risk, done = counts.get(m.id, (0, 0, 0))
+        out.append(Row(m, visits.get(m.id), overdue, at_risk, done, up, down, rated,
+                       net if rated else None, last, silent))
+    return out
+
+
+def sort_rows(rows: list[Row], key: str, descending: bool | None = None) -> tuple[list[Row], str, bool]:
+    """Rows in the order asked for; unknown keys fall back to "attention"."""
+    if key not in SORTS:
+        key = "attention"
+    far = date.max
+    keys = {
+        "attention": (lambda r: (not r.silent, -r.overdue, -r.at_risk, r.mentorship.implementing_city.name), False),
+        "city": (lambda r: (r.mentorship.implementing_city.name, r.mentorship.id), False),
+        "next_visit": (lambda r: (r.next_visit.starts_on if r.next_visit else far, r.mentorship.id), False),
+        "overdue": (lambda r: (r.overdue, r.at_risk), True),
+        "done": (lambda r: (r.done_quarter, -r.mentorship.id), True),
+        "movement": (lambda r: (r.net if r.net is not None else -999, r.up), True),
+        "activity": (lambda r: (r.last_activity or date.min, r.mentorship.id), True),
+    }
+    fn, default_desc = keys[key]
+    desc = default_desc if descending is None else descending
+    ordered = sorted(rows, key=fn, reverse=desc)
+    # open mentorships first, whatever the order
+    ordered.sort(key=lambda r: r.mentorship.state not in OPEN_STATES)
+    return ordered, key, desc

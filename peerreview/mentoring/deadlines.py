@@ -1,0 +1,77 @@
+"""Deadlines of mentoring, for reminders, the weekly digest and *My tasks*
+(found by :func:`peerreview.deadlines.registry.ensure_loaded`).
+
+- ``mentoring.action``: each open action (planned or in progress) of an open mentorship, due
+  on its deadline, for the mentees who keep the plan. Done or dropped actions stop.
+- ``mentoring.progress_review``: the next progress review of an active mentorship, for its
+  mentors. Recording the review moves or clears the date.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from peerreview.deadlines.registry import Deadline, deadline_source
+from peerreview.extensions import db
+from peerreview.mentoring.models import OPEN_STATES, Mentorship, MentorshipPerson
+from peerreview.mentoring.plan_models import OPEN_ACTION_STATUSES, MentoringAction
+
+GROUP = "Mentoring"
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _people(m: Mentorship, role: str) -> tuple:
+    return tuple(p.user for p in m.people if p.role == role and p.user.is_active)
+
+
+def _mine(stmt, column, user, role: str):
+    if user is None:
+        return stmt
+    return stmt.where(column.in_(select(MentorshipPerson.mentorship_id).where(
+        MentorshipPerson.user_id == user.id, MentorshipPerson.role == role)))
+
+
+_LOAD = (selectinload(Mentorship.people).selectinload(MentorshipPerson.user),
+         selectinload(Mentorship.implementing_city), selectinload(Mentorship.mentor_cities))
+
+
+@deadline_source("mentoring.action", "Mentoring action deadline",
+                 "An action of your city's mentoring action plan is due.", group=GROUP)
+def action_due(*, user=None, today):
+    stmt = (select(MentoringAction).join(Mentorship, Mentorship.id == MentoringAction.mentorship_id)
+            .where(MentoringAction.status.in_(OPEN_ACTION_STATUSES), Mentorship.state.in_(OPEN_STATES))
+            .options(selectinload(MentoringAction.mentorship).options(*_LOAD))
+            .order_by(MentoringAction.deadline, MentoringAction.id))
+    stmt = _mine(stmt, MentoringAction.mentorship_id, user, "mentee")
+    out = []
+    for a in db.session.scalars(stmt):
+        users = _people(a.mentorship, "mentee")
+        if users:
+            out.append(Deadline(kind="mentoring.action", due=a.deadline, obj=a, users=users,
+                                title=f"Action {a.code}: {_short(a.description)}",
+                                subject=a.mentorship.title, endpoint="mentoring.action_page",
+                                url_values={"mentorship_id": a.mentorship_id, "action_id": a.id}))
+    return out
+
+
+@deadline_source("mentoring.progress_review", "Next progress review",
+                 "A mentorship you follow has its next progress review: re-rate the key factors "
+                 "with the implementing city.", group=GROUP)
+def progress_review_due(*, user=None, today):
+    stmt = (select(Mentorship).where(Mentorship.state == "active", Mentorship.next_review_on.is_not(None))
+            .options(*_LOAD).order_by(Mentorship.next_review_on, Mentorship.id))
+    stmt = _mine(stmt, Mentorship.id, user, "mentor")
+    out = []
+    for m in db.session.scalars(stmt):
+        users = _people(m, "mentor")
+        if users:
+            out.append(Deadline(kind="mentoring.progress_review", due=m.next_review_on, obj=m,
+                                users=users, title="Hold and record the progress review",
+                                subject=m.title, endpoint="mentoring.new_progress",
+                                url_values={"mentorship_id": m.id}))
+    return out

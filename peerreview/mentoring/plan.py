@@ -1,0 +1,277 @@
+"""The action plan: actions, their dated updates, saved versions and endorsements.
+
+Only the implementing city (its mentees) and the coordinator change the plan; a mentee records
+who in the administration endorsed which version. Functions flush, never commit.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from peerreview.audit.services import diff, record
+from peerreview.domain import Conflict, DomainError, NotAllowed
+from peerreview.extensions import db
+from peerreview.mentoring.models import Mentorship
+from peerreview.mentoring.plan_models import (
+    ACTION_STATUSES,
+    ActionUpdate,
+    MentoringAction,
+    PlanEndorsement,
+    PlanVersion,
+)
+from peerreview.mentoring.services import FieldErrors, fmt, text
+from peerreview.timeutil import utcnow
+
+ISSUED_REVIEW_STATES = ("issued", "follow_up", "closed")
+
+
+@dataclass
+class ActionInput:
+    key_factor_id: int | None
+    description: str
+    owner: str
+    deadline: date | None
+    resources: str = ""
+    indicator: str = ""
+    source: str = ""
+    recommendation_id: int | None = None
+
+
+def _open(m: Mentorship) -> None:
+    if not m.is_open:
+        raise NotAllowed(f"The mentorship is {m.state_label.lower()}; its action plan no longer changes.")
+
+
+def _clean(m: Mentorship, values: ActionInput) -> dict:
+    """The action's fields, checked; FieldErrors lists every wrong field at once."""
+    errors: dict[str, str] = {}
+    kf_ids = {kf.id for kf in m.benchmark.key_factors}
+    if values.key_factor_id not in kf_ids:
+        errors["key_factor_id"] = "Choose the key factor the action works on."
+    out = {"key_factor_id": values.key_factor_id}
+    for name, label, limit in (("description", "The description", 5000), ("owner", "The owner", 200),
+                               ("resources", "The resources", 5000), ("indicator", "The indicator", 5000),
+                               ("source", "The source", 300)):
+        try:
+            out[name] = text(getattr(values, name), limit=limit, field=name, label=label)
+        except DomainError as exc:
+            errors[name] = exc.message
+    if "description" not in errors and not out["description"]:
+        errors["description"] = "Say what will be done."
+    if "owner" not in errors and not out["owner"]:
+        errors["owner"] = "Name who owns this action: a department, a team or a person."
+    start = m.scheme.starts_on
+    if values.deadline is None:
+        errors["deadline"] = "Give a deadline."
+    elif values.deadline < start:
+        errors["deadline"] = (f"The deadline is before the scheme starts ({fmt(start)}). Choose "
+                              f"{fmt(start)} or later.")
+    out["deadline"] = values.deadline
+    out["recommendation_id"] = None
+    if values.recommendation_id:
+        rec = next((r for r in recommendations(m) if r.id == values.recommendation_id), None)
+        if rec is None:
+            errors["recommendation_id"] = ("Choose a recommendation of an issued peer review of "
+                                           f"{m.implementing_city.name} on this theme.")
+        else:
+            out["recommendation_id"] = rec.id
+    if errors:
+        raise FieldErrors(errors)
+    return out
+
+
+def add_action(m: Mentorship, values: ActionInput, *, actor) -> MentoringAction:
+    _open(m)
+    clean = _clean(m, values)
+    number = max((a.number for a in m.actions), default=0) + 1
+    action = MentoringAction(mentorship=m, number=number, status="planned",
+                             created_by_id=getattr(actor, "id", None), **clean)
+    db.session.add(action)
+    db.session.flush()
+    record("mentoring.action_create", action, actor=actor, changes={
+        "mentorship": m.id, "code": action.code, **{k: v for k, v in clean.items() if v}})
+    return action
+
+
+def update_action(action: MentoringAction, values: ActionInput, *, version: int | None, actor) -> dict:
+    m = action.mentorship
+    _open(m)
+    if version is not None and version != action.version:
+        raise Conflict("Someone else saved this action after you opened it. Nothing of yours was "
+                       "saved: compare, then save again.", current=action)
+    clean = _clean(m, values)
+    changes = diff(action, clean)
+    if changes:
+        action.updated_at = utcnow()
+        db.session.flush()
+        record("mentoring.action_edit", action, actor=actor, changes=changes)
+    return changes
+
+
+def add_update(action: MentoringAction, *, on: date | None, note: str, status: str | None,
+               reason: str = "", actor) -> ActionUpdate:
+    """A dated note, with an optional change of status. Dropping needs a reason."""
+    m = action.mentorship
+    _open(m)
+    errors: dict[str, str] = {}
+    status = status or None
+    if status is not None and status not in ACTION_STATUSES:
+        errors["status"] = "Choose a status from the list."
+    new_status = status if status and status != action.status else None
+    try:
+        note = text(note, limit=5000, field="note", label="The note")
+    except DomainError as exc:
+        errors["note"] = exc.message
+        note = ""
+    try:
+        reason = text(reason, limit=2000, field="reason", label="The reason")
+    except DomainError as exc:
+        errors["reason"] = exc.message
+        reason = ""
+    if new_status == "dropped" and not reason and "reason" not in errors:
+        errors["reason"] = "Say why the action is dropped: a dropped action needs a reason."
+    if not note and new_status is None and not errors:
+        errors["note"] = "Write what happened, or change the status."
+    on = on or date.today()
+    if on > date.today():
+        errors["on"] = "The date of an update cannot be in the future."
+    elif on < m.scheme.starts_on:
+        errors["on"] = f"The date is before the scheme starts ({fmt(m.scheme.starts_on)})."
+    if errors:
+        raise FieldErrors(errors)
+    before = action.status
+    update = ActionUpdate(action=action, on_date=on, note=note, from_status=before if new_status else None,
+                          to_status=new_status, author_id=getattr(actor, "id", None))
+    if new_status:
+        action.status = new_status
+        action.drop_reason = reason if new_status == "dropped" else ""
+        action.done_on = on if new_status == "done" else None
+        if new_status == "dropped":
+            update.note = (f"{note}\n\nReason for dropping: {reason}" if note
+                           else f"Reason for dropping: {reason}")
+    action.updated_at = utcnow()
+    db.session.add(update)
+    db.session.flush()
+    record("mentoring.action_update", action, actor=actor, changes={
+        "on": on, **({"status": [before, new_status]} if new_status else {}),
+        **({"reason": reason} if new_status == "dropped" else {})})
+    return update
+
+
+# --- versions and endorsement ---------------------------------------------------------------
+
+def snapshot(m: Mentorship) -> list[dict]:
+    return [{"code": a.code, "key_factor": a.key_factor.code, "description": a.description,
+             "owner": a.owner, "deadline": a.deadline.isoformat(), "resources": a.resources,
+             "indicator": a.indicator, "status": a.status, "source": source_text(a)}
+            for a in m.actions]
+
+
+def save_version(m: Mentorship, *, note: str, actor) -> PlanVersion:
+    _open(m)
+    if not m.actions:
+        raise DomainError("The plan has no actions yet: add actions before saving a version.", field="note")
+    note = text(note, limit=2000, field="note", label="The note")
+    current = snapshot(m)
+    latest = m.plan_versions[-1] if m.plan_versions else None
+    if latest is not None and latest.snapshot == current:
+        raise DomainError(f"The plan has not changed since version {latest.number}.", field="note")
+    version = PlanVersion(mentorship=m, number=(latest.number + 1) if latest else 1, note=note,
+                          snapshot=current, created_by_id=getattr(actor, "id", None))
+    db.session.add(version)
+    db.session.flush()
+    record("mentoring.plan_version", version, actor=actor,
+           changes={"mentorship": m.id, "number": version.number, "actions": len(current)})
+    return version
+
+
+def endorse(version: PlanVersion, *, endorsed_by: str, body: str, endorsed_on: date | None,
+            note: str, actor) -> PlanEndorsement:
+    _open(version.mentorship)
+    errors: dict[str, str] = {}
+    endorsed_by = (endorsed_by or "").strip()
+    if not endorsed_by:
+        errors["endorsed_by"] = "Name who endorsed the plan (name and position)."
+    elif len(endorsed_by) > 200:
+        errors["endorsed_by"] = "At most 200 characters."
+    body = (body or "").strip()
+    if len(body) > 200:
+        errors["body"] = "At most 200 characters."
+    if endorsed_on is None:
+        errors["endorsed_on"] = "Give the date of the endorsement."
+    elif endorsed_on > date.today():
+        errors["endorsed_on"] = "The date cannot be in the future."
+    elif endorsed_on < version.created_at.date():
+        errors["endorsed_on"] = (f"Version {version.number} was saved on {fmt(version.created_at.date())}; "
+                                 "it cannot have been endorsed before.")
+    try:
+        note = text(note, limit=2000, field="note", label="The note")
+    except DomainError as exc:
+        errors["note"] = exc.message
+    if errors:
+        raise FieldErrors(errors)
+    e = PlanEndorsement(version=version, endorsed_by=endorsed_by, body=body, endorsed_on=endorsed_on,
+                        note=note, recorded_by_id=getattr(actor, "id", None))
+    db.session.add(e)
+    db.session.flush()
+    record("mentoring.plan_endorse", version, actor=actor, changes={
+        "number": version.number, "endorsed_by": endorsed_by, "body": body, "endorsed_on": endorsed_on})
+    return e
+
+
+# --- recommendations of the implementing city's peer reviews -----------------------------------
+
+def recommendations(m: Mentorship) -> list:
+    """Recommendations of the implementing city's issued peer reviews on the scheme's theme."""
+    from peerreview.framework.models import Benchmark
+    from peerreview.reports.models import Recommendation, Report
+    from peerreview.reviews.models import Review
+
+    stmt = (select(Recommendation).join(Report, Report.id == Recommendation.report_id)
+            .join(Review, Review.id == Report.review_id)
+            .join(Benchmark, Benchmark.id == Review.benchmark_id)
+            .where(Review.host_city_id == m.implementing_city_id,
+                   Review.state.in_(ISSUED_REVIEW_STATES),
+                   Benchmark.theme_id == m.scheme.theme_id)
+            .options(selectinload(Recommendation.key_factor),
+                     selectinload(Recommendation.report).selectinload(Report.review))
+            .order_by(Review.id, Recommendation.position, Recommendation.id))
+    return list(db.session.scalars(stmt))
+
+
+def key_factor_for(m: Mentorship, rec) -> int | None:
+    """The scheme's key factor matching the recommendation's (same code within the theme)."""
+    return next((kf.id for kf in m.benchmark.key_factors if kf.code == rec.key_factor.code), None)
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def from_recommendation(m: Mentorship, rec, *, today: date | None = None) -> ActionInput:
+    """A new action prefilled from a recommendation (the person checks and saves it)."""
+    today = today or date.today()
+    deadline = max(add_months(today, rec.timeframe_months or 12), m.scheme.starts_on)
+    return ActionInput(key_factor_id=key_factor_for(m, rec), description=rec.action,
+                       owner=rec.owner or "", deadline=deadline, recommendation_id=rec.id,
+                       indicator="", resources="")
+
+
+def recommendation_number(rec) -> int:
+    """The recommendation's number in its report (1, 2, 3 ... in the report's order)."""
+    return next((i for i, r in enumerate(rec.report.recommendations, start=1) if r.id == rec.id), 0)
+
+
+def source_text(action: MentoringAction) -> str:
+    rec = action.recommendation
+    if rec is not None:
+        review = rec.report.review
+        return f"Peer review of {review.host_city.name}, recommendation {recommendation_number(rec)}"
+    return action.source

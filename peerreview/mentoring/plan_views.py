@@ -1,0 +1,266 @@
+"""The action plan pages: actions, their updates, versions and endorsements (blueprint in views.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from peerreview import permissions as perm
+from peerreview.domain import Conflict, DomainError
+from peerreview.extensions import db
+from peerreview.mentoring import plan
+from peerreview.mentoring.forms import (
+    ActionForm,
+    EndorseForm,
+    UpdateForm,
+    VersionForm,
+    fix_date_messages,
+    version_of,
+)
+from peerreview.mentoring.models import Mentorship
+from peerreview.mentoring.plan_models import (
+    ACTION_STATUSES,
+    ActionUpdate,
+    MentoringAction,
+    PlanVersion,
+)
+from peerreview.mentoring.views import apply_errors, bp, commit_or_conflict, load_mentorship
+
+
+def _actions(m: Mentorship) -> list[MentoringAction]:
+    from peerreview.reports.models import Recommendation, Report
+    from peerreview.reviews.models import Review
+
+    return list(db.session.scalars(
+        select(MentoringAction).where(MentoringAction.mentorship_id == m.id).options(
+            selectinload(MentoringAction.key_factor),
+            selectinload(MentoringAction.updates).selectinload(ActionUpdate.author),
+            selectinload(MentoringAction.recommendation).selectinload(Recommendation.report)
+            .selectinload(Report.review).selectinload(Review.host_city),
+            selectinload(MentoringAction.recommendation).selectinload(Recommendation.report)
+            .selectinload(Report.recommendations),
+        ).order_by(MentoringAction.number)))
+
+
+def _action(m: Mentorship, action_id: int) -> MentoringAction:
+    action = db.session.get(MentoringAction, action_id)
+    if action is None or action.mentorship_id != m.id:
+        abort(404)
+    return action
+
+
+def _input(form: ActionForm) -> plan.ActionInput:
+    return plan.ActionInput(
+        key_factor_id=form.key_factor_id.data, description=form.description.data or "",
+        owner=form.owner.data or "", deadline=form.deadline.data, resources=form.resources.data or "",
+        indicator=form.indicator.data or "", source=form.source.data or "",
+        recommendation_id=form.recommendation())
+
+
+def _setup(form: ActionForm, m: Mentorship) -> None:
+    form.key_factor_id.choices = [(0, "Choose a key factor")] + [
+        (kf.id, f"{kf.code} {kf.title}") for kf in m.benchmark.key_factors]
+
+
+def _recommendation_for(form: ActionForm, recs: list):
+    rid = form.recommendation()
+    return next((r for r in recs if r.id == rid), None)
+
+
+@bp.get("/<int:mentorship_id>/plan")
+@login_required
+def plan_page(mentorship_id: int):
+    m = load_mentorship(mentorship_id)
+    actions = _actions(m)
+    versions = db.session.scalars(select(PlanVersion).where(PlanVersion.mentorship_id == m.id).options(
+        selectinload(PlanVersion.endorsements), selectinload(PlanVersion.created_by))
+        .order_by(PlanVersion.number)).all()
+    today = date.today()
+    counts = {k: sum(1 for a in actions if a.status == k) for k in ACTION_STATUSES}
+    return render_template(
+        "mentoring/plan.html", m=m, actions=actions, versions=versions, today=today, counts=counts,
+        statuses=ACTION_STATUSES, version_form=VersionForm(), endorse_form=EndorseForm(),
+        editable=perm.can_edit_action_plan(current_user, m),
+        can_endorse=perm.can_endorse_plan(current_user, m), source_text=plan.source_text,
+        changed_since=bool(versions) and versions[-1].snapshot != plan.snapshot(m))
+
+
+@bp.route("/<int:mentorship_id>/actions/new", methods=["GET", "POST"])
+@login_required
+def new_action(mentorship_id: int):
+    m = load_mentorship(mentorship_id)
+    perm.require(perm.can_edit_action_plan(current_user, m))
+    form = ActionForm()
+    _setup(form, m)
+    recs = plan.recommendations(m)
+    status = 200
+    if request.method == "GET" and request.args.get("recommendation", type=int):
+        rec = next((r for r in recs if r.id == request.args.get("recommendation", type=int)), None)
+        if rec is None:
+            abort(404)
+        prefill = plan.from_recommendation(m, rec)
+        for name in ("key_factor_id", "description", "owner", "deadline"):
+            getattr(form, name).data = getattr(prefill, name)
+        form.recommendation_id.data = str(rec.id)
+    elif request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                action = plan.add_action(m, _input(form), actor=current_user)
+            except DomainError as exc:
+                db.session.rollback()
+                apply_errors(form, exc)
+            else:
+                db.session.commit()
+                flash(f"Action {action.code} added to the plan.", "success")
+                return redirect(url_for("mentoring.plan_page", mentorship_id=m.id) + f"#action-{action.id}")
+        fix_date_messages(form)
+        status = 400
+    used = {a.recommendation_id for a in m.actions if a.recommendation_id}
+    return render_template("mentoring/action_form.html", m=m, form=form, action=None, recs=recs,
+                           used=used, chosen=_recommendation_for(form, recs),
+                           number=plan.recommendation_number, conflict=None), status
+
+
+@bp.get("/<int:mentorship_id>/actions/<int:action_id>")
+@login_required
+def action_page(mentorship_id: int, action_id: int):
+    m = load_mentorship(mentorship_id)
+    action = _action(m, action_id)
+    return _action_page(m, action, UpdateForm())
+
+
+def _action_page(m, action, form, status=200):
+    return render_template(
+        "mentoring/action.html", m=m, action=action, form=form, today=date.today(),
+        editable=perm.can_edit_action_plan(current_user, m), statuses=ACTION_STATUSES,
+        source_text=plan.source_text, number=plan.recommendation_number,
+        can_see_review=(perm.can_view_review(current_user, action.recommendation.report.review)
+                        if action.recommendation else False)), status
+
+
+@bp.route("/<int:mentorship_id>/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_action(mentorship_id: int, action_id: int):
+    m = load_mentorship(mentorship_id)
+    perm.require(perm.can_edit_action_plan(current_user, m))
+    action = _action(m, action_id)
+    form = ActionForm()
+    _setup(form, m)
+    recs = plan.recommendations(m)
+    conflict, status = None, 200
+    if request.method == "GET":
+        form.fill(action)
+    elif form.validate_on_submit():
+        try:
+            changes = plan.update_action(action, _input(form), version=version_of(form), actor=current_user)
+            if not commit_or_conflict():
+                raise Conflict("Someone else saved this action at the same moment. Nothing of "
+                               "yours was saved: compare, then save again.")
+        except Conflict as exc:
+            db.session.rollback()
+            conflict, status = exc, 409
+            action = _action(m, action_id)
+            db.session.refresh(action)
+            form.version.data = str(action.version)
+        except DomainError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+            status = 400
+        else:
+            flash(f"Action {action.code} saved." if changes else "Nothing had changed.", "success")
+            return redirect(url_for("mentoring.plan_page", mentorship_id=m.id) + f"#action-{action.id}")
+    else:
+        fix_date_messages(form)
+        status = 400
+    return render_template("mentoring/action_form.html", m=m, form=form, action=action, recs=recs,
+                           used=set(), chosen=_recommendation_for(form, recs),
+                           number=plan.recommendation_number, conflict=conflict), status
+
+
+@bp.post("/<int:mentorship_id>/actions/<int:action_id>/updates")
+@login_required
+def add_update(mentorship_id: int, action_id: int):
+    m = load_mentorship(mentorship_id)
+    perm.require(perm.can_edit_action_plan(current_user, m))
+    action = _action(m, action_id)
+    form = UpdateForm()
+    if form.validate_on_submit():
+        try:
+            plan.add_update(action, on=form.on_date.data, note=form.note.data or "",
+                            status=form.status.data or None, reason=form.reason.data or "",
+                            actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            action = _action(m, action_id)
+            apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Update added to {action.code}.", "success")
+            return redirect(url_for("mentoring.action_page", mentorship_id=m.id, action_id=action.id))
+    fix_date_messages(form)
+    return _action_page(m, action, form, status=400)
+
+
+@bp.post("/<int:mentorship_id>/plan/versions")
+@login_required
+def save_version(mentorship_id: int):
+    m = load_mentorship(mentorship_id)
+    perm.require(perm.can_edit_action_plan(current_user, m))
+    form = VersionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        version = plan.save_version(m, note=form.note.data or "", actor=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("mentoring.plan_page", mentorship_id=m.id) + "#versions")
+    db.session.commit()
+    flash(f"The plan is saved as version {version.number}. A mentee records its endorsement "
+          "once the administration has endorsed it.", "success")
+    return redirect(url_for("mentoring.plan_page", mentorship_id=m.id) + "#versions")
+
+
+def _version(m: Mentorship, number: int) -> PlanVersion:
+    version = db.session.scalar(select(PlanVersion).where(
+        PlanVersion.mentorship_id == m.id, PlanVersion.number == number))
+    if version is None:
+        abort(404)
+    return version
+
+
+@bp.get("/<int:mentorship_id>/plan/versions/<int:number>")
+@login_required
+def show_version(mentorship_id: int, number: int):
+    m = load_mentorship(mentorship_id)
+    version = _version(m, number)
+    return render_template("mentoring/version.html", m=m, version=version, statuses=ACTION_STATUSES,
+                           form=EndorseForm(), can_endorse=perm.can_endorse_plan(current_user, m))
+
+
+@bp.post("/<int:mentorship_id>/plan/versions/<int:number>/endorse")
+@login_required
+def endorse(mentorship_id: int, number: int):
+    m = load_mentorship(mentorship_id)
+    perm.require(perm.can_endorse_plan(current_user, m))
+    version = _version(m, number)
+    form = EndorseForm()
+    if form.validate_on_submit():
+        try:
+            plan.endorse(version, endorsed_by=form.endorsed_by.data or "", body=form.body.data or "",
+                         endorsed_on=form.endorsed_on.data, note=form.note.data or "", actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            version = _version(m, number)
+            apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Endorsement of version {number} recorded.", "success")
+            return redirect(url_for("mentoring.plan_page", mentorship_id=m.id) + "#versions")
+    fix_date_messages(form)
+    return render_template("mentoring/version.html", m=m, version=version, statuses=ACTION_STATUSES,
+                           form=form, can_endorse=True), 400

@@ -1,0 +1,56 @@
+"""Imports every feature's models so that SQLAlchemy's metadata and Alembic see all tables."""
+
+from peerreview.audit.models import AuditEntry  # noqa: F401
+from peerreview.auth.models import AccountToken, User  # noqa: F401
+from peerreview.cities.models import City  # noqa: F401
+from peerreview.deadlines.models import HeldMessage, NotificationPreference, ReminderSent  # noqa: F401
+from peerreview.files.models import StoredFile  # noqa: F401
+from peerreview.framework.models import Benchmark, ContextFactor, GuideQuestion, KeyFactor, Theme  # noqa: F401
+from peerreview.matching.models import (  # noqa: F401
+    ConflictOfInterest,
+    MatchRun,
+    PeerExpertise,
+    PeerProfile,
+    PeerUnavailability,
+    ReviewBid,
+)
+from peerreview.mentoring.models import (  # noqa: F401
+    MentoringScheme,
+    MentoringVisit,
+    Mentorship,
+    MentorshipEvent,
+    MentorshipPerson,
+    NeedsAssessment,
+    NeedsEntry,
+    ProgressRating,
+    ProgressReview,
+    SchemeCity,
+)
+from peerreview.mentoring.plan_models import (  # noqa: F401
+    ActionUpdate,
+    MentoringAction,
+    PlanEndorsement,
+    PlanVersion,
+)
+from peerreview.observations.models import Observation, PeerRating  # noqa: F401
+from peerreview.reports.models import (  # noqa: F401
+    Finding,
+    Recommendation,
+    RecommendationUpdate,
+    Report,
+    ReportComment,
+    ReportRevision,
+    ReportSection,
+    ReportVersion,
+)
+from peerreview.reviews.models import (  # noqa: F401
+                                         CalendarToken,
+                                         EvidenceFile,
+                                         Review,
+                                         ReviewDocument,
+                                         ReviewEvent,
+                                         SelfAssessment,
+                                         SelfAssessmentEntry,
+                                         TeamMember,
+                                         VisitSession,
+)

@@ -1,0 +1,172 @@
+"""JSON API used by the capture page's offline queue.
+
+``POST /api/v1/reviews/<id>/observations`` creates or edits one observation. It is
+idempotent: the client makes the UUID, and sending the same note again (because the answer
+was lost, or the queue was sent twice) returns the stored note instead of a second row. An
+edit carries ``base_version``; a stale edit gets 409 with the current note. CSRF: the
+logged-in page sends its token in the ``X-CSRFToken`` header.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+
+from peerreview import permissions as perm
+from peerreview.domain import Conflict, DomainError, NotAllowed
+from peerreview.extensions import db
+from peerreview.observations import queries, services
+from peerreview.reviews.models import Review
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _review(review_id: int) -> Review:
+    review = db.session.get(Review, review_id)
+    if review is None:
+        return None
+    return review
+
+
+def _error(status: int, message: str, **extra):
+    return jsonify({"error": message, **extra}), status
+
+
+@bp.get("/reviews/<int:review_id>/observations")
+@login_required
+def list_observations(review_id: int):
+    review = _review(review_id)
+    if review is None:
+        return _error(404, "No such review.")
+    if not perm.can_view_observations(current_user, review):
+        perm.require(False)
+    notes = queries.observations(review, include_withdrawn=True)
+    return jsonify({"observations": [services.to_json(n, current_user) for n in notes]})
+
+
+@bp.post("/reviews/<int:review_id>/observations")
+@login_required
+def submit_observation(review_id: int):
+    review = _review(review_id)
+    if review is None:
+        return _error(404, "No such review.")
+    if not perm.can_view_observations(current_user, review):
+        perm.require(False)
+    if not perm.can_add_observation(current_user, review):
+        return _error(403, "Only the review team writes notes, and only until the report is issued.")
+    try:
+        item = services.ObservationInput.from_json(request.get_json(silent=True))
+        obs, created = services.submit(review, current_user, item)
+        db.session.commit()
+    except services.FieldErrors as exc:
+        db.session.rollback()
+        return jsonify({"error": "Some fields need attention.", "errors": exc.errors}), 400
+    except Conflict as exc:
+        db.session.rollback()
+        current = services.to_json(exc.current, current_user) if exc.current is not None else None
+        return _error(409, exc.message, current=current)
+    except NotAllowed as exc:
+        db.session.rollback()
+        return _error(403, exc.message)
+    except services.NotFound as exc:
+        db.session.rollback()
+        return _error(404, exc.message)
+    except DomainError as exc:
+        db.session.rollback()
+        return _error(400, exc.message)
+    except IntegrityError:
+        # the same UUID arrived twice at the same moment: the other request stored it
+        db.session.rollback()
+        obs = services.by_uuid(str(item.uuid))
+        if obs is None or obs.review_id != review.id or obs.author_id != current_user.id:
+            return _error(409, "This note's identifier belongs to another note.")
+        created = False
+    return jsonify(services.to_json(obs, current_user)), 201 if created else 200
+
+
+MAX_BATCH = 200
+
+
+def _submit_one(review, raw) -> dict:
+    """Store one note of a batch inside a savepoint; a bad note does not spoil the others."""
+    uid = raw.get("uuid") if isinstance(raw, dict) else None
+    savepoint = db.session.begin_nested()
+    try:
+        item = services.ObservationInput.from_json(raw)
+        obs, created = services.submit(review, current_user, item)
+        savepoint.commit()
+        return {"uuid": obs.uuid, "status": 201 if created else 200,
+                "observation": services.to_json(obs, current_user)}
+    except services.FieldErrors as exc:
+        savepoint.rollback()
+        return {"uuid": uid, "status": 400, "errors": exc.errors}
+    except Conflict as exc:
+        savepoint.rollback()
+        current = services.to_json(exc.current, current_user) if exc.current is not None else None
+        return {"uuid": uid, "status": 409, "error": exc.message, "current": current}
+    except NotAllowed as exc:
+        savepoint.rollback()
+        return {"uuid": uid, "status": 403, "error": exc.message}
+    except DomainError as exc:
+        savepoint.rollback()
+        return {"uuid": uid, "status": 404 if isinstance(exc, services.NotFound) else 400,
+                "error": exc.message}
+    except IntegrityError:
+        savepoint.rollback()
+        obs = services.by_uuid(str(uid))
+        if obs is not None and obs.review_id == review.id and obs.author_id == current_user.id:
+            return {"uuid": obs.uuid, "status": 200, "observation": services.to_json(obs, current_user)}
+        return {"uuid": uid, "status": 409, "error": "This note's identifier belongs to another note."}
+
+
+@bp.post("/reviews/<int:review_id>/observations/batch")
+@login_required
+def submit_batch(review_id: int):
+    """Several notes in one request, as the offline queue sends them: one answer per note."""
+    review = _review(review_id)
+    if review is None:
+        return _error(404, "No such review.")
+    if not perm.can_view_observations(current_user, review):
+        perm.require(False)
+    if not perm.can_add_observation(current_user, review):
+        return _error(403, "Only the review team writes notes, and only until the report is issued.")
+    data = request.get_json(silent=True)
+    items = data.get("observations") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        return jsonify({"error": "Send {\"observations\": [...]} with at least one note.",
+                        "errors": {"observations": "Send a list of notes."}}), 400
+    if len(items) > MAX_BATCH:
+        return jsonify({"error": f"Send at most {MAX_BATCH} notes at once.",
+                        "errors": {"observations": f"At most {MAX_BATCH} notes per request."}}), 400
+    results = [_submit_one(review, raw) for raw in items]
+    db.session.commit()
+    return jsonify({"results": results})
+
+
+@bp.post("/reviews/<int:review_id>/observations/<uuid>/withdraw")
+@login_required
+def withdraw_observation(review_id: int, uuid: str):
+    review = _review(review_id)
+    if review is None:
+        return _error(404, "No such review.")
+    if not perm.can_view_observations(current_user, review):
+        perm.require(False)
+    obs = services.by_uuid(uuid)
+    if obs is None or obs.review_id != review.id:
+        return _error(404, "No such note.")
+    data = request.get_json(silent=True) or {}
+    if obs.withdrawn_at is not None:
+        return jsonify(services.to_json(obs, current_user))
+    try:
+        base = data.get("base_version")
+        services.withdraw(obs, actor=current_user,
+                          base_version=int(base) if isinstance(base, int) else None)
+        db.session.commit()
+    except Conflict as exc:
+        db.session.rollback()
+        return _error(409, exc.message, current=services.to_json(exc.current, current_user))
+    except DomainError as exc:
+        db.session.rollback()
+        return _error(403, exc.message)
+    return jsonify(services.to_json(obs, current_user))

@@ -1,0 +1,168 @@
+"""Follow-up of an issued report: the host city's response to each recommendation, then its
+progress; the overview across all reviews; and a stable reading of a recommendation for other
+features.
+
+For other features (mentoring)
+    ``as_goal(recommendation_id)`` returns a :class:`Goal`, a plain snapshot of one
+    recommendation (its id, review, host city, key factor, action, owner, timeframe, and the
+    host's response and progress). ``Recommendation.id`` is stable: a recommendation is never
+    deleted once its report is issued, and corrections keep the id. Keep the id and call
+    ``as_goal`` again to read the current state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from peerreview.audit.services import record
+from peerreview.domain import DomainError, NotAllowed
+from peerreview.extensions import db
+from peerreview.reports.models import (
+    PROGRESS,
+    RESPONSES,
+    Recommendation,
+    RecommendationUpdate,
+    Report,
+)
+from peerreview.timeutil import utcnow
+
+FOLLOW_UP_STATES = ("issued", "follow_up")
+
+
+def _open(rec: Recommendation) -> None:
+    review = rec.report.review
+    if review.state not in FOLLOW_UP_STATES:
+        raise NotAllowed("Responses and progress are recorded after the report is issued and "
+                         "until the review is closed.")
+
+
+def respond(rec: Recommendation, *, response: str, reason: str, actor) -> None:
+    _open(rec)
+    if response not in RESPONSES:
+        raise DomainError("Choose a response: accepted, partly accepted or not accepted.", field="response")
+    reason = (reason or "").strip()
+    if response != "accepted" and not reason:
+        raise DomainError("Give the reason: the team and the network learn from it.", field="reason")
+    if len(reason) > 5000:
+        raise DomainError("Keep the reason under 5,000 characters.", field="reason")
+    before = rec.response
+    rec.response, rec.response_reason, rec.responded_at = response, reason, utcnow()
+    if response == "not_accepted":
+        rec.progress = None
+    elif rec.progress is None:
+        rec.progress = "not_started"
+    db.session.add(RecommendationUpdate(recommendation=rec, kind="response", status=response,
+                                        note=reason, on_date=date.today(), author_id=actor.id))
+    record("report.response", rec.report.review, actor=actor,
+           changes={"recommendation": rec.id, "response": [before, response]})
+
+
+def report_progress(rec: Recommendation, *, progress: str, note: str, on_date: date | None, actor) -> None:
+    _open(rec)
+    if rec.response is None:
+        raise NotAllowed("Record the city's response to this recommendation first.", field="progress")
+    if rec.response == "not_accepted":
+        raise NotAllowed("The city did not accept this recommendation, so there is no progress "
+                         "to report. Change the response first if that has changed.", field="progress")
+    if progress not in PROGRESS:
+        raise DomainError("Choose: not started, in progress or done.", field="progress")
+    note = (note or "").strip()
+    if not note:
+        raise DomainError("Say briefly what happened.", field="note")
+    if len(note) > 5000:
+        raise DomainError("Keep the note under 5,000 characters.", field="note")
+    on_date = on_date or date.today()
+    if on_date > date.today():
+        raise DomainError("The date cannot be in the future.", field="on_date")
+    before = rec.progress
+    rec.progress, rec.progress_note, rec.progress_on = progress, note, on_date
+    db.session.add(RecommendationUpdate(recommendation=rec, kind="progress", status=progress,
+                                        note=note, on_date=on_date, author_id=actor.id))
+    record("report.progress", rec.report.review, actor=actor,
+           changes={"recommendation": rec.id, "progress": [before, progress]})
+
+
+def due_date(rec: Recommendation, issued_on: date | None) -> date | None:
+    if issued_on is None:
+        return None
+    return issued_on + timedelta(days=round(rec.timeframe_months * 30.44))
+
+
+@dataclass
+class ReviewFollowUp:
+    report: Report
+    total: int
+    responses: dict[str, int]
+    progress: dict[str, int]
+    waiting: int
+    overdue: int
+    last_update: date | None
+
+    @property
+    def review(self):
+        return self.report.review
+
+
+def overview(today: date | None = None) -> list[ReviewFollowUp]:
+    """Follow-up of every issued review, for the coordinator: a fixed number of queries."""
+    from peerreview.reviews.models import Review
+
+    today = today or date.today()
+    reports = db.session.scalars(
+        select(Report).join(Review, Review.id == Report.review_id)
+        .where(Review.state.in_(("issued", "follow_up", "closed")))
+        .options(selectinload(Report.review).selectinload(Review.host_city),
+                 selectinload(Report.review).selectinload(Review.benchmark),
+                 selectinload(Report.recommendations).selectinload(Recommendation.updates),
+                 selectinload(Report.versions))
+        .order_by(Review.state, Report.id)).all()
+    out = []
+    for report in reports:
+        recs = report.recommendations
+        first = report.versions[0].issued_at.date() if report.versions else None
+        updates = [u.created_at.date() for r in recs for u in r.updates]
+        out.append(ReviewFollowUp(
+            report=report, total=len(recs),
+            responses={k: sum(1 for r in recs if r.response == k) for k in RESPONSES},
+            progress={k: sum(1 for r in recs if r.progress == k) for k in PROGRESS},
+            waiting=sum(1 for r in recs if r.response is None),
+            overdue=sum(1 for r in recs if r.response in ("accepted", "partly") and r.progress != "done"
+                        and (d := due_date(r, first)) is not None and d < today),
+            last_update=max(updates) if updates else None))
+    return out
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A recommendation as another feature sees it (see the module docstring)."""
+
+    recommendation_id: int
+    review_id: int
+    host_city_id: int
+    benchmark_id: int
+    key_factor_id: int
+    key_factor_code: str
+    action: str
+    rationale: str
+    priority: str
+    owner: str
+    timeframe_months: int
+    response: str | None
+    progress: str | None
+
+
+def as_goal(recommendation_id: int) -> Goal | None:
+    """The recommendation with this id as a :class:`Goal`, or None if there is none."""
+    rec = db.session.get(Recommendation, recommendation_id)
+    if rec is None:
+        return None
+    review = rec.report.review
+    return Goal(recommendation_id=rec.id, review_id=review.id, host_city_id=review.host_city_id,
+                benchmark_id=review.benchmark_id, key_factor_id=rec.key_factor_id,
+                key_factor_code=rec.key_factor.code, action=rec.action, rationale=rec.rationale,
+                priority=rec.priority, owner=rec.owner, timeframe_months=rec.timeframe_months,
+                response=rec.response, progress=rec.progress)

@@ -1,0 +1,253 @@
+"""The report's way out: factual check, issue, corrected versions, downloads and follow-up.
+
+Routes are added to the "reports" blueprint of views.py; the coordinator's overview of all
+follow-up is the "followup" blueprint.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from peerreview import permissions as perm
+from peerreview.auth.views import form_error
+from peerreview.domain import DomainError
+from peerreview.extensions import db
+from peerreview.reports import followup, issuing, pdf
+from peerreview.reports.forms import (
+    CsrfForm,
+    FactualCheckForm,
+    ProgressForm,
+    ReissueForm,
+    ResponseForm,
+)
+from peerreview.reports.models import PROGRESS, RESPONSES, Recommendation, ReportVersion
+from peerreview.reports.services import numbering, recommendations_in_order
+from peerreview.reports.views import _redirect_show, bp, ensure_report, load
+from peerreview.reviews.models import Review
+
+log = logging.getLogger(__name__)
+
+followup_bp = Blueprint("followup", __name__, url_prefix="/follow-up")
+
+
+# --- factual check ----------------------------------------------------------------------------
+
+@bp.post("/factual-check")
+@login_required
+def start_factual_check(review_id: int):
+    review = load(review_id, perm.can_manage_factual_check)
+    report = ensure_report(review)
+    form = FactualCheckForm()
+    if not form.validate_on_submit():
+        flash("Give the deadline as a date.", "error")
+        return _redirect_show(report.review, "factual-check")
+    try:
+        issuing.start_factual_check(report, deadline=form.deadline.data, actor=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash("The draft is with the host city for its factual check; its contact has been told.", "success")
+    return _redirect_show(report.review, "factual-check")
+
+
+@bp.post("/factual-check/end")
+@login_required
+def end_factual_check(review_id: int):
+    review = load(review_id, perm.can_manage_factual_check)
+    report = ensure_report(review)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    try:
+        issuing.end_factual_check(report, actor=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash("The factual check is closed; the host city no longer sees the draft.", "success")
+    return _redirect_show(report.review, "factual-check")
+
+
+# --- issue ------------------------------------------------------------------------------------
+
+def _issue(review_id: int, *, reissue: bool, note: str = ""):
+    """Prepare, render with no transaction open, then store in a new transaction."""
+    review = db.session.get(Review, review_id)
+    try:
+        prepared = issuing.prepare(review, current_user, note=note, reissue=reissue)
+    except DomainError as exc:
+        db.session.rollback()
+        return exc
+    db.session.rollback()  # SQLite: no write lock is held while the PDF renders
+    try:
+        rendered = issuing.render(prepared)
+    except pdf.RenderError as exc:
+        return exc
+    review = db.session.get(Review, review_id)
+    try:
+        version = issuing.store(review, prepared, rendered, current_user, reissue=reissue)
+    except DomainError as exc:
+        db.session.rollback()
+        return exc
+    db.session.commit()
+    log.info("Report of review %s issued as version %s (%s pages, %.2f s)", review_id,
+             version.number, rendered.pages, rendered.seconds)
+    return version
+
+
+@bp.post("/issue")
+@login_required
+def issue(review_id: int):
+    load(review_id, perm.can_issue_report)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    result = _issue(review_id, reissue=False)
+    if isinstance(result, DomainError):
+        flash(result.message, "error")
+    else:
+        flash(f"The report is issued as version {result.number}. The host city, the team and the "
+              "secretariat have been told.", "success")
+    return redirect(url_for("reports.show", review_id=review_id) + "#versions")
+
+
+@bp.post("/reissue")
+@login_required
+def reissue(review_id: int):
+    review = load(review_id, perm.can_reissue_report)
+    form = ReissueForm()
+    if not form.validate_on_submit():
+        flash("Keep the note under 2,000 characters.", "error")
+        return _redirect_show(review, "versions")
+    result = _issue(review_id, reissue=True, note=form.note.data or "")
+    if isinstance(result, DomainError):
+        flash(result.message, "error")
+    else:
+        flash(f"Corrected version {result.number} is issued; version {result.number - 1} stays "
+              "available, marked as superseded.", "success")
+    return redirect(url_for("reports.show", review_id=review_id) + "#versions")
+
+
+@bp.get("/versions/<int:number>.pdf")
+@login_required
+def download(review_id: int, number: int):
+    review = load_review_for_download(review_id)
+    report = review.report
+    version = next((v for v in report.versions if v.number == number), None) if report else None
+    if version is None:
+        abort(404)
+    return _send_version(review, version)
+
+
+def load_review_for_download(review_id: int) -> Review:
+    from peerreview.reviews.views import load_review
+
+    review = load_review(review_id)
+    perm.require(perm.can_download_report(current_user, review))
+    return review
+
+
+def _send_version(review, version: ReportVersion):
+    if request.if_none_match and version.sha256 in request.if_none_match:
+        response = Response(status=304)
+    else:
+        data = issuing.read_version(version)
+        city = review.host_city.name.lower().replace(" ", "-")
+        response = Response(data, mimetype="application/pdf", headers={
+            "Content-Disposition": f"attachment; filename=peer-review-report-{city}-v{version.number}.pdf"})
+    response.set_etag(version.sha256)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# --- follow-up --------------------------------------------------------------------------------
+
+def _followup_forms(recs, failed: dict | None = None):
+    forms = {}
+    for rec in recs:
+        response = ResponseForm(prefix=f"r{rec.id}", formdata=None)
+        response.response.data = rec.response
+        response.reason.data = rec.response_reason
+        progress = ProgressForm(prefix=f"p{rec.id}", formdata=None)
+        progress.progress.data = rec.progress
+        forms[rec.id] = {"response": response, "progress": progress}
+    for rec_id, (kind, form) in (failed or {}).items():
+        forms[rec_id][kind] = form
+    return forms
+
+
+def _followup_page(review, failed=None, status=200):
+    report = review.report
+    recs = recommendations_in_order(report) if report else []
+    first = report.versions[0].issued_at.date() if report and report.versions else None
+    return render_template(
+        "reports/followup.html", review=review, report=report, recs=recs,
+        numbers=numbering(report) if report else {}, forms=_followup_forms(recs, failed),
+        responses=RESPONSES, progress=PROGRESS, due=lambda r: followup.due_date(r, first),
+        can_respond=perm.can_respond_to_recommendations(current_user, review)), status
+
+
+@bp.get("/follow-up")
+@login_required
+def follow_up(review_id: int):
+    review = load(review_id, perm.can_view_follow_up)
+    return _followup_page(review)
+
+
+def _rec_of(review, rec_id: int) -> Recommendation:
+    rec = db.get_or_404(Recommendation, rec_id)
+    if review.report is None or rec.report_id != review.report.id:
+        abort(404)
+    return rec
+
+
+@bp.post("/recommendations/<int:rec_id>/response")
+@login_required
+def respond(review_id: int, rec_id: int):
+    review = load(review_id, perm.can_respond_to_recommendations)
+    rec = _rec_of(review, rec_id)
+    form = ResponseForm(prefix=f"r{rec.id}")
+    if form.validate_on_submit():
+        try:
+            followup.respond(rec, response=form.response.data or "", reason=form.reason.data or "",
+                             actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            form_error(form, exc)
+        else:
+            db.session.commit()
+            flash("Response saved.", "success")
+            return redirect(url_for("reports.follow_up", review_id=review_id) + f"#rec-{rec_id}")
+    return _followup_page(db.session.get(Review, review_id), {rec_id: ("response", form)}, 400)
+
+
+@bp.post("/recommendations/<int:rec_id>/progress")
+@login_required
+def progress(review_id: int, rec_id: int):
+    review = load(review_id, perm.can_respond_to_recommendations)
+    rec = _rec_of(review, rec_id)
+    form = ProgressForm(prefix=f"p{rec.id}")
+    if form.validate_on_submit():
+        try:
+            followup.report_progress(rec, progress=form.progress.data or "", note=form.note.data or "",
+                                     on_date=form.on_date.data, actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            form_error(form, exc)
+        else:
+            db.session.commit()
+            flash("Progress saved.", "success")
+            return redirect(url_for("reports.follow_up", review_id=review_id) + f"#rec-{rec_id}")
+    return _followup_page(db.session.get(Review, review_id), {rec_id: ("progress", form)}, 400)
+
+
+@followup_bp.get("/")
+@login_required
+def index():
+    perm.require(perm.can_view_all_follow_up(current_user))
+    return render_template("reports/followup_all.html", rows=followup.overview(),
+                           responses=RESPONSES, progress=PROGRESS)

@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+
+from peerreview import permissions as perm
+from peerreview.domain import Conflict, DomainError
+from peerreview.extensions import db
+from peerreview.files.services import ACCEPT_ATTR, send_stored
+from peerreview.framework.constants import RATING_CHOICES, rating_label
+from peerreview.reviews import assessment
+from peerreview.reviews.models import EvidenceFile, SelfAssessmentEntry
+from peerreview.reviews.views import load_review
+
+bp = Blueprint("assessment", __name__, url_prefix="/reviews/<int:review_id>/self-assessment")
+
+
+class CsrfForm(FlaskForm):
+    pass
+
+
+class UploadForm(FlaskForm):
+    file = FileField("Add a file")
+
+
+def _inputs(form_data, sa) -> list[assessment.EntryInput]:
+    out = []
+    for entry in sa.entries:
+        k = entry.key_factor_id
+        if f"narrative_{k}" not in form_data and f"rating_{k}" not in form_data:
+            continue
+        version = form_data.get(f"version_{k}", type=int)
+        out.append(assessment.EntryInput(
+            key_factor_id=k, rating=form_data.get(f"rating_{k}") or None,
+            narrative=form_data.get(f"narrative_{k}", ""), evidence=form_data.get(f"evidence_{k}", ""),
+            version=version))
+    return out
+
+
+def _page(review, sa, *, conflict=None, status=200, submitted_values=None):
+    editable = perm.can_edit_self_assessment(current_user, review)
+    if sa is not None:
+        entries = assessment.entries_in_order(sa)
+    else:
+        entries = assessment.blank_entries(review) if editable else []
+    return render_template(
+        "reviews/assessment.html", review=review, sa=sa, entries=entries, editable=editable,
+        can_submit=perm.can_submit_self_assessment(current_user, review),
+        missing=assessment.missing(sa) if sa else [], ratings=RATING_CHOICES,
+        rating_label=rating_label, conflict=conflict, submitted_values=submitted_values or {},
+        form=CsrfForm(), upload=UploadForm(), accept_attr=ACCEPT_ATTR), status
+
+
+@bp.get("")
+@login_required
+def show(review_id: int):
+    review = load_review(review_id)
+    perm.require(perm.can_view_self_assessment(current_user, review))
+    # Nothing is written when the page is only looked at: the entries are created by the
+    # first save.
+    return _page(review, review.self_assessment)
+
+
+@bp.post("")
+@login_required
+def save(review_id: int):
+    review = load_review(review_id)
+    perm.require(perm.can_edit_self_assessment(current_user, review))
+    form = CsrfForm()
+    if not form.validate_on_submit():
+        abort(400)
+    sa = assessment.get_or_create(review)
+    inputs = _inputs(request.form, sa)
+    try:
+        changed = assessment.save(review, inputs, actor=current_user)
+    except Conflict as exc:
+        db.session.rollback()
+        sa = review.self_assessment
+        return _page(review, sa, conflict=exc, status=409,
+                     submitted_values={i.key_factor_id: i for i in inputs})
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        # rebuilt for the page only: this request commits nothing
+        return _page(review, assessment.get_or_create(review), status=400,
+                     submitted_values={i.key_factor_id: i for i in inputs})
+    db.session.commit()
+    flash("Draft saved." if changed else "Nothing had changed.", "success")
+    return redirect(url_for("assessment.show", review_id=review.id))
+
+
+@bp.post("/submit")
+@login_required
+def submit(review_id: int):
+    review = load_review(review_id)
+    perm.require(perm.can_submit_self_assessment(current_user, review))
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    try:
+        assessment.submit(review, actor=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash("The self-assessment is submitted. The review team can now read it.", "success")
+    return redirect(url_for("assessment.show", review_id=review.id))
+
+
+def _entry(review, key_factor_id: int) -> SelfAssessmentEntry:
+    sa = assessment.get_or_create(review)
+    entry = next((e for e in (sa.entries if sa else []) if e.key_factor_id == key_factor_id), None)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+@bp.post("/<int:key_factor_id>/files")
+@login_required
+def upload(review_id: int, key_factor_id: int):
+    review = load_review(review_id)
+    perm.require(perm.can_edit_self_assessment(current_user, review))
+    entry = _entry(review, key_factor_id)
+    form = UploadForm()
+    if not form.validate_on_submit() or not form.file.data:
+        flash("Choose a file to add.", "error")
+    else:
+        try:
+            assessment.add_file(review, entry, form.file.data, actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(f"{entry.key_factor.code}: {exc.message}", "error")
+        else:
+            db.session.commit()
+            flash(f"File added to {entry.key_factor.code}.", "success")
+    return redirect(url_for("assessment.show", review_id=review.id) + f"#kf-{key_factor_id}")
+
+
+def _file(review, file_id: int) -> EvidenceFile:
+    item = db.get_or_404(EvidenceFile, file_id)
+    if item.entry.assessment.review_id != review.id:
+        abort(404)
+    return item
+
+
+@bp.get("/files/<int:file_id>")
+@login_required
+def download(review_id: int, file_id: int):
+    review = load_review(review_id)
+    perm.require(perm.can_view_self_assessment(current_user, review))
+    item = _file(review, file_id)
+    return send_stored(item.file, item.filename)
+
+
+@bp.post("/files/<int:file_id>/delete")
+@login_required
+def delete_file(review_id: int, file_id: int):
+    review = load_review(review_id)
+    perm.require(perm.can_edit_self_assessment(current_user, review))
+    item = _file(review, file_id)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    kf = item.entry.key_factor_id
+    try:
+        assessment.remove_file(review, item, actor=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash("File removed.", "success")
+    return redirect(url_for("assessment.show", review_id=review.id) + f"#kf-{kf}")

@@ -1,0 +1,201 @@
+"""Requests, acceptance, documents and team seats of a review. State changes: workflow.py."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from peerreview.audit.services import diff, record
+from peerreview.domain import DomainError, NotAllowed
+from peerreview.extensions import db
+from peerreview.forms_common import EUROPEAN_LANGUAGES
+from peerreview.reviews import workflow
+from peerreview.reviews.models import TEAM_ROLES, Review, ReviewDocument, TeamMember
+
+MAX_HOST_QUESTIONS = 3
+MAX_VISIT_DAYS = 7
+REPORT_DAYS_AFTER_VISIT = 30
+PROGRAMME_DAYS_BEFORE_VISIT = 14
+SELF_ASSESSMENT_DAYS_BEFORE_VISIT = 28
+
+
+def current_benchmark(theme):
+    """The theme's newest published benchmark, which a new review freezes."""
+    from peerreview.framework.models import Benchmark
+
+    return db.session.scalar(
+        select(Benchmark).where(Benchmark.theme_id == theme.id, Benchmark.status == "published")
+        .order_by(Benchmark.version.desc()).limit(1))
+
+
+def _clean_request(values: dict) -> dict:
+    questions = [q.strip() for q in values.get("host_questions", []) if q and q.strip()]
+    if len(questions) > MAX_HOST_QUESTIONS:
+        raise DomainError(f"Ask at most {MAX_HOST_QUESTIONS} guiding questions.", field="host_questions")
+    for q in questions:
+        if len(q) > 500:
+            raise DomainError("Keep each guiding question under 500 characters.", field="host_questions")
+    start, end = values.get("preferred_start"), values.get("preferred_end")
+    if start and end and end < start:
+        raise DomainError("The window ends before it starts.", field="preferred_end")
+    languages = sorted(set(values.get("working_languages") or []))
+    unknown = [code for code in languages if code not in EUROPEAN_LANGUAGES]
+    if unknown:
+        raise DomainError(f"Unknown language code(s): {', '.join(unknown)}.", field="working_languages")
+    background = (values.get("background") or "").strip()
+    if len(background) > 20_000:
+        raise DomainError("Keep the background under 20,000 characters.", field="background")
+    return {"host_questions": questions, "preferred_start": start, "preferred_end": end,
+            "working_languages": languages, "background": background}
+
+
+def create_request(*, city, theme, values: dict, actor) -> Review:
+    benchmark = current_benchmark(theme)
+    if benchmark is None:
+        raise DomainError(f"The theme \"{theme.name}\" has no published benchmark yet.", field="theme_id")
+    review = Review(host_city=city, benchmark=benchmark, state="draft", created_by_id=actor.id,
+                    **_clean_request(values))
+    db.session.add(review)
+    db.session.flush()
+    db.session.add(workflow.ReviewEvent(review=review, actor_id=actor.id, from_state=None,
+                                        to_state="draft", note="Request drafted"))
+    record("review.create", review, actor=actor, changes={
+        "city": city.label, "theme": theme.name, "benchmark_version": benchmark.version})
+    return review
+
+
+def update_request(review: Review, values: dict, *, actor) -> dict:
+    if review.state != "draft":
+        raise NotAllowed("The request has been sent; ask the secretariat to change it.")
+    changes = diff(review, _clean_request(values))
+    if changes:
+        record("review.update", review, actor=actor, changes=changes)
+    return changes
+
+
+def accept(review: Review, *, visit_start: date, visit_end: date, actor,
+           self_assessment_due: date | None = None, programme_due: date | None = None,
+           report_due: date | None = None, team_min: int = 4, team_max: int = 8) -> None:
+    if review.state != "requested":
+        raise NotAllowed("Only a requested review can be accepted.")
+    if not visit_start or not visit_end:
+        raise DomainError("Give the first and last day of the visit.", field="visit_start")
+    if visit_end < visit_start:
+        raise DomainError("The visit ends before it starts.", field="visit_end")
+    if (visit_end - visit_start).days + 1 > MAX_VISIT_DAYS:
+        raise DomainError(f"A visit lasts at most {MAX_VISIT_DAYS} days.", field="visit_end")
+    sa_due = self_assessment_due or visit_start - timedelta(days=SELF_ASSESSMENT_DAYS_BEFORE_VISIT)
+    prog_due = programme_due or visit_start - timedelta(days=PROGRAMME_DAYS_BEFORE_VISIT)
+    rep_due = report_due or visit_end + timedelta(days=REPORT_DAYS_AFTER_VISIT)
+    if sa_due >= visit_start:
+        raise DomainError("The self-assessment must be due before the visit.", field="self_assessment_due")
+    if prog_due >= visit_start:
+        raise DomainError("The programme must be due before the visit.", field="programme_due")
+    if rep_due <= visit_end:
+        raise DomainError("The report must be due after the visit.", field="report_due")
+    if not 1 <= team_min <= team_max <= 15:
+        raise DomainError("Team size: at least 1, and the minimum not above the maximum (15 at most).",
+                          field="team_min")
+    changes = diff(review, {"visit_start": visit_start, "visit_end": visit_end,
+                            "self_assessment_due": sa_due, "programme_due": prog_due,
+                            "report_due": rep_due, "team_min": team_min, "team_max": team_max})
+    record("review.schedule", review, actor=actor, changes=changes)
+    workflow.transition(review, "accept", actor)
+
+
+def reschedule(review: Review, values: dict, *, actor) -> dict:
+    """Change the visit dates or deadlines after acceptance (coordinator)."""
+    if review.state not in ("accepted", "team_forming", "preparing"):
+        raise NotAllowed("The dates can only change before the visit starts.")
+    start, end = values["visit_start"], values["visit_end"]
+    if end < start:
+        raise DomainError("The visit ends before it starts.", field="visit_end")
+    if (end - start).days + 1 > MAX_VISIT_DAYS:
+        raise DomainError(f"A visit lasts at most {MAX_VISIT_DAYS} days.", field="visit_end")
+    outside = [s for s in review.sessions if not start <= s.day <= end]
+    if outside:
+        raise DomainError(f"{len(outside)} programme session(s) would fall outside the new dates; "
+                          "move them first.", field="visit_start")
+    changes = diff(review, values)
+    if changes:
+        record("review.schedule", review, actor=actor, changes=changes)
+    return changes
+
+
+# --- documents -------------------------------------------------------------------------------
+
+def add_document(review: Review, *, title: str, url: str | None, upload, actor) -> ReviewDocument:
+    from peerreview.files import services as files
+
+    title = (title or "").strip()
+    url = (url or "").strip() or None
+    if not title:
+        raise DomainError("Give the document a title.", field="title")
+    if bool(url) == bool(upload):
+        raise DomainError("Give either a link or a file.", field="url")
+    if url and not url.startswith(("https://", "http://")):
+        raise DomainError("A link starts with https:// or http://.", field="url")
+    stored, filename = files.store_upload(upload) if upload else (None, None)
+    doc = ReviewDocument(review=review, title=title[:200], url=url, uploaded_by_id=actor.id,
+                         file=stored, filename=filename)
+    db.session.add(doc)
+    db.session.flush()
+    record("review.document_add", review, actor=actor, changes={"title": doc.title})
+    return doc
+
+
+def remove_document(doc: ReviewDocument, *, actor) -> None:
+    record("review.document_remove", doc.review, actor=actor, changes={"title": doc.title})
+    db.session.delete(doc)
+
+
+# --- team seats (the matcher and invitations build on these) ---------------------------------
+
+def add_member(review: Review, user, *, role: str = "peer", status: str = "proposed", actor) -> TeamMember:
+    if role not in TEAM_ROLES:
+        raise DomainError(f"Unknown team role {role!r}.", field="role")
+    if user.city_id == review.host_city_id:
+        raise DomainError(f"{user.name} is from the host city and cannot review it.", field="user_id")
+    if any(s.user_id == user.id for s in review.team):
+        raise DomainError(f"{user.name} is already on the team.", field="user_id")
+    seat = TeamMember(review=review, user=user, role=role, status=status)
+    db.session.add(seat)
+    db.session.flush()
+    record("review.team_add", review, actor=actor, changes={"user": user.name, "role": role, "status": status})
+    return seat
+
+
+def set_seat_status(seat: TeamMember, status: str, *, actor, reason: str = "") -> None:
+    from peerreview.timeutil import utcnow
+
+    if status not in ("proposed", "invited", "accepted", "declined"):
+        raise DomainError(f"Unknown status {status!r}.")
+    before = seat.status
+    seat.status = status
+    seat.reason = (reason or "").strip()
+    if status in ("accepted", "declined"):
+        seat.answered_at = utcnow()
+    record("review.team_status", seat.review, actor=actor,
+           changes={"user": seat.user.name, "status": [before, status]})
+
+
+def set_seat_role(seat: TeamMember, role: str, *, actor) -> None:
+    if role not in TEAM_ROLES:
+        raise DomainError(f"Unknown team role {role!r}.", field="role")
+    if role in ("lead", "rapporteur"):
+        for other in seat.review.team:
+            if other is not seat and other.role == role:
+                other.role = "peer"
+    before = seat.role
+    seat.role = role
+    record("review.team_role", seat.review, actor=actor,
+           changes={"user": seat.user.name, "role": [before, role]})
+
+
+def remove_member(seat: TeamMember, *, actor) -> None:
+    review = seat.review
+    if review.state not in ("accepted", "team_forming"):
+        raise NotAllowed("The team can only change while it is being formed.")
+    record("review.team_remove", review, actor=actor, changes={"user": seat.user.name})
+    db.session.delete(seat)

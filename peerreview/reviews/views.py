@@ -1,0 +1,336 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from peerreview import permissions as perm
+from peerreview.auth.models import User
+from peerreview.auth.views import form_error
+from peerreview.domain import DomainError
+from peerreview.extensions import db
+from peerreview.files.services import ACCEPT_ATTR, send_stored
+from peerreview.reviews import queries, services, workflow
+from peerreview.reviews.forms import (
+    AcceptForm,
+    DocumentForm,
+    ReasonForm,
+    RequestForm,
+    ScheduleForm,
+    TeamAddForm,
+)
+from peerreview.reviews.models import Review, ReviewDocument, TeamMember
+
+bp = Blueprint("reviews", __name__, url_prefix="/reviews")
+
+
+def load_review(review_id: int) -> Review:
+    review = db.get_or_404(Review, review_id)
+    perm.require(perm.can_view_review(current_user, review))
+    return review
+
+
+def _themes():
+    from peerreview.framework.models import Benchmark, Theme
+
+    published = select(Benchmark.theme_id).where(Benchmark.status == "published")
+    return db.session.scalars(select(Theme).where(Theme.id.in_(published)).order_by(Theme.name)).all()
+
+
+@bp.get("/")
+@login_required
+def index():
+    perm.require(perm.can_list_reviews(current_user))
+    reviews = queries.visible_reviews(current_user)
+    today = date.today()
+    by_state: dict[str, list[Review]] = {}
+    for r in reviews:
+        by_state.setdefault(r.state, []).append(r)
+    upcoming = [r for r in reviews if r.visit_start and r.visit_end and r.visit_end >= today
+                and r.state not in ("cancelled", "declined")][:10]
+    return render_template(
+        "reviews/index.html", reviews=reviews, by_state=by_state, upcoming=upcoming,
+        overdue=queries.overdue(reviews, today), labels=workflow.STATE_LABELS,
+        order=workflow.MAIN_PATH + ("declined", "cancelled"), today=today,
+        next_step=next_step)
+
+
+def next_step(review: Review, user) -> str:
+    """What the user should do next for this review, in a few words."""
+    for t, missing in workflow.available(review, user):
+        if t.name != "cancel":
+            return t.label if not missing else f"{t.label} (needs: {missing[0]})"
+    if perm.can_edit_self_assessment(user, review):
+        return "Complete the self-assessment"
+    return ""
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    perm.require(perm.can_request_review(current_user))
+    form = RequestForm()
+    themes = _themes()
+    form.theme_id.choices = [(t.id, t.name) for t in themes]
+    if not themes:
+        flash("There is no published benchmark yet, so no review can be requested. "
+              "Ask the secretariat to publish one.", "warning")
+    if form.validate_on_submit():
+        theme = next((t for t in themes if t.id == form.theme_id.data), None)
+        if theme is None:
+            form.theme_id.errors = ["Choose a theme from the list."]
+        else:
+            try:
+                review = services.create_request(city=current_user.city, theme=theme,
+                                                 values=form.values(), actor=current_user)
+            except DomainError as exc:
+                db.session.rollback()
+                form_error(form, exc)
+            else:
+                db.session.commit()
+                flash("Your request is saved as a draft. Check it, add documents, then send it.", "success")
+                return redirect(url_for("reviews.show", review_id=review.id))
+    return render_template("reviews/request_form.html", form=form, review=None)
+
+
+@bp.route("/<int:review_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(review_id: int):
+    review = load_review(review_id)
+    perm.require(perm.can_edit_request(current_user, review))
+    form = RequestForm(obj=review)
+    form.theme_id.choices = [(review.benchmark.theme_id, review.benchmark.theme.name)]
+    if request.method == "GET":
+        form.theme_id.data = review.benchmark.theme_id
+        for i, q in enumerate(review.host_questions[:3], start=1):
+            getattr(form, f"question_{i}").data = q
+    if form.validate_on_submit():
+        try:
+            services.update_request(review, form.values(), actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            form_error(form, exc)
+        else:
+            db.session.commit()
+            flash("Saved.", "success")
+            return redirect(url_for("reviews.show", review_id=review.id))
+    return render_template("reviews/request_form.html", form=form, review=review)
+
+
+@bp.get("/<int:review_id>")
+@login_required
+def show(review_id: int):
+    review = db.session.scalar(
+        select(Review).where(Review.id == review_id).options(
+            selectinload(Review.team).selectinload(TeamMember.user).selectinload(User.city),
+            selectinload(Review.events), selectinload(Review.documents),
+            selectinload(Review.sessions)))
+    if review is None:
+        abort(404)
+    perm.require(perm.can_view_review(current_user, review))
+    return render_template(
+        "reviews/show.html", review=review, labels=workflow.STATE_LABELS,
+        path=workflow.MAIN_PATH, actions=workflow.available(review, current_user),
+        reason_form=ReasonForm(), doc_form=DocumentForm(), accept_attr=ACCEPT_ATTR,
+        deadlines=queries.deadlines(review), today=date.today())
+
+
+@bp.route("/<int:review_id>/accept", methods=["GET", "POST"])
+@login_required
+def accept(review_id: int):
+    review = load_review(review_id)
+    perm.require(perm.is_coordinator(current_user))
+    if review.state != "requested":
+        flash(f"This review is {workflow.STATE_LABELS[review.state].lower()}; only a requested "
+              "review can be accepted.", "error")
+        return redirect(url_for("reviews.show", review_id=review.id))
+    form = AcceptForm()
+    if request.method == "GET" and review.preferred_start:
+        form.visit_start.data = review.preferred_start
+    if form.validate_on_submit():
+        try:
+            services.accept(review, visit_start=form.visit_start.data, visit_end=form.visit_end.data,
+                            self_assessment_due=form.self_assessment_due.data,
+                            programme_due=form.programme_due.data, report_due=form.report_due.data,
+                            team_min=form.team_min.data, team_max=form.team_max.data,
+                            actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            form_error(form, exc)
+        else:
+            db.session.commit()
+            flash("The request is accepted; the host city has been told.", "success")
+            return redirect(url_for("reviews.show", review_id=review.id))
+    return render_template("reviews/accept.html", form=form, review=review)
+
+
+@bp.route("/<int:review_id>/schedule", methods=["GET", "POST"])
+@login_required
+def schedule(review_id: int):
+    review = load_review(review_id)
+    perm.require(perm.is_coordinator(current_user))
+    form = ScheduleForm(obj=review)
+    if form.validate_on_submit():
+        values = {k: getattr(form, k).data for k in
+                  ("visit_start", "visit_end", "self_assessment_due", "programme_due", "report_due")}
+        try:
+            services.reschedule(review, values, actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            form_error(form, exc)
+        else:
+            db.session.commit()
+            flash("Dates saved.", "success")
+            return redirect(url_for("reviews.show", review_id=review.id))
+    return render_template("reviews/schedule.html", form=form, review=review)
+
+
+@bp.post("/<int:review_id>/step/<name>")
+@login_required
+def step(review_id: int, name: str):
+    review = load_review(review_id)
+    form = ReasonForm()
+    if name not in workflow.MANUAL:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            workflow.transition(review, name, current_user, reason=form.reason.data or "")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(f"Done: the review is now {workflow.STATE_LABELS[review.state].lower()}.", "success")
+    else:
+        flash("The reason is too long (2,000 characters at most).", "error")
+    return redirect(url_for("reviews.show", review_id=review.id))
+
+
+# --- documents ---------------------------------------------------------------------------
+
+@bp.post("/<int:review_id>/documents")
+@login_required
+def add_document(review_id: int):
+    review = load_review(review_id)
+    perm.require(perm.can_add_document(current_user, review))
+    form = DocumentForm()
+    if form.validate_on_submit():
+        try:
+            services.add_document(review, title=form.title.data, url=form.url.data,
+                                  upload=form.file.data or None, actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash("Document added.", "success")
+    else:
+        for errors in form.errors.values():
+            flash(" ".join(errors), "error")
+    return redirect(url_for("reviews.show", review_id=review.id) + "#documents")
+
+
+@bp.get("/<int:review_id>/documents/<int:doc_id>")
+@login_required
+def document(review_id: int, doc_id: int):
+    review = load_review(review_id)
+    doc = db.get_or_404(ReviewDocument, doc_id)
+    if doc.review_id != review.id or doc.file is None:
+        abort(404)
+    return send_stored(doc.file, doc.filename)
+
+
+@bp.post("/<int:review_id>/documents/<int:doc_id>/delete")
+@login_required
+def delete_document(review_id: int, doc_id: int):
+    review = load_review(review_id)
+    doc = db.get_or_404(ReviewDocument, doc_id)
+    if doc.review_id != review.id:
+        abort(404)
+    perm.require(perm.can_add_document(current_user, review))
+    services.remove_document(doc, actor=current_user)
+    db.session.commit()
+    flash("Document removed.", "success")
+    return redirect(url_for("reviews.show", review_id=review.id) + "#documents")
+
+
+# --- team (manual; the matcher builds on it) -------------------------------------------------
+
+@bp.route("/<int:review_id>/team", methods=["GET", "POST"])
+@login_required
+def team(review_id: int):
+    review = load_review(review_id)
+    perm.require(perm.can_manage_team(current_user, review))
+    if request.method == "GET" and "matching.team" in current_app.view_functions:
+        # the matcher's team page replaces this one (adding by hand is there too)
+        return redirect(url_for("matching.team", review_id=review.id))
+    form = TeamAddForm()
+    on_team = {s.user_id for s in review.team}
+    candidates = db.session.scalars(
+        select(User).options(selectinload(User.city)).where(
+            User.active.is_(True), User.city_id.is_not(None),
+            User.city_id != review.host_city_id).order_by(User.name)).all()
+    form.user_id.choices = [(u.id, f"{u.name} ({u.city.label})") for u in candidates
+                            if u.id not in on_team]
+    if form.validate_on_submit():
+        user = db.session.get(User, form.user_id.data)
+        if user is None:
+            form.user_id.errors = ["Choose a person from the list."]
+        else:
+            try:
+                services.add_member(review, user, role=form.role.data, status="accepted"
+                                    if request.form.get("confirmed") else "invited", actor=current_user)
+            except DomainError as exc:
+                db.session.rollback()
+                form_error(form, exc)
+            else:
+                db.session.commit()
+                flash(f"{user.name} added to the team.", "success")
+                return redirect(url_for("reviews.team", review_id=review.id))
+    return render_template("reviews/team.html", review=review, form=form, labels=workflow.STATE_LABELS)
+
+
+@bp.post("/<int:review_id>/team/<int:seat_id>/<action>")
+@login_required
+def seat_action(review_id: int, seat_id: int, action: str):
+    review = load_review(review_id)
+    seat = db.get_or_404(TeamMember, seat_id)
+    if seat.review_id != review.id or action not in ("lead", "rapporteur", "peer", "expert",
+                                                     "remove", "accept", "decline"):
+        abort(404)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        if action in ("accept", "decline"):
+            # the peer answers for their own seat; the coordinator may record an answer
+            perm.require(seat.user_id == current_user.id or perm.is_coordinator(current_user))
+            services.set_seat_status(seat, {"accept": "accepted", "decline": "declined"}[action],
+                                     actor=current_user, reason=form.reason.data or "")
+        else:
+            perm.require(perm.can_manage_team(current_user, review))
+            if action == "remove":
+                services.remove_member(seat, actor=current_user)
+            else:
+                services.set_seat_role(seat, action, actor=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash("Team updated.", "success")
+    if perm.can_manage_team(current_user, review):
+        return redirect(url_for("reviews.team", review_id=review.id))
+    return redirect(url_for("reviews.show", review_id=review.id))

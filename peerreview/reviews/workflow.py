@@ -1,0 +1,221 @@
+"""The review's state machine: every state change of a review goes through ``transition()``.
+
+Each transition names who may make it and what must be true. A forbidden transition raises
+NotAllowed with a message that says what is missing. Every transition records a timeline
+event and an audit entry, and e-mails the people concerned once the change is committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from peerreview import permissions as perm
+from peerreview.audit.services import record
+from peerreview.domain import NotAllowed
+from peerreview.extensions import db
+from peerreview.reviews.models import Review, ReviewEvent
+
+STATE_LABELS = {
+    "draft": "Draft request",
+    "requested": "Requested",
+    "accepted": "Accepted",
+    "declined": "Declined",
+    "team_forming": "Forming the team",
+    "preparing": "Preparing the visit",
+    "visit": "Visit week",
+    "reporting": "Writing the report",
+    "issued": "Report issued",
+    "follow_up": "Follow-up",
+    "closed": "Closed",
+    "cancelled": "Cancelled",
+}
+# The main path, for the timeline on the review page.
+MAIN_PATH = ("draft", "requested", "accepted", "team_forming", "preparing", "visit",
+             "reporting", "issued", "follow_up", "closed")
+BEFORE_ISSUE = ("draft", "requested", "accepted", "team_forming", "preparing", "visit", "reporting")
+
+Check = Callable[[Review], str | None]
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    label: str
+    who: Callable[[object, Review], bool]
+    who_text: str
+    checks: tuple[Check, ...] = field(default_factory=tuple)
+    needs_reason: bool = False
+    # A step with a form of its own (accept) fills in what its checks need: the page does not
+    # list those as missing.
+    has_form: bool = False
+
+
+# --- checks: each returns what is missing, or None --------------------------------------------
+
+def request_complete(review: Review) -> str | None:
+    if not review.preferred_start or not review.preferred_end:
+        return "the preferred visit window is not given"
+    if not review.working_languages:
+        return "no working language is chosen"
+    return None
+
+
+def visit_dates_set(review: Review) -> str | None:
+    if not review.visit_start or not review.visit_end:
+        return "the visit dates are not set"
+    return None
+
+
+def team_complete(review: Review) -> str | None:
+    accepted = [s for s in review.team if s.status == "accepted"]
+    missing = []
+    if len(accepted) < review.team_min:
+        missing.append(f"only {len(accepted)} of at least {review.team_min} peers have accepted")
+    if not any(s.role == "lead" for s in accepted):
+        missing.append("no team lead has accepted")
+    if not any(s.role == "rapporteur" for s in accepted):
+        missing.append("no rapporteur has accepted")
+    waiting = [s for s in review.team if s.status in ("proposed", "invited")]
+    if waiting:
+        missing.append(f"{len(waiting)} invitation(s) are not answered")
+    return "; ".join(missing) or None
+
+
+def self_assessment_submitted(review: Review) -> str | None:
+    sa = getattr(review, "self_assessment", None)
+    if sa is None or sa.status != "submitted":
+        return "the self-assessment has not been submitted"
+    return None
+
+
+def programme_ready(review: Review) -> str | None:
+    from peerreview.reviews.queries import session_count
+
+    if not session_count(review):
+        return "the visit programme has no sessions"
+    return None
+
+
+EXTRA_CHECKS: dict[str, list[Check]] = {}
+"""Checks that later features add to a transition (for example, the report must be issued)."""
+
+
+def _coordinator(user, review):
+    return perm.is_coordinator(user)
+
+
+def _host_contact(user, review):
+    return perm.is_host_contact(user, review)
+
+
+def _coordinator_or_lead(user, review):
+    return perm.is_coordinator(user) or perm.is_team_lead(user, review)
+
+
+def _coordinator_or_host_contact(user, review):
+    return perm.is_coordinator(user) or perm.is_host_contact(user, review)
+
+
+def _can_cancel(user, review):
+    if perm.is_coordinator(user):
+        return True
+    return review.state in ("draft", "requested") and perm.is_host_contact(user, review)
+
+
+TRANSITIONS: list[Transition] = [
+    Transition("submit", ("draft",), "requested", "Send the request to the secretariat",
+               _host_contact, "the host city's contact", (request_complete,)),
+    Transition("accept", ("requested",), "accepted", "Accept the request",
+               _coordinator, "a coordinator", (visit_dates_set,), has_form=True),
+    Transition("decline", ("requested",), "declined", "Decline the request",
+               _coordinator, "a coordinator", needs_reason=True),
+    Transition("form_team", ("accepted",), "team_forming", "Start forming the team",
+               _coordinator, "a coordinator", (visit_dates_set,)),
+    Transition("prepare", ("team_forming",), "preparing", "Team complete: start preparing",
+               _coordinator, "a coordinator", (team_complete,)),
+    Transition("start_visit", ("preparing",), "visit", "Start the visit week",
+               _coordinator_or_lead, "a coordinator or the team lead",
+               (self_assessment_submitted, programme_ready)),
+    Transition("start_reporting", ("visit",), "reporting", "Visit over: start the report",
+               _coordinator_or_lead, "a coordinator or the team lead"),
+    Transition("issue", ("reporting",), "issued", "Issue the report",
+               _coordinator, "a coordinator"),
+    Transition("follow_up", ("issued",), "follow_up", "Start the follow-up",
+               _coordinator_or_host_contact, "a coordinator or the host city's contact"),
+    Transition("close", ("follow_up",), "closed", "Close the review",
+               _coordinator, "a coordinator"),
+    Transition("cancel", BEFORE_ISSUE, "cancelled", "Cancel the review",
+               _can_cancel, "a coordinator (or the host city's contact before acceptance)",
+               needs_reason=True),
+]
+BY_NAME = {t.name: t for t in TRANSITIONS}
+
+# "issue" is only reachable through the report feature, which checks the report itself.
+MANUAL = {t.name for t in TRANSITIONS} - {"issue"}
+
+
+def missing_for(review: Review, t: Transition) -> list[str]:
+    checks = list(t.checks) + EXTRA_CHECKS.get(t.name, [])
+    return [m for m in (check(review) for check in checks) if m]
+
+
+def available(review: Review, user) -> list[tuple[Transition, list[str]]]:
+    """The manual transitions ``user`` may make now, each with what is still missing."""
+    out = []
+    for t in TRANSITIONS:
+        if t.name in MANUAL and review.state in t.sources and t.who(user, review):
+            out.append((t, [] if t.has_form else missing_for(review, t)))
+    return out
+
+
+def transition(review: Review, name: str, actor, *, reason: str = "", notify: bool = True) -> ReviewEvent:
+    t = BY_NAME.get(name)
+    if t is None:
+        raise NotAllowed(f"Unknown step {name!r}.")
+    if review.state not in t.sources:
+        raise NotAllowed(f"\"{t.label}\" is not possible while the review is "
+                         f"{STATE_LABELS[review.state].lower()}.")
+    if not t.who(actor, review):
+        raise NotAllowed(f"Only {t.who_text} can do this: {t.label.lower()}.")
+    reason = (reason or "").strip()
+    if t.needs_reason and not reason:
+        raise NotAllowed("Give a reason.", field="reason")
+    missing = missing_for(review, t)
+    if missing:
+        raise NotAllowed(f"{t.label} is not possible yet: " + "; ".join(missing) + ".")
+    before = review.state
+    review.state = t.target
+    if t.needs_reason:
+        review.state_reason = reason
+    event = ReviewEvent(review=review, actor_id=getattr(actor, "id", None), from_state=before,
+                        to_state=t.target, note=reason)
+    db.session.add(event)
+    record(f"review.{name}", review, actor=actor,
+           changes={"state": [before, t.target], **({"reason": reason} if reason else {})})
+    if notify:
+        notify_state_change(review, before, actor, reason)
+    return event
+
+
+def notify_state_change(review: Review, before: str, actor, reason: str = "") -> None:
+    from sqlalchemy import select
+
+    from peerreview.auth.models import User
+    from peerreview.notifications.queue import queue_mail
+    from peerreview.urls import absolute_url
+
+    recipients = set(db.session.scalars(select(User).where(
+        User.active.is_(True),
+        (User.is_coordinator.is_(True))
+        | ((User.city_id == review.host_city_id) & (User.city_role == "contact")),
+    )))
+    recipients |= {s.user for s in review.team if s.status in ("invited", "accepted") and s.user.is_active}
+    recipients.discard(actor)
+    link = absolute_url("reviews.show", review_id=review.id)
+    for user in sorted(recipients, key=lambda u: u.id):
+        queue_mail(user.email, "review_state", user=user, review=review, actor=actor,
+                   before=STATE_LABELS[before], after=STATE_LABELS[review.state],
+                   reason=reason, link=link)

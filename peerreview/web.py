@@ -1,0 +1,165 @@
+"""Wires blueprints, error pages, security headers and template helpers into the app."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from peerreview import permissions
+from peerreview.extensions import db, login_manager
+
+log = logging.getLogger(__name__)
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+ERROR_TEXT = {
+    400: ("Bad request", "The request could not be understood. If you were sending a form, "
+          "reload the page and try again."),
+    403: ("Not allowed", "You do not have access to this page. If you think you should, ask "
+          "your city's contact or the network's secretariat."),
+    404: ("Not found", "There is nothing here. The address may be mistyped, or the page may "
+          "have been removed."),
+    405: ("Not allowed", "This address does not accept that kind of request."),
+    409: ("Changed by someone else", "Someone changed this while you were working on it."),
+    413: ("File too large", "The file is larger than the 20 MB limit. Send a smaller file."),
+    429: ("Too many attempts", "Too many attempts in a short time. Wait a minute and try again."),
+    500: ("Something went wrong", "The error has been logged and nothing was saved. Try again "
+          "in a moment; if it keeps happening, tell the secretariat."),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def _error_response(code: int, description: str | None = None):
+    db.session.rollback()
+    title, text = ERROR_TEXT.get(code, ("Error", "The request failed."))
+    if _wants_json():
+        return jsonify({"error": title, "message": description or text}), code
+    return render_template("errors/error.html", code=code, title=title,
+                           text=description or text), code
+
+
+def register_web(app: Flask) -> None:
+    from peerreview.auth.models import User
+    from peerreview.auth.views import bp as auth_bp
+    from peerreview.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    for module in _feature_blueprints():
+        app.register_blueprint(module)
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message_category = "info"
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import flash, redirect, url_for
+
+        from peerreview.urls import safe_next
+
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "Log in first.", "login": url_for("auth.login")}), 401
+        flash(login_manager.login_message, login_manager.login_message_category)
+        return redirect(url_for("auth.login", next=safe_next(request.full_path.rstrip("?"))))
+
+    from peerreview.observations.views import register_service_worker
+
+    register_service_worker(app)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        try:
+            return db.session.get(User, int(user_id))
+        except (TypeError, ValueError):
+            return None
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return _error_response(400, "The form's security token is missing or has expired. "
+                                    "Go back, reload the page and send the form again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if exc.code in ERROR_TEXT:
+            custom = exc.description if getattr(exc, "_peerreview_message", False) else None
+            return _error_response(exc.code, custom)
+        return exc
+
+    from sqlalchemy.exc import DataError
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def value_out_of_range(exc):
+        # a number too large for the database, a malformed value the database refused: the
+        # request was bad, and nothing was saved
+        log.info("Refused input on %s %s: %s", request.method, request.path, exc)
+        return _error_response(400, "A value in the request is out of range. Check the form "
+                                    "and send it again.")
+
+    @app.errorhandler(Exception)
+    def unhandled(exc: Exception):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return _error_response(500)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.endpoint != "static" and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    from peerreview.forms_common import country_name, language_name
+
+    app.add_template_filter(country_name, "country_name")
+    app.add_template_filter(language_name, "language_name")
+
+    @app.context_processor
+    def template_globals():
+        from peerreview.navigation import home_cards, nav_links
+
+        return {"can": permissions, "has_endpoint": lambda name: name in app.view_functions,
+                "team_endpoint": lambda: ("matching.team" if "matching.team" in app.view_functions
+                                          else "reviews.team"), "site_name": app.config["SITE_NAME"],
+                "network_name": app.config["NETWORK_NAME"], "nav_links": nav_links,
+                "home_cards": home_cards}
+
+
+def _feature_blueprints():
+    """Blueprints of the feature packages, in the order their URLs should be matched."""
+    from peerreview.audit.views import bp as audit_bp
+    from peerreview.cities.views import bp as cities_bp
+    from peerreview.deadlines.views import bp as deadlines_bp
+    from peerreview.framework.views import bp as framework_bp
+    from peerreview.matching.views import bp as matching_bp
+    from peerreview.mentoring.views import bp as mentoring_bp
+    from peerreview.observations.api import bp as api_bp
+    from peerreview.observations.views import bp as observations_bp
+    from peerreview.reports.lifecycle_views import followup_bp
+    from peerreview.reports.views import bp as reports_bp
+    from peerreview.reviews.assessment_views import bp as assessment_bp
+    from peerreview.reviews.programme_views import bp as programme_bp
+    from peerreview.reviews.views import bp as reviews_bp
+
+    return [cities_bp, audit_bp, reviews_bp, assessment_bp, framework_bp, programme_bp,
+            observations_bp, api_bp, matching_bp, deadlines_bp, reports_bp, followup_bp, mentoring_bp]
