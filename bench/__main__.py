@@ -53,11 +53,12 @@ def main() -> None:
                             "baseline": round(base_p95, 2),
                             "ratio": round(p95 / base_p95, 2) if base_p95 else None,
                             "p50": round(statistics.median(samples), 2)})
-    from bench import matching, observations, pages
+    from bench import matching, observations, pages, reports
 
     pages.run(results)
     observations.run(results)
     matching.run(results)
+    reports.run(results)
     RESULTS.write_text(json.dumps(results, indent=2))
     print(f"{'measurement':<62}{'value':>10} {'unit':<6}{'ratio':>7}{'target':>8}")
     for r in results:

@@ -101,11 +101,92 @@ def _build(scale: int, database_url: str, instance: str):
                         "version": 1})
         for start in range(0, len(obs), 5000):
             db.session.execute(insert(Observation), obs[start:start + 5000])
+        mentor = _mentorships(db, rng, scale, benches, kfs, city_ids, user_ids, user_city, today)
         db.session.commit()
         coordinator = user_ids[n_cities]
         sample_review = review_rows[4][0]  # a review in its visit week state
         member = seats_by_review[sample_review][0]
-    return app, coordinator, member, sample_review
+    return app, coordinator, member, sample_review, mentor
+
+
+def _mentorships(db, rng, scale, benches, kfs, city_ids, user_ids, user_city, today):
+    """10 mentorships per scale unit (100 at network size), each with people, a needs
+    assessment, visits, a progress review and a dozen actions. The measured mentor follows
+    two of them at every scale, as a real mentor would."""
+    from peerreview.mentoring.models import (
+        MentoringScheme,
+        MentoringVisit,
+        Mentorship,
+        MentorshipPerson,
+        NeedsAssessment,
+        NeedsEntry,
+        ProgressRating,
+        ProgressReview,
+        SchemeCity,
+        mentor_city,
+    )
+    from peerreview.mentoring.plan_models import MentoringAction
+
+    n = 10 * scale
+    b = benches[0]
+    db.session.execute(insert(MentoringScheme), [
+        {"name": f"Scheme {i}", "theme_id": b.theme_id, "benchmark_id": b.id,
+         "starts_on": today - timedelta(days=200), "ends_on": today + timedelta(days=400), "description": ""}
+        for i in range(scale)])
+    scheme_ids = db.session.scalars(db.select(MentoringScheme.id).order_by(MentoringScheme.id)).all()
+    # five mentor cities; every implementing city is mentored once
+    pairs = [(city_ids[i % 5], city_ids[5 + i]) for i in range(n)]
+    db.session.execute(insert(Mentorship), [
+        {"scheme_id": scheme_ids[i % scale], "implementing_city_id": impl, "state": "active",
+         "proposed_on": today - timedelta(days=190), "started_on": today - timedelta(days=180),
+         "state_reason": "", "next_review_on": today + timedelta(days=rng.randint(5, 90))}
+        for i, (_mentor_city, impl) in enumerate(pairs)])
+    m_ids = db.session.scalars(db.select(Mentorship.id).order_by(Mentorship.id)).all()
+    scheme_city, seen = [], set()
+    for i, (mc, impl) in enumerate(pairs):
+        for city, role in ((mc, "mentor"), (impl, "implementing")):
+            key = (scheme_ids[i % scale], city)
+            if key not in seen:
+                seen.add(key)
+                scheme_city.append({"scheme_id": key[0], "city_id": city, "role": role})
+    db.session.execute(insert(SchemeCity), scheme_city)
+    db.session.execute(insert(mentor_city), [{"mentorship_id": m, "city_id": mc}
+                                             for m, (mc, _impl) in zip(m_ids, pairs, strict=True)])
+    by_city = {}
+    for u in user_ids:
+        by_city.setdefault(user_city[u], []).append(u)
+    the_mentor = by_city[pairs[0][0]][2]  # [1] may be the coordinator
+    people = []
+    for i, (m, (mc, impl)) in enumerate(zip(m_ids, pairs, strict=True)):
+        mentor_user = the_mentor if i in (0, 5) else by_city[mc][2]
+        people += [{"mentorship_id": m, "user_id": mentor_user, "role": "mentor"},
+                   {"mentorship_id": m, "user_id": by_city[impl][3], "role": "mentee"}]
+    db.session.execute(insert(MentorshipPerson), people)
+    db.session.execute(insert(NeedsAssessment), [{"mentorship_id": m, "goals": "Close the gaps.",
+                                                  "assessed_on": today - timedelta(days=170), "version": 1}
+                                                 for m in m_ids])
+    needs = dict(db.session.execute(db.select(NeedsAssessment.mentorship_id, NeedsAssessment.id)).all())
+    factors = kfs[b.id]
+    db.session.execute(insert(NeedsEntry), [
+        {"needs_id": needs[m], "key_factor_id": k, "rating": str(rng.randint(0, 2)), "narrative": "Baseline.",
+         "gap": "Gap." if rng.random() < 0.5 else ""} for m in m_ids for k in factors])
+    db.session.execute(insert(MentoringVisit), [
+        {"mentorship_id": m, "kind": kind, "starts_on": today + timedelta(days=d), "ends_on": today + timedelta(days=d + 1),
+         "location": "Town hall", "other_participants": "", "agenda": "Agenda.", "notes": "", "agreed": "",
+         "version": 1} for m in m_ids for kind, d in (("study", -90), ("mentoring", 30))])
+    db.session.execute(insert(ProgressReview), [{"mentorship_id": m, "held_on": today - timedelta(days=30),
+                                                 "summary": "Moving."} for m in m_ids])
+    reviews = dict(db.session.execute(db.select(ProgressReview.mentorship_id, ProgressReview.id)).all())
+    db.session.execute(insert(ProgressRating), [
+        {"review_id": reviews[m], "key_factor_id": k, "rating": str(rng.randint(1, 3)), "note": ""}
+        for m in m_ids for k in factors])
+    db.session.execute(insert(MentoringAction), [
+        {"mentorship_id": m, "number": a + 1, "key_factor_id": factors[a % len(factors)],
+         "description": "Do a concrete thing.", "owner": "Integration office",
+         "deadline": today + timedelta(days=rng.randint(-60, 200)), "resources": "", "indicator": "Done.",
+         "status": ("planned", "in_progress", "done")[a % 3], "drop_reason": "", "source": "", "version": 1}
+        for m in m_ids for a in range(12)])
+    return the_mentor, m_ids[0]
 
 
 def _login(client, user_id):
@@ -114,21 +195,26 @@ def _login(client, user_id):
         s["_fresh"] = True
 
 
-def _pages(review_id):
+def _pages(review_id, mentorship_id):
     return [
         ("coordinator", "/reviews/"), ("coordinator", "/people"), ("coordinator", "/cities/"),
         ("coordinator", "/framework/"), ("member", f"/reviews/{review_id}"),
         ("member", f"/reviews/{review_id}/programme"), ("member", f"/reviews/{review_id}/observations"),
         ("member", f"/reviews/{review_id}/observations/consolidation"), ("member", "/reviews/"),
+        ("member", "/tasks"),
+        ("mentor", "/mentoring/"), ("mentor", f"/mentoring/{mentorship_id}"),
+        ("mentor", f"/mentoring/{mentorship_id}/plan"),
     ]
 
 
-def _measure(app, coordinator, member, review_id, n: int):
+def _measure(app, coordinator, member, review_id, mentor, n: int):
     from peerreview.extensions import db
 
-    clients = {"coordinator": app.test_client(), "member": app.test_client()}
+    mentor, mentorship_id = mentor
+    clients = {"coordinator": app.test_client(), "member": app.test_client(), "mentor": app.test_client()}
     _login(clients["coordinator"], coordinator)
     _login(clients["member"], member)
+    _login(clients["mentor"], mentor)
     counter = {"n": 0}
     with app.app_context():
         engine = db.engine
@@ -139,7 +225,7 @@ def _measure(app, coordinator, member, review_id, n: int):
     event.listen(engine, "before_cursor_execute", count)
     out = {}
     try:
-        for who, path in [("coordinator", "/healthz")] + _pages(review_id):
+        for who, path in [("coordinator", "/healthz")] + _pages(review_id, mentorship_id):
             c = clients[who]
             res = c.get(path)
             assert res.status_code == 200, (path, res.status_code)
@@ -164,8 +250,8 @@ def run(results: list, n: int = 40) -> None:
     measured = {}
     for scale in (1, 10):
         with tempfile.TemporaryDirectory() as tmp:
-            app, coordinator, member, review_id = _build(scale, f"sqlite:///{tmp}/pages.sqlite", tmp)
-            measured[scale] = _measure(app, coordinator, member, review_id, n)
+            app, coordinator, member, review_id, mentor = _build(scale, f"sqlite:///{tmp}/pages.sqlite", tmp)
+            measured[scale] = _measure(app, coordinator, member, review_id, mentor, n)
             from peerreview.extensions import db
 
             with app.app_context():

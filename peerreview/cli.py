@@ -34,8 +34,9 @@ def demo_load():
     click.echo(f"Demo network ready: {summary['created']} things created, "
                f"{summary['existing']} already there.")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    width = max((len(role) for role, _ in summary["logins"]), default=0)
     for role, email in summary["logins"]:
-        click.echo(f"  {role:<28} {email}")
+        click.echo(f"  {role:<{width}}  {email}")
 
 
 @users_cli.command("create")

@@ -228,6 +228,32 @@ def test_lists_show_only_what_the_user_may_see(client, login, people, make_revie
     assert client.get(f"/reviews/{mine.id}").status_code == 403
 
 
+def test_long_review_list_pages_and_filters_by_state(client, login, people, make_review, make_city,
+                                                      make_benchmark):
+    bench = make_benchmark()
+    cities = [make_city(f"City {n:02d}", "FR", timezone="Europe/Paris") for n in range(12)]
+    # 55 reviews: 50 requested, 5 preparing with an overdue self-assessment
+    for n in range(50):
+        make_review("requested", host=cities[n % 12], benchmark=bench)
+    late = [make_review("preparing", host=cities[n], benchmark=bench,
+                        visit_start=date.today() + timedelta(days=10 + n)) for n in range(5)]
+    login(people["coordinator"])
+    first = client.get("/reviews/").get_data(as_text=True)
+    assert "Page 1 of 2 (55 reviews)" in first and first.count("<tr>") == 1 + 50
+    assert "All <span class=\"count\">55</span>" in first and "Requested <span class=\"count\">50</span>" in first
+    # the overdue panel still names every late review, whatever page it is on
+    assert first.count("Self-assessment was due") == 5
+    second = client.get("/reviews/?page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second and second.count("<tr>") == 1 + 5
+    preparing = client.get("/reviews/?state=preparing").get_data(as_text=True)
+    assert preparing.count("<tr>") == 1 + 5 and "Page 1 of" not in preparing
+    assert all(f"/reviews/{r.id}\"" in preparing for r in late)
+    # nonsense in the query string shows the first page of everything, not an error
+    for query in ("?page=-3", "?page=999", "?state=<script>", "?page=abc"):
+        res = client.get("/reviews/" + query)
+        assert res.status_code == 200 and "<script>" not in res.get_data(as_text=True).split("<main")[1]
+
+
 def test_empty_dashboard_tells_the_host_what_to_do(client, login, people):
     login(people["contact"])
     html = client.get("/reviews/").get_data(as_text=True)

@@ -13,17 +13,27 @@ from peerreview.reviews.models import Review, SelfAssessment, TeamMember, VisitS
 
 
 def _with_list_data(stmt):
-    """Everything a list row and its "next step" need, in a fixed number of queries."""
+    """What every list row shows (host city, theme), in a fixed number of queries."""
     from peerreview.framework.models import Benchmark
 
     return stmt.options(
         selectinload(Review.host_city),
         selectinload(Review.benchmark).selectinload(Benchmark.theme),
+    )
+
+
+def load_details(reviews: list[Review]) -> None:
+    """The team seats and self-assessment status that a row's "next step" and the deadline
+    checks need, for just these reviews, in a fixed number of queries."""
+    if not reviews:
+        return
+    list(db.session.scalars(select(Review).where(Review.id.in_([r.id for r in reviews])).options(
         selectinload(Review.team).load_only(TeamMember.id, TeamMember.review_id,
                                             TeamMember.user_id, TeamMember.role,
                                             TeamMember.status),
         selectinload(Review.self_assessment).load_only(SelfAssessment.id, SelfAssessment.status),
-    )
+    )))
+    _annotate_session_counts(reviews)
 
 
 def _annotate_session_counts(reviews: list[Review]) -> None:
@@ -43,7 +53,9 @@ def session_count(review: Review) -> int:
     return cached if cached is not None else len(review.sessions)
 
 
-def visible_reviews(user) -> list[Review]:
+def visible_reviews(user, *, details: bool = True) -> list[Review]:
+    """The reviews a user may list. ``details=False`` leaves the seats and self-assessments
+    for :func:`load_details`, so a long list loads them only for the rows on screen."""
     stmt = select(Review).order_by(Review.visit_start.is_(None), Review.visit_start, Review.id)
     if not perm.is_coordinator(user):
         seats = select(TeamMember.review_id).where(TeamMember.user_id == user.id,
@@ -53,8 +65,19 @@ def visible_reviews(user) -> list[Review]:
             conditions.append(Review.host_city_id == user.city_id)
         stmt = stmt.where(or_(*conditions))
     reviews = list(db.session.scalars(_with_list_data(stmt)))
-    _annotate_session_counts(reviews)
+    if details:
+        load_details(reviews)
     return reviews
+
+
+def may_be_overdue(review: Review, today: date) -> bool:
+    """Whether :func:`deadlines` could report something late, from the dates alone."""
+    dues = []
+    if review.state in ("accepted", "team_forming", "preparing"):
+        dues = [review.self_assessment_due, review.programme_due]
+    elif review.state in ("visit", "reporting"):
+        dues = [review.report_due]
+    return any(d is not None and d < today for d in dues)
 
 
 def deadlines(review: Review) -> list[tuple[str, date]]:

@@ -49,21 +49,34 @@ def _themes():
     return db.session.scalars(select(Theme).where(Theme.id.in_(published)).order_by(Theme.name)).all()
 
 
+LIST_PAGE = 50
+
+
 @bp.get("/")
 @login_required
 def index():
     perm.require(perm.can_list_reviews(current_user))
-    reviews = queries.visible_reviews(current_user)
+    reviews = queries.visible_reviews(current_user, details=False)
     today = date.today()
+    order = workflow.MAIN_PATH + ("declined", "cancelled")
     by_state: dict[str, list[Review]] = {}
     for r in reviews:
         by_state.setdefault(r.state, []).append(r)
+    state = request.args.get("state", "")
+    if state not in by_state:
+        state = ""
+    listed = [r for s in order for r in by_state.get(s, []) if not state or s == state]
+    pages = max(1, -(-len(listed) // LIST_PAGE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    rows = listed[(page - 1) * LIST_PAGE:page * LIST_PAGE]
     upcoming = [r for r in reviews if r.visit_start and r.visit_end and r.visit_end >= today
                 and r.state not in ("cancelled", "declined")][:10]
+    candidates = [r for r in reviews if queries.may_be_overdue(r, today)]
+    queries.load_details(list({r.id: r for r in rows + candidates}.values()))
     return render_template(
-        "reviews/index.html", reviews=reviews, by_state=by_state, upcoming=upcoming,
-        overdue=queries.overdue(reviews, today), labels=workflow.STATE_LABELS,
-        order=workflow.MAIN_PATH + ("declined", "cancelled"), today=today,
+        "reviews/index.html", reviews=reviews, rows=rows, by_state=by_state, upcoming=upcoming,
+        overdue=queries.overdue(candidates, today), labels=workflow.STATE_LABELS,
+        order=order, today=today, state=state, page=page, pages=pages, total=len(listed),
         next_step=next_step)
 
 
