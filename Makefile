@@ -9,7 +9,7 @@ PYTEST := $(BIN)/python -m pytest
 PYTEST_WORKERS ?= auto
 XDIST  := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS))
 
-.PHONY: install demo serve test test-sqlite test-postgresql bench lint clean
+.PHONY: install demo serve test test-sqlite test-postgresql bench load lint clean
 
 $(STAMP): setup.cfg pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,8 +50,17 @@ test-postgresql: install
 bench: install
 	$(BIN)/python -m bench
 
+# Load test: gunicorn (4 workers) under locust on loopback, on SQLite then PostgreSQL; needs
+# Redis on 127.0.0.1:6379 (login rate limiter). Writes bench/load-results.json.
+# A quick run: make load LOAD_SECONDS=10 LOAD_USERS=10
+LOAD_SECONDS ?= 60
+LOAD_USERS   ?= 50
+load: install
+	@$(BIN)/python -c 'import locust' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[dev,load]'
+	$(BIN)/python -m bench.load --seconds $(LOAD_SECONDS) --users $(LOAD_USERS)
+
 lint: install
 	$(BIN)/ruff check peerreview tests bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts bench/results.json
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts bench/results.json bench/load-results.json

@@ -132,36 +132,60 @@ def _count(database_url: str, instance: str, uuids: set[str]) -> tuple[int, int]
     return len(stored), len(uuids - stored)
 
 
-def run_one(kind: str, results: list) -> None:
-    tmp = tempfile.mkdtemp(prefix="bench-obs-")
-    pg_name = None
+def _create_database(kind: str, tmp: str, prefix: str = "peerreview_bench") -> tuple[str, str | None]:
+    """An empty database: a SQLite file in ``tmp``, or a new PostgreSQL database.
+    Return its URL and the PostgreSQL name to give to _drop_database (None for SQLite)."""
     if kind == "sqlite":
-        database_url = f"sqlite:///{tmp}/bench.sqlite"
-    else:
+        return f"sqlite:///{tmp}/bench.sqlite", None
+    import psycopg
+
+    pg_name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{pg_name}"')
+    return PG_ADMIN.rsplit("/", 1)[0] + "/" + pg_name, pg_name
+
+
+def _drop_database(pg_name: str | None) -> None:
+    if pg_name:
         import psycopg
 
-        pg_name = f"peerreview_bench_{uuid.uuid4().hex[:8]}"
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{pg_name}"')
-        database_url = PG_ADMIN.rsplit("/", 1)[0] + "/" + pg_name
+            conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+
+
+def _start_server(database_url: str, instance: str, log_path: Path, workers: int = 2,
+                  env: dict | None = None, capture_output: bool = False) -> tuple[subprocess.Popen, int]:
+    """gunicorn on a free loopback port with ``workers`` sync workers; return it and its port
+    once the port accepts connections. ``env`` adds or overrides environment variables.
+    ``capture_output`` also sends the workers' stderr (where the application logs its
+    tracebacks) to ``log_path``; without it only gunicorn's own messages land there."""
+    port = _free_port()
+    env = {**os.environ, "PEERREVIEW_INSTANCE_PATH": instance, "DATABASE_URL": database_url,
+           "PEERREVIEW_SECRET_KEY": "bench-secret-" * 4, "PEERREVIEW_ENVIRONMENT": "development",
+           **(env or {})}
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    server = subprocess.Popen(
+        [gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+         "--error-logfile", str(log_path), *(["--capture-output"] if capture_output else []),
+         "peerreview:create_app()"],
+        env=env, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server, port
+
+
+def run_one(kind: str, results: list) -> None:
+    tmp = tempfile.mkdtemp(prefix="bench-obs-")
+    database_url, pg_name = _create_database(kind, tmp)
     log_path = Path(tmp) / "gunicorn.log"
     server = None
     try:
         review_id = _prepare(database_url, tmp)
-        port = _free_port()
-        env = {**os.environ, "PEERREVIEW_INSTANCE_PATH": tmp, "DATABASE_URL": database_url,
-               "PEERREVIEW_SECRET_KEY": "bench-secret-" * 4, "PEERREVIEW_ENVIRONMENT": "development"}
-        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-        server = subprocess.Popen(
-            [gunicorn, "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-             "--error-logfile", str(log_path), "peerreview:create_app()"],
-            env=env, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        server, port = _start_server(database_url, tmp, log_path, capture_output=True)
         devices = [Device(port, f"peer{n}@bench.example", review_id) for n in range(8)]
         acknowledged: set[str] = set()
 
@@ -229,11 +253,7 @@ def run_one(kind: str, results: list) -> None:
         if server is not None:
             server.terminate()
             server.wait(timeout=10)
-        if pg_name:
-            import psycopg
-
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+        _drop_database(pg_name)
 
 
 def run(results: list) -> None:

@@ -68,13 +68,18 @@ def require(allowed: bool, *, status: int = 403) -> None:
     from flask_login import current_user
 
     from peerreview.audit.services import record
+    from peerreview.database import write_intent
 
     db.session.rollback()
-    if has_request_context() and current_user.is_authenticated:
-        record("access.denied", object_type="route", changes={
-            "path": request.path, "method": request.method, "status": status,
-        })
-        db.session.commit()
+    # The denial is written even during a GET. The transaction that writes it must begin as a
+    # write (IMMEDIATE on SQLite) before anything is read, or SQLite refuses the upgrade from a
+    # stale read snapshot with "database is locked" instead of waiting for the other writer.
+    with write_intent():
+        if has_request_context() and current_user.is_authenticated:
+            record("access.denied", object_type="route", changes={
+                "path": request.path, "method": request.method, "status": status,
+            })
+            db.session.commit()
     abort(status)
 
 

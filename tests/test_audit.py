@@ -29,3 +29,44 @@ def test_bad_filter_values_do_not_break_the_page(client, login, make_user):
     login(make_user(coordinator=True))
     res = client.get("/audit/?from=not-a-date&actor=abc&page=-3&object_id=zz")
     assert res.status_code == 200
+
+
+def test_a_refusal_is_recorded_while_another_request_writes(app, client, login, make_user, make_city):
+    """A denied GET writes its audit entry even when another request commits a write between
+    the denied request's first read and its insert (on SQLite the denial's transaction must
+    begin as a write, or the insert fails with "database is locked" and the user gets a 500)."""
+    import threading
+
+    from sqlalchemy import event, func, select, text
+
+    from peerreview.audit.models import AuditEntry
+
+    city = make_city("Oslo", "NO", timezone="Europe/Oslo")
+    login(make_user("Member Mia", city=city))
+    city_id, engine = city.id, db.engine
+    other = {}
+
+    def other_request_writes():
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE city SET description = 'changed meanwhile' WHERE id = :id"),
+                         {"id": city_id})
+        other["done"] = True
+
+    def before_insert(conn, cursor, statement, params, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO AUDIT_ENTRY") and "thread" not in other:
+            other["thread"] = threading.Thread(target=other_request_writes)
+            other["thread"].start()
+            other["thread"].join(timeout=1.0)   # blocks while the denial holds the write lock
+
+    event.listen(engine, "before_cursor_execute", before_insert)
+    try:
+        res = client.get("/people")              # members may not list people: a denial
+    finally:
+        event.remove(engine, "before_cursor_execute", before_insert)
+        if "thread" in other:
+            other["thread"].join(timeout=30)
+    assert res.status_code == 403
+    assert other.get("done"), "the other request's write was lost"
+    denied = db.session.scalar(select(func.count()).select_from(AuditEntry)
+                               .where(AuditEntry.action == "access.denied"))
+    assert denied == 1
