@@ -245,6 +245,9 @@ def test_long_review_list_pages_and_filters_by_state(client, login, people, make
     assert first.count("Self-assessment was due") == 5
     second = client.get("/reviews/?page=2").get_data(as_text=True)
     assert "Page 2 of 2" in second and second.count("<tr>") == 1 + 5
+    # by state along the workflow: the 50 requests fill page 1, the reviews preparing come after
+    table = second.split('id="all-h"')[1]
+    assert all(f"/reviews/{r.id}\"" in table for r in late)
     preparing = client.get("/reviews/?state=preparing").get_data(as_text=True)
     assert preparing.count("<tr>") == 1 + 5 and "Page 1 of" not in preparing
     assert all(f"/reviews/{r.id}\"" in preparing for r in late)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from peerreview import permissions as perm
@@ -12,28 +12,22 @@ from peerreview.extensions import db
 from peerreview.reviews.models import Review, SelfAssessment, TeamMember, VisitSession
 
 
-def _with_list_data(stmt):
-    """What every list row shows (host city, theme), in a fixed number of queries."""
+def _with_list_data(stmt, *, team: bool = False):
+    """What a list shows (host city, theme) and the deadline checks read (the self-assessment's
+    status), plus the seats that a row's "next step" needs when ``team``; a fixed number of
+    queries whatever the number of reviews."""
     from peerreview.framework.models import Benchmark
 
-    return stmt.options(
+    options = [
         selectinload(Review.host_city),
         selectinload(Review.benchmark).selectinload(Benchmark.theme),
-    )
-
-
-def load_details(reviews: list[Review]) -> None:
-    """The team seats and self-assessment status that a row's "next step" and the deadline
-    checks need, for just these reviews, in a fixed number of queries."""
-    if not reviews:
-        return
-    list(db.session.scalars(select(Review).where(Review.id.in_([r.id for r in reviews])).options(
-        selectinload(Review.team).load_only(TeamMember.id, TeamMember.review_id,
-                                            TeamMember.user_id, TeamMember.role,
-                                            TeamMember.status),
         selectinload(Review.self_assessment).load_only(SelfAssessment.id, SelfAssessment.status),
-    )))
-    _annotate_session_counts(reviews)
+    ]
+    if team:
+        options.append(selectinload(Review.team).load_only(
+            TeamMember.id, TeamMember.review_id, TeamMember.user_id, TeamMember.role,
+            TeamMember.status))
+    return stmt.options(*options)
 
 
 def _annotate_session_counts(reviews: list[Review]) -> None:
@@ -53,31 +47,60 @@ def session_count(review: Review) -> int:
     return cached if cached is not None else len(review.sessions)
 
 
-def visible_reviews(user, *, details: bool = True) -> list[Review]:
-    """The reviews a user may list. ``details=False`` leaves the seats and self-assessments
-    for :func:`load_details`, so a long list loads them only for the rows on screen."""
-    stmt = select(Review).order_by(Review.visit_start.is_(None), Review.visit_start, Review.id)
-    if not perm.is_coordinator(user):
-        seats = select(TeamMember.review_id).where(TeamMember.user_id == user.id,
-                                                   TeamMember.status != "declined")
-        conditions = [Review.id.in_(seats)]
-        if user.city_id is not None:
-            conditions.append(Review.host_city_id == user.city_id)
-        stmt = stmt.where(or_(*conditions))
-    reviews = list(db.session.scalars(_with_list_data(stmt)))
-    if details:
-        load_details(reviews)
+def _visibility(user):
+    """The condition on Review for the reviews a user may list; None for coordinators."""
+    if perm.is_coordinator(user):
+        return None
+    seats = select(TeamMember.review_id).where(TeamMember.user_id == user.id,
+                                               TeamMember.status != "declined")
+    conditions = [Review.id.in_(seats)]
+    if user.city_id is not None:
+        conditions.append(Review.host_city_id == user.city_id)
+    return or_(*conditions)
+
+
+def _visible(stmt, user):
+    condition = _visibility(user)
+    return stmt if condition is None else stmt.where(condition)
+
+
+LIST_ORDER = (Review.visit_start.is_(None), Review.visit_start, Review.id)
+
+
+def state_counts(user) -> dict[str, int]:
+    """How many reviews the user may list, per state, in one query."""
+    stmt = _visible(select(Review.state, func.count(Review.id)), user).group_by(Review.state)
+    return dict(db.session.execute(stmt).all())
+
+
+def list_rows(user, states: tuple[str, ...], *, offset: int, limit: int) -> list[Review]:
+    """One page of the list: by state in the order given, then soonest visit first."""
+    rank = case({s: n for n, s in enumerate(states)}, value=Review.state, else_=len(states))
+    stmt = _visible(select(Review), user).where(Review.state.in_(states))
+    stmt = stmt.order_by(rank, *LIST_ORDER).offset(offset).limit(limit)
+    rows = list(db.session.scalars(_with_list_data(stmt, team=True)))
+    _annotate_session_counts(rows)
+    return rows
+
+
+def upcoming(user, today: date, limit: int = 10) -> list[Review]:
+    """Visits not over yet, soonest first (cancelled and declined reviews left out)."""
+    stmt = _visible(select(Review), user).where(
+        Review.visit_start.is_not(None), Review.visit_end >= today,
+        Review.state.not_in(("cancelled", "declined")))
+    return list(db.session.scalars(_with_list_data(stmt.order_by(*LIST_ORDER).limit(limit))))
+
+
+def overdue_candidates(user, today: date) -> list[Review]:
+    """The reviews whose dates say :func:`deadlines` may report something late: the due dates
+    it checks, per state, already past."""
+    stmt = _visible(select(Review), user).where(or_(
+        and_(Review.state.in_(("accepted", "team_forming", "preparing")),
+             or_(Review.self_assessment_due < today, Review.programme_due < today)),
+        and_(Review.state.in_(("visit", "reporting")), Review.report_due < today)))
+    reviews = list(db.session.scalars(_with_list_data(stmt.order_by(*LIST_ORDER))))
+    _annotate_session_counts(reviews)
     return reviews
-
-
-def may_be_overdue(review: Review, today: date) -> bool:
-    """Whether :func:`deadlines` could report something late, from the dates alone."""
-    dues = []
-    if review.state in ("accepted", "team_forming", "preparing"):
-        dues = [review.self_assessment_due, review.programme_due]
-    elif review.state in ("visit", "reporting"):
-        dues = [review.report_due]
-    return any(d is not None and d < today for d in dues)
 
 
 def deadlines(review: Review) -> list[tuple[str, date]]:

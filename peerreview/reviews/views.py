@@ -56,28 +56,24 @@ LIST_PAGE = 50
 @login_required
 def index():
     perm.require(perm.can_list_reviews(current_user))
-    reviews = queries.visible_reviews(current_user, details=False)
     today = date.today()
     order = workflow.MAIN_PATH + ("declined", "cancelled")
-    by_state: dict[str, list[Review]] = {}
-    for r in reviews:
-        by_state.setdefault(r.state, []).append(r)
+    counts = queries.state_counts(current_user)
+    everything = sum(counts.values())
     state = request.args.get("state", "")
-    if state not in by_state:
+    if state not in counts:
         state = ""
-    listed = [r for s in order for r in by_state.get(s, []) if not state or s == state]
-    pages = max(1, -(-len(listed) // LIST_PAGE))
+    total = counts[state] if state else everything
+    pages = max(1, -(-total // LIST_PAGE))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
-    rows = listed[(page - 1) * LIST_PAGE:page * LIST_PAGE]
-    upcoming = [r for r in reviews if r.visit_start and r.visit_end and r.visit_end >= today
-                and r.state not in ("cancelled", "declined")][:10]
-    candidates = [r for r in reviews if queries.may_be_overdue(r, today)]
-    queries.load_details(list({r.id: r for r in rows + candidates}.values()))
+    rows = queries.list_rows(current_user, (state,) if state else order,
+                             offset=(page - 1) * LIST_PAGE, limit=LIST_PAGE)
+    candidates = queries.overdue_candidates(current_user, today)
     return render_template(
-        "reviews/index.html", reviews=reviews, rows=rows, by_state=by_state, upcoming=upcoming,
-        overdue=queries.overdue(candidates, today), labels=workflow.STATE_LABELS,
-        order=order, today=today, state=state, page=page, pages=pages, total=len(listed),
-        next_step=next_step)
+        "reviews/index.html", everything=everything, rows=rows, counts=counts,
+        upcoming=queries.upcoming(current_user, today), overdue=queries.overdue(candidates, today),
+        labels=workflow.STATE_LABELS, order=order, today=today, state=state, page=page,
+        pages=pages, total=total, next_step=next_step)
 
 
 def next_step(review: Review, user) -> str:
