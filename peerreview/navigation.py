@@ -12,6 +12,7 @@ from flask import request, url_for
 from flask_login import current_user
 
 from peerreview import permissions as perm
+from peerreview.formatting import day_month
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def _tasks_status(user) -> str:
         return "Nothing is due from you."
     late = sum(1 for d in items if d.due < today)
     return (f"{len(items)} task{'s' if len(items) != 1 else ''} due"
-            + (f", {late} overdue." if late else f"; the next on {items[0].due.strftime('%d %b')}."))
+            + (f", {late} overdue." if late else f"; the next on {day_month(items[0].due)}."))
 
 
 def nav_links():

@@ -134,6 +134,10 @@ def register_web(app: Flask) -> None:
     app.add_template_filter(country_name, "country_name")
     app.add_template_filter(language_name, "language_name")
 
+    from peerreview import formatting
+
+    formatting.register(app)
+
     @app.context_processor
     def template_globals():
         from peerreview.navigation import home_cards, nav_links

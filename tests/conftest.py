@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask.testing import FlaskClient
 from sqlalchemy import text
 from werkzeug.security import generate_password_hash
@@ -26,8 +28,41 @@ def pytest_addoption(parser):
                      choices=["sqlite", "postgresql"], help="database to run the suite on")
 
 
+# --- the clock ----------------------------------------------------------------------------
+# Every test runs at the same moment, whatever the machine's date and time zone: a Wednesday
+# morning in June, unless PEERREVIEW_TEST_NOW names another moment (to try awkward days such
+# as 2028-02-29T23:30:00+00:00 or 2026-12-31T23:45:00+00:00). The clock then moves on normally
+# from there (tests that wait for a token to expire travel explicitly).
+
+FROZEN_NOW = datetime.fromisoformat(os.environ.get("PEERREVIEW_TEST_NOW") or "2026-06-17T09:30:00+00:00")
+if FROZEN_NOW.tzinfo is None:
+    FROZEN_NOW = FROZEN_NOW.replace(tzinfo=UTC)
+FROZEN_TODAY: date = FROZEN_NOW.astimezone(UTC).date()
+
+
 def pytest_report_header(config):
-    return f"peerreview database: {config.getoption('--db')}; strict (no skips): {STRICT}"
+    return (f"peerreview database: {config.getoption('--db')}; strict (no skips): {STRICT}; "
+            f"clock frozen at {FROZEN_NOW.isoformat()}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_clock():
+    """Fixtures built once per run or module (the access matrix's world) see the frozen time too."""
+    with time_machine.travel(FROZEN_NOW, tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def clock(_session_clock):
+    """Each test starts at FROZEN_NOW; ``clock.move_to(...)``/``clock.shift(...)`` travel on."""
+    with time_machine.travel(FROZEN_NOW, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def today() -> date:
+    """The frozen "today" (UTC) that test data is built from."""
+    return FROZEN_TODAY
 
 
 def skip_or_fail(reason: str):

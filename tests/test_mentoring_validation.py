@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from peerreview import formatting
 from peerreview.extensions import db
 from peerreview.mentoring.models import NeedsAssessment, ProgressReview
 from peerreview.mentoring.plan_models import MentoringAction
@@ -41,7 +42,7 @@ def test_a_deadline_before_the_scheme_starts(client, login, mw):
     early = mw.scheme.starts_on - timedelta(days=1)
     res = client.post(f"/mentoring/{mw.riga.id}/actions/new", data=_action(mw, deadline=early.isoformat()))
     assert res.status_code == 400
-    start = mw.scheme.starts_on.strftime("%d %b %Y")
+    start = formatting.day(mw.scheme.starts_on)
     assert _error(_page(res), "deadline") == f"The deadline is before the scheme starts ({start}). Choose {start} or later."
     assert 'aria-invalid="true"' in _page(res)
     assert _count(MentoringAction) == 0

@@ -10,6 +10,7 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from peerreview import formatting
 from peerreview.audit.models import AuditEntry
 from peerreview.domain import DomainError
 from peerreview.extensions import db
@@ -88,7 +89,7 @@ def test_host_adds_edits_and_deletes_a_session(client, login, world):
     page = text(client.get(f"/reviews/{review.id}/programme"))
     for shown in ("Meeting with the language school", "10:00", "11:30", "Interview", "Town hall, room 2",
                   "Service provider, NGO", "Interpreter needed", "Ana Costa", "KF1", "KF3",
-                  review.visit_start.strftime("%A %d %B %Y")):
+                  formatting.long_day(review.visit_start)):
         assert shown in page, shown
 
     edit_page = text(client.get(f"/reviews/{review.id}/programme/{s.id}/edit"))
@@ -129,7 +130,7 @@ def test_a_session_falls_inside_the_visit(client, login, world):
     for day in (review.visit_start - timedelta(days=1), review.visit_end + timedelta(days=1)):
         res = add(client, review, day=day)
         assert res.status_code == 400
-        assert f"The visit runs from {review.visit_start:%d %b %Y} to {review.visit_end:%d %b %Y}" in text(res)
+        assert f"The visit runs from {formatting.day(review.visit_start)} to {formatting.day(review.visit_end)}" in text(res)
     res = add(client, review, day=review.visit_end)
     assert res.status_code == 302
     assert session_count(review) == 1
@@ -338,7 +339,7 @@ def test_printable_programme_has_one_page_per_day(client, login, world):
     assert res.status_code == 200
     page = text(res)
     assert len(re.findall(r'<section class="print-day"', page)) == 2
-    assert review.visit_start.strftime("%A %d %B %Y") in page and second.strftime("%A %d %B %Y") in page
+    assert formatting.long_day(review.visit_start) in page and formatting.long_day(second) in page
     assert "css/print.css" in page and " style=" not in page
     css = client.get("/static/css/print.css").get_data(as_text=True)
     assert "break-after: page" in css and "@media print" in css

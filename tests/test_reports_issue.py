@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from peerreview import formatting
 from peerreview.extensions import db
 from peerreview.reports import issuing, pdf
 from peerreview.reports.models import Report, ReportComment, ReportVersion
@@ -40,7 +41,7 @@ def test_host_sees_the_draft_only_during_the_factual_check(client, login, rw, ou
 
     login(rw.member)
     page = client.get(rw.base).get_data(as_text=True)
-    assert "Factual check" in page and deadline.strftime("%d %B %Y") in page
+    assert "Factual check" in page and formatting.full_day(deadline) in page
     preview = client.get(f"{rw.base}/preview")
     assert preview.status_code == 200
     assert "Ghent does a lot; drop-out is the main problem." in preview.get_data(as_text=True)

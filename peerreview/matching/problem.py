@@ -94,14 +94,10 @@ def overlaps(a_start: date, a_end: date, b_start: date, b_end: date) -> bool:
 
 
 def period(start: date, end: date) -> str:
-    """'12–15 May 2026', '30 Apr–3 May 2026'."""
-    if start == end:
-        return f"{start.day} {start:%b %Y}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {end:%b %Y}"
-    if start.year == end.year:
-        return f"{start.day} {start:%b}–{end.day} {end:%b %Y}"
-    return f"{start.day} {start:%b %Y}–{end.day} {end:%b %Y}"
+    """'12–15 May 2026', '30 April – 3 May 2026'."""
+    from peerreview.formatting import date_range
+
+    return date_range(start, end)
 
 
 def language(code: str) -> str:

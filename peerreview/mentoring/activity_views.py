@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from peerreview import formatting
 from peerreview import permissions as perm
 from peerreview.domain import Conflict, DomainError
 from peerreview.extensions import db
@@ -133,7 +134,7 @@ def new_progress(mentorship_id: int):
                 errors = apply_errors(form, exc)
             else:
                 db.session.commit()
-                flash(f"Progress review of {review.held_on:%d %b %Y} recorded.", "success")
+                flash(f"Progress review of {formatting.day(review.held_on)} recorded.", "success")
                 return redirect(url_for("mentoring.show", mentorship_id=m.id) + "#movement")
         fix_date_messages(form)
         status = 400

@@ -13,6 +13,7 @@ from html import escape
 
 from markupsafe import Markup
 
+from peerreview import formatting
 from peerreview.framework.constants import rating_label, rating_score
 
 W, H = 320, 46
@@ -34,7 +35,7 @@ def describe(row) -> str:
         base = f"baseline {rating_label(row.baseline)}"
     if row.latest is None:
         return f"{code}: {base}; not re-rated yet."
-    latest = f"latest {rating_label(row.latest)} ({row.latest_on:%d %b %Y})"
+    latest = f"latest {rating_label(row.latest)} ({formatting.day(row.latest_on)})"
     d = row.delta
     change = ("" if d is None else f", up {d} level{'s' if d != 1 else ''}" if d > 0
               else f", down {-d} level{'s' if d != -1 else ''}" if d < 0 else ", no change")

@@ -17,6 +17,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from peerreview import formatting
 from peerreview.audit.services import diff, record
 from peerreview.auth.models import User
 from peerreview.cities.models import City
@@ -48,7 +49,7 @@ class FieldErrors(DomainError):
 
 
 def fmt(day: date | None) -> str:
-    return day.strftime("%d %b %Y").lstrip("0") if day else "—"
+    return formatting.day(day)
 
 
 def text(value, *, limit: int = MAX_TEXT, field: str, label: str) -> str:

@@ -24,6 +24,7 @@ from peerreview import permissions as perm
 from peerreview.domain import Conflict, DomainError
 from peerreview.extensions import db
 from peerreview.files.services import ACCEPT_ATTR, send_stored
+from peerreview.formatting import clock, short_day
 from peerreview.framework.constants import RATING_CHOICES, rating_label
 from peerreview.observations import queries, services
 from peerreview.observations.forms import ObservationForm
@@ -54,7 +55,7 @@ def current_session(review):
 
 def _prepare_form(form, review, obs=None):
     form.session_id.choices = [("", "No particular session")] + [
-        (str(s.id), f"{s.day.strftime('%a %d %b')} {s.start_time.strftime('%H:%M')} {s.title}")
+        (str(s.id), f"{short_day(s.day)} {clock(s.start_time)} {s.title}")
         for s in review.sessions]
     form.key_factor_id.choices = [(str(kf.id), f"{kf.code} {kf.title}")
                                   for kf in review.benchmark.key_factors] + [("", "General")]

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from peerreview.extensions import db
+from peerreview.formatting import full_day
 from peerreview.framework.constants import charter_role_label, rating_label
 from peerreview.reports import chart
 from peerreview.reports import services as drafting
@@ -48,7 +49,7 @@ def paragraphs(text: str | None) -> Markup:
 
 
 def long_date(d: date | None) -> str:
-    return f"{d.day} {d:%B %Y}" if d else ""
+    return full_day(d, empty="")
 
 
 @dataclass

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from peerreview import formatting
 from peerreview.audit.services import record
 from peerreview.domain import Conflict, DomainError, NotAllowed
 from peerreview.extensions import db
@@ -330,7 +331,7 @@ def add_comment(report: Report, *, place: str, body: str, kind: str, actor) -> R
             raise NotAllowed("The host city comments only during the factual check.")
         deadline = report.factual_check_deadline
         if deadline and date.today() > deadline:
-            raise NotAllowed(f"The factual check ended on {deadline:%d %b %Y}; ask the "
+            raise NotAllowed(f"The factual check ended on {formatting.day(deadline)}; ask the "
                              "secretariat if something is still wrong.")
     elif report.review.state != "reporting":
         raise NotAllowed("Comments on the draft are closed: the report is issued.")

@@ -23,6 +23,7 @@ from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 from peerreview.audit.services import record
 from peerreview.domain import Conflict, DomainError
 from peerreview.extensions import db
+from peerreview.formatting import clock, day
 from peerreview.reviews.models import (
     ORGANISATION_TYPES,
     SESSION_TYPES,
@@ -70,7 +71,7 @@ class Clash:
 # --- helpers for views and the calendar ------------------------------------------------------
 
 def hhmm(value: time) -> str:
-    return value.strftime("%H:%M")
+    return clock(value)
 
 
 def org_labels(types: Iterable[str] | None) -> str:
@@ -160,7 +161,7 @@ def _clean(review: Review, values: SessionInput) -> dict:
         raise DomainError("Choose the day of the session.", field="day")
     if not review.visit_start <= values.day <= review.visit_end:
         raise DomainError(
-            f"The visit runs from {review.visit_start:%d %b %Y} to {review.visit_end:%d %b %Y}; "
+            f"The visit runs from {day(review.visit_start)} to {day(review.visit_end)}; "
             "choose a day inside it.", field="day")
     if values.start_time is None:
         raise DomainError("Give the start time.", field="start_time")

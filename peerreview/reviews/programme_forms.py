@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, Optional
 
+from peerreview.formatting import long_day
 from peerreview.forms_common import MultiCheckboxField
 from peerreview.reviews.models import ORGANISATION_TYPES, SESSION_TYPES
 from peerreview.reviews.programme import SessionInput, eligible_attendees, visit_days
@@ -34,7 +35,7 @@ class SessionForm(FlaskForm):
 
     def setup(self, review) -> SessionForm:
         """Fill the choices from the review: its visit days, its team, its key factors."""
-        self.day.choices = [(d.isoformat(), f"{d:%A %d %B %Y}") for d in visit_days(review)]
+        self.day.choices = [(d.isoformat(), long_day(d)) for d in visit_days(review)]
         self.attendees.choices = [
             (s.id, s.user.display_name + (f" ({s.role})" if s.role in ("lead", "rapporteur") else ""))
             for s in eligible_attendees(review)]

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
+from peerreview import formatting
 from peerreview import permissions as perm
 from peerreview.auth.views import form_error
 from peerreview.domain import Conflict, DomainError
@@ -70,7 +71,7 @@ def add(review_id: int):
             form_error(form, exc)
         else:
             db.session.commit()
-            flash(f"Session added: {session.title}, {session.day:%a %d %b} "
+            flash(f"Session added: {session.title}, {formatting.short_day(session.day)} "
                   f"{programme.hhmm(session.start_time)}.", "success")
             return redirect(url_for("programme.show", review_id=review.id) + f"#session-{session.id}")
     return _page(review, form, status=400, open_form=True)
