@@ -7,7 +7,7 @@ FLASK  := $(BIN)/flask --app peerreview
 PYTEST := $(BIN)/python -m pytest
 # one test process per core; PYTEST_WORKERS=0 runs in a single process (easier to debug)
 PYTEST_WORKERS ?= auto
-XDIST  := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS))
+XDIST  := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadgroup)
 
 .PHONY: install demo serve test test-sqlite test-postgresql bench load lint clean
 

@@ -16,7 +16,18 @@ class DomainError(Exception):
 
 
 class NotAllowed(DomainError):
-    """The action is not allowed in the current state of the object."""
+    """The action is not allowed in the current state of the object, or not to this person.
+
+    A refusal is audited like a denied page: the request notes it here, and after the
+    response is made (web.py) one "access.refused" entry records the path and the message.
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message, field)
+        from flask import g, has_request_context
+
+        if has_request_context():
+            g.setdefault("refusals", []).append(message)
 
 
 class Conflict(DomainError):

@@ -71,6 +71,10 @@ def require(allowed: bool, *, status: int = 403) -> None:
     from peerreview.database import write_intent
 
     db.session.rollback()
+    if has_request_context():
+        from flask import g
+
+        g.denied = True
     # The denial is written even during a GET. The transaction that writes it must begin as a
     # write (IMMEDIATE on SQLite) before anything is read, or SQLite refuses the upgrade from a
     # stale read snapshot with "database is locked" instead of waiting for the other writer.
@@ -81,6 +85,34 @@ def require(allowed: bool, *, status: int = 403) -> None:
             })
             db.session.commit()
     abort(status)
+
+
+def refuse(message: str) -> None:
+    """Show ``message`` as a refusal (an error message on the next page) and audit it, for a
+    view that redirects instead of answering 403 (a published benchmark is not edited ...)."""
+    from flask import flash, g
+
+    flash(message, "error")
+    g.setdefault("refusals", []).append(message)
+
+
+def record_refusal(status: int, messages: list[str]) -> None:
+    """Audit a refusal that was shown as a message (a flash or a form error), not a 403.
+
+    Whatever the request had not committed is dropped first: a refused step changes nothing.
+    """
+    from flask_login import current_user
+
+    from peerreview.audit.services import record
+    from peerreview.database import write_intent
+
+    db.session.rollback()
+    with write_intent():
+        record("access.refused", object_type="route", changes={
+            "path": request.path, "method": request.method, "status": status,
+            "messages": list(dict.fromkeys(messages))[:5],
+        }, actor=current_user if current_user.is_authenticated else None)
+        db.session.commit()
 
 
 # --- reviews -------------------------------------------------------------------------------
@@ -96,16 +128,27 @@ def is_host_contact(user, review) -> bool:
 
 
 def team_seat(user, review):
+    """The user's seat on the review team in any status, or None."""
     if not _auth(user):
         return None
     for seat in review.team:
-        if seat.user_id == user.id and seat.status != "declined":
+        if seat.user_id == user.id:
             return seat
     return None
 
 
+def is_invited_or_on_team(user, review) -> bool:
+    """Invited (to decide) or accepted. A proposed seat is only the matcher's suggestion: its
+    peer knows nothing of it yet and sees nothing of the review; a declined or removed seat
+    sees nothing either."""
+    seat = team_seat(user, review)
+    return seat is not None and seat.status in ("invited", "accepted")
+
+
 def is_team_member(user, review) -> bool:
-    return team_seat(user, review) is not None
+    """An accepted seat: the people who read the self-assessment and write notes."""
+    seat = team_seat(user, review)
+    return seat is not None and seat.status == "accepted"
 
 
 def is_team_lead(user, review) -> bool:
@@ -122,7 +165,75 @@ def can_request_review(user) -> bool:
 
 
 def can_view_review(user, review) -> bool:
-    return is_coordinator(user) or is_host_member(user, review) or is_team_member(user, review)
+    return is_coordinator(user) or is_host_member(user, review) or is_invited_or_on_team(user, review)
+
+
+# --- workflow steps: one table decides who may take each step of a review and its report ---
+
+def _coordinator_or_lead(user, review) -> bool:
+    return is_coordinator(user) or is_team_lead(user, review)
+
+
+def _coordinator_or_host_contact(user, review) -> bool:
+    return is_coordinator(user) or is_host_contact(user, review)
+
+
+def _may_cancel(user, review) -> bool:
+    return is_coordinator(user) or (review.state in ("draft", "requested")
+                                    and is_host_contact(user, review))
+
+
+def _report_state(review, *states) -> bool:
+    report = getattr(review, "report", None)
+    return report is not None and report.state in states
+
+
+STEP_ACTORS = {
+    # review steps (peerreview/reviews/workflow.py names the states each starts from)
+    "submit": is_host_contact,
+    "accept": lambda user, review: is_coordinator(user),
+    "decline": lambda user, review: is_coordinator(user),
+    "form_team": lambda user, review: is_coordinator(user),
+    "prepare": lambda user, review: is_coordinator(user),
+    "start_visit": _coordinator_or_lead,
+    "start_reporting": _coordinator_or_lead,
+    "issue": lambda user, review: is_coordinator(user),
+    "follow_up": _coordinator_or_host_contact,
+    "close": lambda user, review: is_coordinator(user),
+    "cancel": _may_cancel,
+    # report steps (peerreview/reports/issuing.py)
+    "start_factual_check": lambda user, review: is_coordinator(user),
+    "end_factual_check": lambda user, review: is_coordinator(user),
+    "reissue": lambda user, review: is_coordinator(user),
+}
+"""Who may take each workflow step; ``can_transition`` adds the state the step starts from."""
+
+REPORT_STEP_STATES = {
+    "start_factual_check": lambda review: review.state == "reporting"
+    and not _report_state(review, "factual_check"),
+    "end_factual_check": lambda review: review.state == "reporting"
+    and _report_state(review, "factual_check"),
+    "reissue": lambda review: review.state in ("issued", "follow_up"),
+}
+
+
+def may_take_step(user, review, name: str) -> bool:
+    """The person part of a step: is ``user`` one of those who take it (whatever the state)?"""
+    actor = STEP_ACTORS.get(name)
+    return actor is not None and _auth(user) and bool(actor(user, review))
+
+
+def can_transition(user, review, name: str) -> bool:
+    """May ``user`` take the workflow step ``name`` on ``review`` now? What the step still
+    needs (a submitted self-assessment, a complete team ...) is the workflow's to say."""
+    if name in REPORT_STEP_STATES:
+        in_state = REPORT_STEP_STATES[name](review)
+    else:
+        from peerreview.reviews.workflow import BY_NAME
+
+        step = BY_NAME.get(name)
+        in_state = step is not None and review.state in step.sources
+    return in_state and may_take_step(user, review, name)
 
 
 def can_edit_request(user, review) -> bool:
@@ -136,6 +247,29 @@ def can_add_document(user, review) -> bool:
 
 def can_manage_team(user, review) -> bool:
     return is_coordinator(user)
+
+
+SEAT_ANSWER_STATES = ("accepted", "team_forming", "preparing", "visit")
+BEFORE_VISIT = ("accepted", "team_forming", "preparing")
+
+
+def can_answer_seat(user, seat, answer: str) -> bool:
+    """Accept or decline a seat. Only an invited seat is accepted (a proposed one needs an
+    invitation first), by its peer or by a coordinator recording the answer. The peer declines
+    an invitation, or an accepted seat before the visit week starts; during the visit week only
+    a coordinator records that someone dropped out (and replaces them)."""
+    review = seat.review
+    if review.state not in SEAT_ANSWER_STATES or not _auth(user):
+        return False
+    own = seat.user_id == user.id
+    if answer == "accept":
+        return seat.status == "invited" and (own or is_coordinator(user))
+    if answer == "decline":
+        if seat.status == "invited":
+            return own or is_coordinator(user)
+        if seat.status == "accepted":
+            return is_coordinator(user) or (own and review.state in BEFORE_VISIT)
+    return False
 
 
 def can_view_self_assessment(user, review) -> bool:
@@ -251,7 +385,7 @@ def can_bid(user, review) -> bool:
     """Peers answer calls for reviews forming their team, except their own city's and those
     they already have a seat on (they accept or decline that seat instead)."""
     return (review.state == "team_forming" and can_have_peer_profile(user)
-            and user.city_id != review.host_city_id and not is_team_member(user, review)
+            and user.city_id != review.host_city_id and not is_invited_or_on_team(user, review)
             and has_peer_profile(user))
 
 
@@ -340,15 +474,17 @@ def can_answer_host_comments(user, review) -> bool:
 
 
 def can_manage_factual_check(user, review) -> bool:
-    return review.state == "reporting" and is_coordinator(user)
+    """The page's factual-check controls: start it, or end it early."""
+    return (can_transition(user, review, "start_factual_check")
+            or can_transition(user, review, "end_factual_check"))
 
 
 def can_issue_report(user, review) -> bool:
-    return is_coordinator(user)
+    return can_transition(user, review, "issue")
 
 
 def can_reissue_report(user, review) -> bool:
-    return review.state in ("issued", "follow_up") and is_coordinator(user)
+    return can_transition(user, review, "reissue")
 
 
 def can_download_report(user, review) -> bool:

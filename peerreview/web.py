@@ -87,9 +87,11 @@ def register_web(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str):
         try:
-            return db.session.get(User, int(user_id))
+            user = db.session.get(User, int(user_id))
         except (TypeError, ValueError):
             return None
+        # a deactivated or erased account is logged out, whatever its cookie says
+        return user if user is not None and user.is_active else None
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
@@ -118,6 +120,16 @@ def register_web(app: Flask) -> None:
     def unhandled(exc: Exception):
         log.exception("Unhandled error on %s %s", request.method, request.path)
         return _error_response(500)
+
+    @app.after_request
+    def audit_refusals(response):
+        """A step refused with a message (NotAllowed), not with a 403 page, is audited too."""
+        from flask import g
+
+        refusals = g.pop("refusals", None)
+        if refusals and not g.get("denied"):
+            permissions.record_refusal(response.status_code, refusals)
+        return response
 
     @app.after_request
     def security_headers(response):

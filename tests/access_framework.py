@@ -103,8 +103,9 @@ ROUTES: list[Route] = [
     # editing a draft
     Route("framework.edit_benchmark", "GET",
           lambda w: f"/framework/benchmarks/{w.fw_draft.id}/edit", EDIT),
+    # a published version is never edited: the coordinator is sent back with the reason
     Route("framework.edit_benchmark", "GET",
-          lambda w: f"/framework/benchmarks/{w.fw_current.id}/edit", EDIT),
+          lambda w: f"/framework/benchmarks/{w.fw_current.id}/edit", roles(FORBIDDEN)),
     Route("framework.edit_benchmark", "POST",
           lambda w: f"/framework/benchmarks/{w.fw_draft.id}/edit", EDIT,
           data=lambda w: {"standard": "Changed standard.", "source_note": ""}),

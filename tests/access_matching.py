@@ -15,27 +15,37 @@ COORDINATOR = roles(FORBIDDEN, coordinator=OK)
 # peers from another city; not the host city, not a coordinator without a city, and not
 # someone who already has a seat on the team (they answer their invitation instead)
 BIDDERS = roles(OK, host_member=FORBIDDEN, host_contact=FORBIDDEN, coordinator=FORBIDDEN,
-                peer_on_team=FORBIDDEN)
+                peer_on_team=FORBIDDEN, seat_invited=FORBIDDEN)
+"""Peers of other cities with a profile answer the call; an invited or accepted seat answers its
+invitation instead. A proposal the peer was never told of, a declined or a removed seat does not
+stop them from offering."""
 HAS_CITY = roles(OK, coordinator=FORBIDDEN)
 
 
 def build_world(world, db_session):
     from peerreview.framework.models import Benchmark, Theme
-    from peerreview.matching.models import ConflictOfInterest, PeerProfile, PeerUnavailability
+    from peerreview.matching.models import (
+        ConflictOfInterest,
+        PeerExpertise,
+        PeerProfile,
+        PeerUnavailability,
+        ReviewBid,
+    )
     from peerreview.reviews.models import Review, TeamMember
 
     theme = Theme(slug="matching-theme", name="Matching theme", description="")
     bench = Benchmark(theme=theme, version=1, status="published", standard="A standard.")
-    start = date.today() + timedelta(days=90)
+    # a year after the world's other reviews, so that no peer reaches a yearly limit
+    start = date.today() + timedelta(days=400)
     review = Review(host_city=world.host_city, benchmark=bench, state="team_forming",
                     working_languages=["en"], preferred_start=start, preferred_end=start + timedelta(days=3),
-                    visit_start=start, visit_end=start + timedelta(days=3), team_min=1, team_max=3,
+                    visit_start=start, visit_end=start + timedelta(days=3), team_min=1, team_max=12,
                     min_countries=1)
     db_session.add_all([theme, bench, review])
     profiles = {}
     for key, user in sorted(world.users.items()):
         if user.city_id is not None and user.city_id != world.host_city.id:
-            profiles[key] = PeerProfile(user=user, trained=True)
+            profiles[key] = PeerProfile(user=user, trained=True, max_reviews_per_year=12)
             db_session.add(profiles[key])
     owner = world.users["other_city"]
     from peerreview.auth.models import User
@@ -44,7 +54,15 @@ def build_world(world, db_session):
                      languages=["en"])
     named = User(email="named.peer@example.org", name="Named Peer", city=world.other_city_obj,
                  languages=["en"])
-    db_session.add_all([pool_peer, named, PeerProfile(user=pool_peer), PeerProfile(user=named)])
+    pool_profile = PeerProfile(user=pool_peer, trained=True, max_reviews_per_year=12)
+    db_session.add_all([pool_peer, named, pool_profile, PeerProfile(user=named)])
+    db_session.flush()
+    for profile in [pool_profile, *profiles.values()]:
+        profile.expertise.append(PeerExpertise(theme_id=theme.id, level="expert"))
+    # everyone who may answer the call already has: withdrawing an answer is a change
+    for key, profile in profiles.items():
+        if BIDDERS[key] == OK:
+            db_session.add(ReviewBid(review=review, user=profile.user, kind="join"))
     period = PeerUnavailability(profile=profiles["other_city"], start=start + timedelta(days=30),
                                 end=start + timedelta(days=40), note="away")
     conflict = ConflictOfInterest(review=review, user=owner, reason="Former adviser to the host.",
@@ -78,7 +96,7 @@ ROUTES = [
     Route("matching.delete_unavailable", "POST",
           lambda w: f"/peers/me/unavailable/{w.match_period.id}/delete", roles(FORBIDDEN, other_city=OK)),
     Route("matching.bid", "POST", lambda w: f"{_review(w)}/interest", BIDDERS,
-          data=lambda w: {"kind": "join", "note": "Happy to help."}),
+          data=lambda w: {"kind": "cannot", "note": "Council elections that month."}),
     Route("matching.withdraw_bid", "POST", lambda w: f"{_review(w)}/interest/withdraw", BIDDERS),
     Route("matching.conflicts", "GET", lambda w: f"{_review(w)}/conflicts",
           roles(FORBIDDEN, host_contact=OK, coordinator=OK)),

@@ -53,10 +53,14 @@ def build_world(world, db_session):
     visit = MentoringVisit(mentorship=m, kind="mentoring", starts_on=today + timedelta(days=10),
                            ends_on=today + timedelta(days=11), participants=[mentor, mentee])
     version = PlanVersion(mentorship=m, number=1, snapshot=[{"code": "A1"}])
-    db_session.add_all([theme, bench, *kfs, porto, scheme, m, needs, action, visit, version])
+    from peerreview.auth.models import User
+
+    colleague = User(name="Mentee Colleague", email="mentee.colleague@example.org", city=mentee.city,
+                     languages=["en"])
+    db_session.add_all([theme, bench, *kfs, porto, scheme, m, needs, action, visit, version, colleague])
     db_session.flush()
     world.objects.update(mt_scheme=scheme, mt=m, mt_kfs=kfs, mt_action=action, mt_visit=visit,
-                         mt_porto=porto)
+                         mt_porto=porto, mt_colleague=colleague)
 
 
 def _m(w) -> str:
@@ -107,7 +111,7 @@ ROUTES = [
     Route("mentoring.people", "GET", lambda w: f"{_m(w)}/people", COORDINATOR),
     Route("mentoring.people", "POST", lambda w: f"{_m(w)}/people", COORDINATOR,
           data=lambda w: {"mentor_cities": [w.users["mentor"].city_id], "mentors": [w.users["mentor"].id],
-                          "mentees": [w.users["mentee"].id]}),
+                          "mentees": [w.users["mentee"].id, w.mt_colleague.id]}),
     Route("mentoring.step", "POST", lambda w: f"{_m(w)}/step/complete", COORDINATOR),
     Route("mentoring.needs", "GET", lambda w: f"{_m(w)}/needs", VIEWERS),
     Route("mentoring.needs", "POST", lambda w: f"{_m(w)}/needs", PLAN,

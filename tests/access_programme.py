@@ -8,12 +8,15 @@ from tests.access import FORBIDDEN, NOT_FOUND, OK, Route, everyone, roles
 
 
 def viewers():
-    return roles(FORBIDDEN, host_member=OK, host_contact=OK, coordinator=OK, peer_on_team=OK)
+    """The review's viewers: host city, team, invited peers, coordinator."""
+    return roles(FORBIDDEN, host_member=OK, host_contact=OK, coordinator=OK, peer_on_team=OK,
+                 seat_invited=OK)
 
 
 def editors():
-    """The host drafts the programme; a peer who is not the lead only reads it."""
-    return roles(FORBIDDEN, host_member=OK, host_contact=OK, coordinator=OK)
+    """The host drafts the programme, and the team lead and the coordinator change it; a peer
+    who is not the lead only reads it."""
+    return roles(FORBIDDEN, host_member=OK, host_contact=OK, coordinator=OK, team_lead=OK)
 
 
 def build_world(world, db_session):
@@ -79,11 +82,12 @@ ROUTES = [
     # during the visit week only the coordinator and the team lead change the programme
     Route("programme.edit", "POST",
           lambda w: f"/reviews/{w.programme_visit_review.id}/programme/{w.programme_visit_session.id}/edit",
-          roles(FORBIDDEN, coordinator=OK), data=_visit_data),
+          roles(FORBIDDEN, coordinator=OK, team_lead=OK), data=_visit_data),
     # a session of another review is not found under this review
     Route("programme.edit", "GET",
           lambda w: f"{_base(w)}/{w.programme_visit_session.id}/edit",
-          roles(FORBIDDEN, host_member=NOT_FOUND, host_contact=NOT_FOUND, coordinator=NOT_FOUND)),
+          roles(FORBIDDEN, host_member=NOT_FOUND, host_contact=NOT_FOUND, coordinator=NOT_FOUND,
+                team_lead=NOT_FOUND)),
     Route("programme.delete", "POST", lambda w: f"{_base(w)}/{w.programme_session.id}/delete",
           editors()),
     Route("programme.print_view", "GET", lambda w: f"{_base(w)}/print", viewers()),

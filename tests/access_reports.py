@@ -52,7 +52,7 @@ def build_world(world, db_session):
     def report(r, state):
         rep = Report(review=r, state=state)
         section = ReportSection(report=rep, key="executive_summary", body="Summary")
-        finding = Finding(report=rep, key_factor=kf)
+        finding = Finding(report=rep, key_factor=kf, rating="2")
         rec = Recommendation(report=rep, key_factor=kf, action="Do a concrete thing.", priority="high",
                              owner="A department", timeframe_months=6, position=1)
         db_session.add_all([rep, section, finding, rec,
@@ -121,7 +121,8 @@ ROUTES = [
           team(), data=lambda w: {**_rec(w), "version": "1"}),
     # only the lead, the rapporteur and the coordinator remove a recommendation
     Route("reports.delete_recommendation", "POST",
-          lambda w: _r(w, f"/recommendations/{w.rep_rec.id}/delete"), roles(FORBIDDEN, coordinator=OK)),
+          lambda w: _r(w, f"/recommendations/{w.rep_rec.id}/delete"),
+          roles(FORBIDDEN, coordinator=OK, team_lead=OK, rapporteur=OK)),
     Route("reports.history", "GET", lambda w: _r(w, f"/history/section/{w.rep_section.id}"), team()),
     Route("reports.comment", "POST", lambda w: _r(w, "/comments"), team(),
           data=lambda w: {"place": "executive_summary", "body": "Shorter, please."}),

@@ -14,11 +14,12 @@ WORLD_BUILDERS = []
 
 
 def collect():
+    """[(feature, route)] for every feature module, in order."""
     routes = []
     WORLD_BUILDERS.clear()
     for name in FEATURE_MODULES:
         module = importlib.import_module(f"tests.{name}")
-        routes += module.ROUTES
+        routes += [(name.removeprefix("access_"), route) for route in module.ROUTES]
         if hasattr(module, "build_world"):
             WORLD_BUILDERS.append(module.build_world)
     return routes

@@ -157,9 +157,15 @@ def _app(database_url_factory, tmp_path_factory):
         db.engine.dispose()
 
 
+TABLES_CLEARED = [0]
+"""How many times the tables were emptied in this process: data built once and shared by many
+tests (the access matrix's world) is rebuilt when this has moved on."""
+
+
 def _clear_tables(app) -> None:
     from peerreview.extensions import db
 
+    TABLES_CLEARED[0] += 1
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.access import OK, ROLES
-from tests.test_access_matrix import MATRIX, world  # noqa: F401  (fixture)
+from tests.access_world import login_as, matrix_client, matrix_world, send  # noqa: F401  (fixture)
+from tests.test_access_matrix import MATRIX
 
 SCRIPT = "<script>alert('pwned')</script>"
 HOSTILE = st.one_of(
@@ -45,74 +46,75 @@ def _mutations(base: dict):
 
 
 @pytest.mark.parametrize("route", POST_ROUTES, ids=[f"{r.endpoint}-{i}" for i, r in enumerate(POST_ROUTES)])
-def test_forms_survive_hostile_input(app, client, login, world, route):
+def test_forms_survive_hostile_input(_app, matrix_world, route):
     role = _allowed_role(route)
-    login(world.users[role])
-    base = route.data(world) if route.data else {}
+    base = route.data(matrix_world) if route.data else {}
     is_api = route.endpoint.startswith("api.")
-    url = route.url(world)  # once: a delete route removes its object on the first example
 
     @settings(max_examples=6, deadline=None, derandomize=True,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
     @given(_mutations(base))
-    def send(hostile):
+    def check(hostile):
         # uploads are rebuilt for every example: a sent file is closed afterwards
-        fresh = route.data(world) if route.data else {}
+        fresh = route.data(matrix_world) if route.data else {}
         data = {**{k: v for k, v in fresh.items() if isinstance(v, tuple)}, **hostile}
         if is_api:
-            res = client.post(url, data=json.dumps(data), content_type="application/json")
+            answer = send(_app, matrix_world, route, role, data=json.dumps(data),
+                          content_type="application/json")
         else:
-            res = client.post(url, data=data)
-        assert res.status_code < 500, f"{route.endpoint} answered {res.status_code} to {data!r:.300}"
+            answer = send(_app, matrix_world, route, role, data=data)
+        assert answer.status < 500, f"{route.endpoint} answered {answer.status} to {data!r:.300}"
 
-    send()
+    check()
 
 
 @pytest.mark.parametrize("payload", [[1, 2], "just a string", {"observations": [{"uuid": 5}]},
                                      {"text": ["a"], "kind": {"x": 1}, "uuid": None}, None])
-def test_api_survives_wrong_types(client, login, world, payload):
+def test_api_survives_wrong_types(_app, matrix_world, payload):
     from sqlalchemy import func, select
 
-    from peerreview.extensions import db
     from peerreview.observations.models import Observation
 
-    login(world.users["peer_on_team"])
-    review = world.obs_review
-    before = db.session.scalar(select(func.count()).select_from(Observation))
-    single = client.post(f"/api/v1/reviews/{review.id}/observations", data=json.dumps(payload),
-                         content_type="application/json")
-    assert single.status_code == 400
-    batch = client.post(f"/api/v1/reviews/{review.id}/observations/batch", data=json.dumps(payload),
-                        content_type="application/json")
-    assert batch.status_code in (200, 400)
-    if batch.status_code == 200:  # a list arrived: each note got its own refusal
-        assert all(r["status"] == 400 for r in batch.get_json()["results"])
-    assert db.session.scalar(select(func.count()).select_from(Observation)) == before
+    review = matrix_world.obs_review
+    with matrix_client(_app, matrix_world) as (client, conn):
+        login_as(client, matrix_world, "peer_on_team")
+        before = conn.scalar(select(func.count()).select_from(Observation))
+        single = client.post(f"/api/v1/reviews/{review.id}/observations", data=json.dumps(payload),
+                             content_type="application/json")
+        assert single.status_code == 400
+        batch = client.post(f"/api/v1/reviews/{review.id}/observations/batch",
+                            data=json.dumps(payload), content_type="application/json")
+        assert batch.status_code in (200, 400)
+        if batch.status_code == 200:  # a list arrived: each note got its own refusal
+            assert all(r["status"] == 400 for r in batch.get_json()["results"])
+        assert conn.scalar(select(func.count()).select_from(Observation)) == before
 
 
-def test_stored_script_is_never_served_unescaped(client, login, world):
+def test_stored_script_is_never_served_unescaped(_app, matrix_world):
     """Text typed by people comes back escaped on every page that shows it."""
     import uuid
 
-    login(world.users["host_contact"])
-    client.post(f"/cities/{world.host_city.id}/edit", data={
-        "timezone": "Europe/Brussels", "description": SCRIPT})
-    client.post(f"/reviews/{world.draft_review.id}/edit", data={
-        "question_1": SCRIPT, "background": SCRIPT, "working_languages": ["en"]})
-    client.post("/account", data={"name": SCRIPT, "languages": ["en"]})
-    login(world.users["peer_on_team"])
-    client.post(f"/api/v1/reviews/{world.obs_review.id}/observations", json={
-        "uuid": str(uuid.uuid4()), "text": SCRIPT, "kind": "gap"})
-    pages = {
-        "host_contact": [f"/cities/{world.host_city.id}", f"/reviews/{world.draft_review.id}", "/account"],
-        "coordinator": ["/people", "/audit/", f"/reviews/{world.obs_review.id}/observations",
-                        f"/reviews/{world.obs_review.id}/observations/consolidation"],
-    }
-    for role, urls in pages.items():
-        login(world.users[role])
-        for url in urls:
-            html = client.get(url).get_data(as_text=True)
-            assert SCRIPT not in html, url
-    # and it was stored, escaped on the way out
-    login(world.users["coordinator"])
-    assert "&lt;script&gt;" in client.get(f"/reviews/{world.obs_review.id}/observations").get_data(as_text=True)
+    w = matrix_world
+    with matrix_client(_app, w) as (client, _):
+        login_as(client, w, "host_contact")
+        client.post(f"/cities/{w.host_city.id}/edit", data={
+            "timezone": "Europe/Brussels", "description": SCRIPT})
+        client.post(f"/reviews/{w.draft_review.id}/edit", data={
+            "question_1": SCRIPT, "background": SCRIPT, "working_languages": ["en"]})
+        client.post("/account", data={"name": SCRIPT, "languages": ["en"]})
+        login_as(client, w, "peer_on_team")
+        client.post(f"/api/v1/reviews/{w.obs_review.id}/observations", json={
+            "uuid": str(uuid.uuid4()), "text": SCRIPT, "kind": "gap"})
+        pages = {
+            "host_contact": [f"/cities/{w.host_city.id}", f"/reviews/{w.draft_review.id}", "/account"],
+            "coordinator": ["/people", "/audit/", f"/reviews/{w.obs_review.id}/observations",
+                            f"/reviews/{w.obs_review.id}/observations/consolidation"],
+        }
+        for role, urls in pages.items():
+            login_as(client, w, role)
+            for url in urls:
+                html = client.get(url).get_data(as_text=True)
+                assert SCRIPT not in html, url
+        # and it was stored, escaped on the way out
+        login_as(client, w, "coordinator")
+        assert "&lt;script&gt;" in client.get(f"/reviews/{w.obs_review.id}/observations").get_data(as_text=True)

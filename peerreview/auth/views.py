@@ -91,6 +91,8 @@ def login():
 def logout():
     form = ConfirmForm()
     if form.validate_on_submit() and current_user.is_authenticated:
+        record("auth.logout", current_user._get_current_object())
+        db.session.commit()
         logout_user()
         flash("You are logged out.", "info")
     return redirect(url_for("main.index"))

@@ -29,8 +29,8 @@ def _show(benchmark, anchor: str = "") -> str:
 
 def _published_notice(benchmark):
     """For a GET on an editing page of a published version: say why, and go back."""
-    flash(f"Version {benchmark.version} is published and cannot be changed. Start a new version "
-          "to change it.", "error")
+    perm.refuse(f"Version {benchmark.version} is published and cannot be changed. Start a new "
+                "version to change it.")
     return redirect(_show(benchmark))
 
 

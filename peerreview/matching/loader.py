@@ -118,4 +118,4 @@ def _spec(review, bids, conflicts) -> ReviewSpec:
         conflicts={u: reason for rid, u, reason in conflicts if rid == review.id},
         cannot=frozenset(u for rid, u, kind in bids if rid == review.id and kind == "cannot"),
         wants=frozenset(u for rid, u, kind in bids if rid == review.id and kind == "join"),
-        declined=frozenset(s.user_id for s in seats if s.status == "declined"))
+        declined=frozenset(s.user_id for s in seats if s.status in ("declined", "removed")))

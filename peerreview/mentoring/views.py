@@ -289,7 +289,7 @@ def people(mentorship_id: int):
     m = load_mentorship(mentorship_id)
     perm.require(perm.can_change_mentorship(current_user, m))
     if not m.is_open:
-        flash(f"The mentorship is {m.state_label.lower()}; its people no longer change.", "error")
+        perm.refuse(f"The mentorship is {m.state_label.lower()}; its people no longer change.")
         return redirect(url_for("mentoring.show", mentorship_id=m.id))
     form = MentorshipForm()
     form.implementing_city_id.choices = [(m.implementing_city_id, m.implementing_city.label)]

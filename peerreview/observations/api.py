@@ -9,7 +9,7 @@ logged-in page sends its token in the ``X-CSRFToken`` header.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
@@ -33,6 +33,12 @@ def _error(status: int, message: str, **extra):
     return jsonify({"error": message, **extra}), status
 
 
+def _refused(message: str, **extra):
+    """A 403 with the reason, audited like every refusal (web.py writes the entry)."""
+    g.setdefault("refusals", []).append(message)
+    return _error(403, message, **extra)
+
+
 @bp.get("/reviews/<int:review_id>/observations")
 @login_required
 def list_observations(review_id: int):
@@ -54,7 +60,7 @@ def submit_observation(review_id: int):
     if not perm.can_view_observations(current_user, review):
         perm.require(False)
     if not perm.can_add_observation(current_user, review):
-        return _error(403, "Only the review team writes notes, and only until the report is issued.")
+        return _refused("Only the review team writes notes, and only until the report is issued.")
     try:
         item = services.ObservationInput.from_json(request.get_json(silent=True))
         obs, created = services.submit(review, current_user, item)
@@ -130,7 +136,7 @@ def submit_batch(review_id: int):
     if not perm.can_view_observations(current_user, review):
         perm.require(False)
     if not perm.can_add_observation(current_user, review):
-        return _error(403, "Only the review team writes notes, and only until the report is issued.")
+        return _refused("Only the review team writes notes, and only until the report is issued.")
     data = request.get_json(silent=True)
     items = data.get("observations") if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:

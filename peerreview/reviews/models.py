@@ -31,7 +31,10 @@ if TYPE_CHECKING:
 STATES = ("draft", "requested", "accepted", "declined", "team_forming", "preparing", "visit",
           "reporting", "issued", "follow_up", "closed", "cancelled")
 TEAM_ROLES = ("lead", "rapporteur", "peer", "expert")
-SEAT_STATUSES = ("proposed", "invited", "accepted", "declined")
+SEAT_STATUSES = ("proposed", "invited", "accepted", "declined", "removed")
+# Seats that still count: the matcher's proposals, open invitations and accepted seats. A
+# declined or removed seat stays on record (who was asked, who dropped out) but is off the team.
+ACTIVE_SEAT_STATUSES = ("proposed", "invited", "accepted")
 SESSION_TYPES = {
     "interview": "Interview",
     "focus_group": "Focus group",

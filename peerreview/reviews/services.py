@@ -171,6 +171,9 @@ def set_seat_status(seat: TeamMember, status: str, *, actor, reason: str = "") -
 
     if status not in ("proposed", "invited", "accepted", "declined"):
         raise DomainError(f"Unknown status {status!r}.")
+    if status == "accepted" and seat.status != "invited":
+        raise NotAllowed("Only an invited seat can be accepted: the secretariat sends the "
+                         "invitation first.")
     before = seat.status
     seat.status = status
     seat.reason = (reason or "").strip()
@@ -194,8 +197,16 @@ def set_seat_role(seat: TeamMember, role: str, *, actor) -> None:
 
 
 def remove_member(seat: TeamMember, *, actor) -> None:
+    """Take a seat off the team. A proposal nobody was told of disappears; a seat whose peer
+    was invited or had accepted stays on record as "removed" (it no longer opens the review)."""
     review = seat.review
-    if review.state not in ("accepted", "team_forming"):
-        raise NotAllowed("The team can only change while it is being formed.")
-    record("review.team_remove", review, actor=actor, changes={"user": seat.user.name})
-    db.session.delete(seat)
+    if review.state not in ("accepted", "team_forming", "preparing", "visit"):
+        raise NotAllowed("The team can change until the end of the visit week.")
+    if seat.status in ("declined", "removed"):
+        raise NotAllowed(f"{seat.user.display_name} is no longer on the team.")
+    record("review.team_remove", review, actor=actor,
+           changes={"user": seat.user.name, "status": [seat.status, "removed"]})
+    if seat.status == "proposed":
+        db.session.delete(seat)
+    else:
+        seat.status = "removed"

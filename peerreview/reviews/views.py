@@ -322,14 +322,16 @@ def seat_action(review_id: int, seat_id: int, action: str):
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
+    if action in ("accept", "decline"):
+        # the peer answers for their own invitation; the coordinator may record an answer
+        perm.require(perm.can_answer_seat(current_user, seat, action))
+    else:
+        perm.require(perm.can_manage_team(current_user, review))
     try:
         if action in ("accept", "decline"):
-            # the peer answers for their own seat; the coordinator may record an answer
-            perm.require(seat.user_id == current_user.id or perm.is_coordinator(current_user))
             services.set_seat_status(seat, {"accept": "accepted", "decline": "declined"}[action],
                                      actor=current_user, reason=form.reason.data or "")
         else:
-            perm.require(perm.can_manage_team(current_user, review))
             if action == "remove":
                 services.remove_member(seat, actor=current_user)
             else:
@@ -342,4 +344,8 @@ def seat_action(review_id: int, seat_id: int, action: str):
         flash("Team updated.", "success")
     if perm.can_manage_team(current_user, review):
         return redirect(url_for("reviews.team", review_id=review.id))
-    return redirect(url_for("reviews.show", review_id=review.id))
+    if perm.can_view_review(current_user, review):
+        return redirect(url_for("reviews.show", review_id=review.id))
+    # a peer who declined no longer sees the review: back to their own page
+    return redirect(url_for("matching.profile") if "matching.profile" in current_app.view_functions
+                    else url_for("main.index"))

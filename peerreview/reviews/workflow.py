@@ -44,13 +44,16 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     label: str
-    who: Callable[[object, Review], bool]
     who_text: str
     checks: tuple[Check, ...] = field(default_factory=tuple)
     needs_reason: bool = False
     # A step with a form of its own (accept) fills in what its checks need: the page does not
     # list those as missing.
     has_form: bool = False
+
+    def who(self, user, review: Review) -> bool:
+        """Whether ``user`` is one of those who take this step (permissions.py decides)."""
+        return perm.may_take_step(user, review, self.name)
 
 
 # --- checks: each returns what is missing, or None --------------------------------------------
@@ -103,52 +106,30 @@ EXTRA_CHECKS: dict[str, list[Check]] = {}
 """Checks that later features add to a transition (for example, the report must be issued)."""
 
 
-def _coordinator(user, review):
-    return perm.is_coordinator(user)
-
-
-def _host_contact(user, review):
-    return perm.is_host_contact(user, review)
-
-
-def _coordinator_or_lead(user, review):
-    return perm.is_coordinator(user) or perm.is_team_lead(user, review)
-
-
-def _coordinator_or_host_contact(user, review):
-    return perm.is_coordinator(user) or perm.is_host_contact(user, review)
-
-
-def _can_cancel(user, review):
-    if perm.is_coordinator(user):
-        return True
-    return review.state in ("draft", "requested") and perm.is_host_contact(user, review)
-
-
 TRANSITIONS: list[Transition] = [
     Transition("submit", ("draft",), "requested", "Send the request to the secretariat",
-               _host_contact, "the host city's contact", (request_complete,)),
+               "the host city's contact", (request_complete,)),
     Transition("accept", ("requested",), "accepted", "Accept the request",
-               _coordinator, "a coordinator", (visit_dates_set,), has_form=True),
+               "a coordinator", (visit_dates_set,), has_form=True),
     Transition("decline", ("requested",), "declined", "Decline the request",
-               _coordinator, "a coordinator", needs_reason=True),
+               "a coordinator", needs_reason=True),
     Transition("form_team", ("accepted",), "team_forming", "Start forming the team",
-               _coordinator, "a coordinator", (visit_dates_set,)),
+               "a coordinator", (visit_dates_set,)),
     Transition("prepare", ("team_forming",), "preparing", "Team complete: start preparing",
-               _coordinator, "a coordinator", (team_complete,)),
+               "a coordinator", (team_complete,)),
     Transition("start_visit", ("preparing",), "visit", "Start the visit week",
-               _coordinator_or_lead, "a coordinator or the team lead",
+               "a coordinator or the team lead",
                (self_assessment_submitted, programme_ready)),
     Transition("start_reporting", ("visit",), "reporting", "Visit over: start the report",
-               _coordinator_or_lead, "a coordinator or the team lead"),
+               "a coordinator or the team lead"),
     Transition("issue", ("reporting",), "issued", "Issue the report",
-               _coordinator, "a coordinator"),
+               "a coordinator"),
     Transition("follow_up", ("issued",), "follow_up", "Start the follow-up",
-               _coordinator_or_host_contact, "a coordinator or the host city's contact"),
+               "a coordinator or the host city's contact"),
     Transition("close", ("follow_up",), "closed", "Close the review",
-               _coordinator, "a coordinator"),
+               "a coordinator"),
     Transition("cancel", BEFORE_ISSUE, "cancelled", "Cancel the review",
-               _can_cancel, "a coordinator (or the host city's contact before acceptance)",
+               "a coordinator (or the host city's contact before acceptance)",
                needs_reason=True),
 ]
 BY_NAME = {t.name: t for t in TRANSITIONS}
@@ -166,7 +147,7 @@ def available(review: Review, user) -> list[tuple[Transition, list[str]]]:
     """The manual transitions ``user`` may make now, each with what is still missing."""
     out = []
     for t in TRANSITIONS:
-        if t.name in MANUAL and review.state in t.sources and t.who(user, review):
+        if t.name in MANUAL and perm.can_transition(user, review, t.name):
             out.append((t, [] if t.has_form else missing_for(review, t)))
     return out
 
