@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from peerreview.matching import scoring
-from peerreview.matching.bounds import flow_bound, shortlist
 from peerreview.matching.greedy import greedy
+from peerreview.matching.large import PRICING_SHARE
+from peerreview.matching.large import prepare as prepare_large
 from peerreview.matching.problem import Candidate, Problem, ReviewSpec, language, period
 from peerreview.matching.rules import Broken, pool_for, precheck
 
@@ -57,6 +58,7 @@ class MatchResult:
     shortlisted: bool = False
     shortlist_bound: int | None = None
     first_solution: float | None = None     # seconds from the start to the first team found
+    start_objective: int | None = None      # large rounds: the objective of the starting round
 
     @property
     def proven_optimal(self) -> bool:
@@ -248,11 +250,12 @@ def solve(problem: Problem, *, time_limit: float = DEFAULT_TIME_LIMIT, seed: int
           large: int = LARGE_MODEL) -> MatchResult:
     """Propose a team for every review of ``problem``; say why where none is possible.
 
-    Problems with more than ``large`` peer-review pairs are solved on a shortlist of each
-    review's candidates; the answer is then FEASIBLE, and its bound is
-    ``bounds.flow_bound`` of the full problem, so the reported gap stays honest. Those large
-    runs use two workers (better answers within the time limit, but no longer deterministic);
-    everything else uses one worker and is deterministic.
+    Problems with more than ``large`` peer-review pairs start from a round repaired from the
+    flow relaxation and are solved on a shortlist of each review's candidates (large.py); the
+    answer is then FEASIBLE, and its bound is the flow's bound on the full problem, so the
+    reported gap stays honest. Those large runs use two workers (better answers within the
+    time limit, but no longer deterministic); everything else uses one worker and is
+    deterministic.
     """
     t0 = time.perf_counter()
     result = MatchResult(status="UNKNOWN")
@@ -267,12 +270,13 @@ def solve(problem: Problem, *, time_limit: float = DEFAULT_TIME_LIMIT, seed: int
             active.append(r)
     short = sum(len(pools[r.review_id]) for r in active) > large
     while active:
-        start = greedy(Problem(active, problem.candidates, problem.hosted, problem.sent),
-                       coverage=True, pools=pools) if hint or short else {}
         used = {r.review_id: pools[r.review_id] for r in active}
-        if short:        # the greedy team stays reachable, so the hint is a whole solution
-            used = {rid: shortlist(problem, problem.review(rid), pool, start.get(rid, ()))
-                    for rid, pool in used.items()}
+        if short:        # the flow's bound, a round repaired from its seats, and shortlists
+            prepared = prepare_large(problem, active, used, deadline=t0 + PRICING_SHARE * time_limit)
+            start, used = prepared.teams, prepared.pools
+        else:
+            start = greedy(Problem(active, problem.candidates, problem.hosted, problem.sent),
+                           coverage=True, pools=pools) if hint else {}
         b = _Builder(problem, active, used)
         if hint:
             b.hint(start)
@@ -282,17 +286,23 @@ def solve(problem: Problem, *, time_limit: float = DEFAULT_TIME_LIMIT, seed: int
         status = solver.Solve(b.m, first)
         result.first_solution = first.at
         result.variables = len(b.x)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            result.status = STATUS[status]
-            result.objective = round(solver.ObjectiveValue())
-            result.bound = round(solver.BestObjectiveBound())
+        found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        if short and prepared.keeps_rules:      # a round in hand before CP-SAT started
+            result.first_solution = prepared.found_at - t0
+            result.start_objective = scoring.objective(problem, start)
+        if found or (short and prepared.keeps_rules):
+            result.status = STATUS[status] if found else "FEASIBLE"
+            result.objective = round(solver.ObjectiveValue()) if found else result.start_objective
+            result.bound = round(solver.BestObjectiveBound()) if found else None
+            chosen = {r.review_id: [c.user_id for c, v in b.seats(r) if solver.Value(v)] if found
+                      else list(start[r.review_id]) for r in active}
             if short:
                 result.shortlisted = True
                 result.shortlist_bound = result.bound
-                result.bound = flow_bound(problem, active, pools)
+                result.bound = prepared.bound
                 result.status = "OPTIMAL" if result.bound <= result.objective else "FEASIBLE"
             for r in active:
-                members = [c.user_id for c, v in b.seats(r) if solver.Value(v)]
+                members = chosen[r.review_id]
                 roles = scoring.pick_roles(problem, r, members)
                 members.sort(key=lambda u: (ROLE_ORDER.index(roles[u]), -b.score[r.review_id, u], u))
                 result.teams[r.review_id] = Team(r.review_id, members, roles,
