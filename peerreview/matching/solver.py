@@ -233,12 +233,12 @@ class _FirstSolution(cp_model.CpSolverSolutionCallback):
             self.at = time.perf_counter() - self.t0
 
 
-def _solver(time_limit: float, seed: int, workers: int) -> cp_model.CpSolver:
+def _solver(time_limit: float, seed: int, workers: int, log: bool = False) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
-    solver.parameters.log_search_progress = False
+    solver.parameters.log_search_progress = log
     # the full LP relaxation (cuts on the at-most-one and cover constraints) is what proves
     # a round optimal quickly; without it the bound stalls a few per cent above the answer
     solver.parameters.linearization_level = 2
@@ -247,7 +247,7 @@ def _solver(time_limit: float, seed: int, workers: int) -> cp_model.CpSolver:
 
 def solve(problem: Problem, *, time_limit: float = DEFAULT_TIME_LIMIT, seed: int = 0,
           workers: int | None = None, hint: bool = True, diagnose: bool = True,
-          large: int = LARGE_MODEL) -> MatchResult:
+          large: int = LARGE_MODEL, log: bool = False) -> MatchResult:
     """Propose a team for every review of ``problem``; say why where none is possible.
 
     Problems with more than ``large`` peer-review pairs start from a round repaired from the
@@ -280,7 +280,7 @@ def solve(problem: Problem, *, time_limit: float = DEFAULT_TIME_LIMIT, seed: int
         b = _Builder(problem, active, used)
         if hint:
             b.hint(start)
-        solver = _solver(time_limit - (time.perf_counter() - t0), seed, workers or (2 if short else 1))
+        solver = _solver(time_limit - (time.perf_counter() - t0), seed, workers or (2 if short else 1), log)
         solver.parameters.cp_model_probing_level = 0    # measured: about 20% faster here
         first = _FirstSolution(t0)
         status = solver.Solve(b.m, first)
