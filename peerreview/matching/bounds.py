@@ -62,6 +62,10 @@ class FlowNetwork:
         years = sorted({r.year for r in reviews})
         self.reviews = reviews
         self.pairs = [(r, c) for r in reviews for c in pools[r.review_id]]
+        self.spans: dict[int, tuple[int, int]] = {}     # review id -> its pairs' slice of ``pairs``
+        for r in reviews:
+            first = sum(e - s for s, e in self.spans.values())
+            self.spans[r.review_id] = (first, first + len(pools[r.review_id]))
         self.score = np.array([scoring.seat_score(problem, r, c) for r, c in self.pairs], dtype=np.int64)
         self.trained = sum(scoring.TRAINED_LEAD for r in reviews if any(c.trained for c in pools[r.review_id]))
         tails: list[int] = []

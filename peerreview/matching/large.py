@@ -1,19 +1,28 @@
 """Large rounds: where the solver starts from and which candidates it looks at.
 
 A round of a hundred reviews among thousands of peers has hundreds of thousands of
-peer-review pairs; CP-SAT cannot search them all in the time a coordinator waits. So:
+peer-review pairs; CP-SAT cannot search them all in the time a coordinator waits, and from
+the greedy round it stalled about 6% below the bound. So, in ``prepare``:
 
-1. the min-cost flow of ``bounds.flow_relaxation`` gives a valid upper bound and the seats
-   that reach it, in under a second;
-2. ``repair.repair`` mends those seats into a round that keeps every rule (the flow misses
-   working languages, experts, countries, overlapping visits), losing about 1% of the points;
-   the greedy round is the fallback when that fails;
-3. each review gets a ``shortlist``: the seats the flow picked and the starting team (so the
-   start is a solution of the shortlisted model, and the best round the bound sees stays
+1. the min-cost flow of ``bounds.FlowNetwork`` gives a valid upper bound on the whole round
+   and the seats that reach it, in under a second;
+2. ``repair.repair`` mends those seats into a round that keeps every rule: the flow does not
+   see working languages, experts, countries or overlapping visits, and on the bench's round
+   it leaves about half the teams without a speaker of the host's language. The repaired
+   round is about 1% below the bound;
+3. the flow is solved again a few times with a price on the speakers of each working
+   language and on the experts of each review, raised where the last flow left a team
+   without one (a subgradient step on the Lagrangian of those rules). The priced flows need
+   fewer and cheaper repairs; the best repaired round, usually within 0.3% of the bound, is
+   the start. (The priced bound stays valid but hardly falls: the flow's linear relaxation
+   of the languages is already met by fractional seats.) The greedy round is the fallback
+   when no repair keeps every rule;
+4. each review gets a ``shortlist``: the seats the plain flow picked and the starting team
+   (so the start is a solution of the shortlisted model, and the seats the bound counts stay
    within reach), the best candidates by score, and enough others per city, language,
    expertise, training and country to swap with;
-4. CP-SAT improves the start on the shortlists; its bound only speaks for the shortlists, so
-   the gap is reported against the flow's bound.
+5. CP-SAT improves the start on the shortlists (solver.py); its own bound only speaks for
+   the shortlists, so the gap is reported against the flow's.
 """
 
 from __future__ import annotations
@@ -42,7 +51,7 @@ PRICING_SHARE = 0.2      # of the solver's time limit, at most, for the priced f
 
 
 def ranked(problem: Problem, review: ReviewSpec, pool: list[Candidate]) -> list[Candidate]:
-    """``pool`` best seat score first (then by id)."""
+    """``pool`` best seat score first (then by id), as ``shortlist`` and ``repair`` take it."""
     return sorted(pool, key=lambda c: (-scoring.seat_score(problem, review, c), c.user_id))
 
 
@@ -108,7 +117,12 @@ def prepare(problem: Problem, reviews: list[ReviewSpec], pools: dict[int, list[C
     net = FlowNetwork(problem, reviews, pools)
     value, seats = net.solve()
     start = Start(net.bound(value), net.teams(seats), {}, False, {})
-    best_first = {r.review_id: ranked(problem, r, pools[r.review_id]) for r in reviews}
+    best_first = {}                 # each pool best first, from the scores the network holds
+    for r in reviews:
+        first, end = net.spans[r.review_id]
+        ids = np.array([c.user_id for c in pools[r.review_id]], dtype=np.int64)
+        order = np.lexsort((ids, -net.score[first:end]))
+        best_first[r.review_id] = [pools[r.review_id][i] for i in order]
     sub = Problem(reviews, problem.candidates, problem.hosted, problem.sent)
     best = -math.inf
 
@@ -121,7 +135,7 @@ def prepare(problem: Problem, reviews: list[ReviewSpec], pools: dict[int, list[C
             start.found_at = start.found_at or time.perf_counter()
 
     consider(seats)
-    pair_rows, rule_cols = _coverage(net)
+    pair_rows, rule_cols = _coverage(net, pools)
     n_rules = int(rule_cols.max()) + 1 if len(rule_cols) else 0
     prices = np.zeros(n_rules, dtype=np.int64)
     lagrangian, step, stall = value, STEP, 0
@@ -158,19 +172,21 @@ def prepare(problem: Problem, reviews: list[ReviewSpec], pools: dict[int, list[C
     return start
 
 
-def _coverage(net: FlowNetwork) -> tuple[np.ndarray, np.ndarray]:
+def _coverage(net: FlowNetwork, pools: dict[int, list[Candidate]]) -> tuple[np.ndarray, np.ndarray]:
     """The priced rules as (pair, rule) incidences: for each review, one rule per working
     language (its speakers) and one for an expert in the theme."""
-    rules: dict[tuple[int, str], int] = {}
     pair_rows, rule_cols = [], []
-    for i, (r, c) in enumerate(net.pairs):
-        needs = [lang for lang in r.languages if lang in c.languages]
-        if c.level(r.theme_id) == 2:
-            needs.append("expert")
+    for r in net.reviews:
+        pool, first = pools[r.review_id], net.spans[r.review_id][0]
+        needs = [lambda c, lang=lang: lang in c.languages for lang in r.languages]
+        needs.append(lambda c, theme=r.theme_id: c.expertise.get(theme, 0) == 2)
         for need in needs:
-            pair_rows.append(i)
-            rule_cols.append(rules.setdefault((r.review_id, need), len(rules)))
-    return np.array(pair_rows, dtype=np.int64), np.array(rule_cols, dtype=np.int64)
+            rows = first + np.flatnonzero(np.fromiter(map(need, pool), dtype=bool, count=len(pool)))
+            pair_rows.append(rows)
+            rule_cols.append(np.full(len(rows), len(rule_cols), dtype=np.int64))
+    if not pair_rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(pair_rows).astype(np.int64), np.concatenate(rule_cols)
 
 
 def _keeps_rules(problem: Problem, reviews: list[ReviewSpec], teams: dict[int, list[int]]) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from peerreview.matching import scoring
 from peerreview.matching.problem import Candidate, Problem, ReviewSpec, overlaps
+from peerreview.matching.rules import ineligible
 
 NEEDED = 40          # candidates looked at per missing thing (language, expert, country, seat)
 
@@ -21,14 +22,33 @@ def deficit(review: ReviewSpec, members: list[Candidate]) -> int:
     """How far ``members`` are from meeting the rules of one team (0: they meet them all).
 
     The rules between teams (overlapping visits, yearly load) are kept by ``Round.free``."""
-    n = len(members)
-    out = max(0, review.team_min - n) + max(0, n - review.team_max)
-    out += n - len({c.city_id for c in members})
-    out += max(0, review.min_countries - len({c.country for c in members}))
-    out += sum(1 for lang in review.languages if not any(lang in c.languages for c in members))
-    out += 0 if any(c.level(review.theme_id) == 2 for c in members) else 1
-    ids = {c.user_id for c in members}
-    return out + sum(1 for u in review.fixed if u not in ids)
+    return _Tally(review, members).deficit()
+
+
+class _Tally:
+    """What a team covers, so that the deficit of the team plus one more peer costs no more
+    than a few set lookups (a repair weighs hundreds of candidate swaps)."""
+
+    def __init__(self, review: ReviewSpec, members: list[Candidate]):
+        self.review, self.n = review, len(members)
+        self.cities = {c.city_id for c in members}
+        self.countries = {c.country for c in members}
+        self.missing = [lang for lang in review.languages if not any(lang in c.languages for c in members)]
+        self.expert = any(c.level(review.theme_id) == 2 for c in members)
+        ids = {c.user_id for c in members}
+        self.fixed_missing = {u for u in review.fixed if u not in ids}
+
+    def deficit(self, plus: Candidate | None = None) -> int:
+        r, n = self.review, self.n + (plus is not None)
+        out = max(0, r.team_min - n) + max(0, n - r.team_max) + self.n - len(self.cities)
+        if plus is None:
+            return (out + max(0, r.min_countries - len(self.countries)) + len(self.missing)
+                    + (not self.expert) + len(self.fixed_missing))
+        out += plus.city_id in self.cities
+        out += max(0, r.min_countries - len(self.countries) - (plus.country not in self.countries))
+        out += sum(1 for lang in self.missing if lang not in plus.languages)
+        out += not (self.expert or plus.level(r.theme_id) == 2)
+        return out + len(self.fixed_missing) - (plus.user_id in self.fixed_missing)
 
 
 class Round:
@@ -104,13 +124,12 @@ def repair(problem: Problem, reviews: list[ReviewSpec], ranked: dict[int, list[C
 
     ``ranked`` holds each review's eligible candidates, best seat score first."""
     state = Round(problem, reviews, ranked)
-    eligible = {r.review_id: {c.user_id for c in ranked[r.review_id]} for r in reviews}
     for r in reviews:
         for u in r.fixed:
             if u in problem.by_id:
                 state.add(r, problem.by_id[u])
     seats = [(r, problem.by_id[u]) for r in reviews for u in teams.get(r.review_id, ())
-             if u in eligible[r.review_id] and u not in r.fixed]
+             if u in problem.by_id and u not in r.fixed and ineligible(r, problem.by_id[u]) is None]
     seats.sort(key=lambda s: (-state.score(*s), s[0].review_id, s[1].user_id))
     for r, c in seats:      # the best seats first, so a clash drops the weaker seat
         team = state.teams[r.review_id]
@@ -159,10 +178,10 @@ def _mend(state: Round, r: ReviewSpec) -> None:
         for out in outs:
             if out is None and len(team) >= r.team_max:
                 continue
-            rest = [m for m in team if out is None or m.user_id != out.user_id]
+            rest = _Tally(r, [m for m in team if out is None or m.user_id != out.user_id])
             lost = 0 if out is None else state.gain_remove(r, out)
             for c in ins.values():
-                after = deficit(r, [*rest, c])
+                after = rest.deficit(c)
                 if after >= now:
                     continue
                 key = (after, -(lost + state.gain_add(r, c, out)), out.user_id if out else 0, c.user_id)
