@@ -366,6 +366,18 @@ def test_a_large_round_keeps_every_hard_rule_and_its_bound_is_honest():
     assert short.first_solution is not None
 
 
+def test_a_large_round_keeps_the_peers_already_invited():
+    problem = generated_round()
+    first = problem.reviews[0]
+    pool = pool_for(problem, first)[0]
+    # the lowest-scoring eligible peer, invited already: no flow or score would pick them
+    weakest = min(pool, key=lambda c: (scoring.seat_score(problem, first, c), c.user_id))
+    object.__setattr__(first, "fixed", (weakest.user_id,))
+    result = solve(problem, time_limit=TIME_LIMIT, large=0)
+    assert result.shortlisted and weakest.user_id in result.teams[first.review_id].members
+    assert all(v == [] for v in all_broken(problem, result).values())
+
+
 def test_repair_seats_a_speaker_of_the_missing_language_at_the_least_cost():
     from peerreview.matching.repair import repair
 
