@@ -5,7 +5,9 @@ who cannot sit on a team at all (host city, unavailable, conflict...) get no var
 model is built in a fixed order (reviews, then peers, by id) and solved with one worker and a
 fixed seed, so the same input gives the same answer. Lead and rapporteur are picked after the
 solve (scoring.pick_roles): the objective already rewards a team with a trained peer, so this
-gives the same optimum as modelling the roles, with three times fewer variables.
+gives the same optimum as modelling the roles, with three times fewer variables. Large rounds
+(more than LARGE_MODEL pairs) start from a round repaired from the flow relaxation and are
+solved on shortlists (large.py).
 
 When no team is possible the result says why: first rule by rule before solving
 (rules.precheck); if CP-SAT still finds the rules contradictory, each rule family gets an
