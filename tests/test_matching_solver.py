@@ -378,6 +378,20 @@ def test_a_large_round_keeps_the_peers_already_invited():
     assert all(v == [] for v in all_broken(problem, result).values())
 
 
+def test_a_large_round_answers_with_the_repaired_round_when_the_solver_finds_nothing(monkeypatch):
+    from ortools.sat.python import cp_model
+
+    problem = generated_round()
+    monkeypatch.setattr(cp_model.CpSolver, "Solve", lambda self, model, callback=None: cp_model.UNKNOWN)
+    result = solve(problem, time_limit=TIME_LIMIT, large=0)
+    assert set(result.teams) == {r.review_id for r in problem.reviews} and not result.messages
+    assert all(v == [] for v in all_broken(problem, result).values())
+    assert result.objective == scoring.objective(problem, {k: t.members for k, t in result.teams.items()})
+    assert result.bound >= result.objective
+    # without a starting round there is nothing to answer with
+    assert solve(problem, time_limit=TIME_LIMIT).status == "UNKNOWN"
+
+
 def test_repair_seats_a_speaker_of_the_missing_language_at_the_least_cost():
     from peerreview.matching.repair import repair
 
