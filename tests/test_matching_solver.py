@@ -291,3 +291,136 @@ def test_large_problems_are_shortlisted_with_an_honest_bound():
     assert exact.status == "OPTIMAL" and not exact.shortlisted
     assert short.shortlisted and short.bound >= exact.objective >= short.objective
     assert all(v == [] for v in all_broken(problem, short).values())
+
+
+# --- large rounds: shortlists, the repaired start, the priced bound --------------------------------
+
+def generated_round(n_reviews=6, n_peers=240, seed=5):
+    """A small round built like the bench's: peers of 40 cities in 8 countries, the host
+    country's language plus English as working languages, visits a week apart, some overlapping."""
+    rng = random.Random(seed)
+    countries = [("AT", "de"), ("FR", "fr"), ("GR", "el"), ("IT", "it"), ("PL", "pl"), ("PT", "pt"),
+                 ("SE", "sv"), ("FI", "fi")]
+    cands = []
+    for i in range(1, n_peers + 1):
+        city = i % 40 + 1
+        country, lang = countries[city % len(countries)]
+        langs = {lang} | ({"en"} if rng.random() < 0.8 else set())
+        cands.append(peer(i, city, country, langs=langs, trained=rng.random() < 0.4,
+                          expertise={t: rng.choice([0, 0, 0, 1, 2]) for t in (1, 2)},
+                          max_per_year=rng.choice([1, 2, 3])))
+    specs = []
+    for r in range(1, n_reviews + 1):
+        host = rng.randint(1, 40)
+        lang = countries[host % len(countries)][1]
+        specs.append(review(r, host=host, team_min=4, team_max=6, min_countries=3, theme_id=rng.choice([1, 2]),
+                            languages=tuple(sorted({lang, "en"})), start=START + timedelta(days=5 * r)))
+    return Problem(specs, cands, {c: rng.randint(0, 2) for c in range(1, 41)},
+                   {c: rng.randint(0, 3) for c in range(1, 41)})
+
+
+def pools_of(problem):
+    return {r.review_id: pool_for(problem, r)[0] for r in problem.reviews}
+
+
+def test_the_shortlist_keeps_the_seats_the_flow_bound_picks(monkeypatch):
+    from peerreview.matching import large
+
+    problem = generated_round()
+    # with nothing kept for its own score, only the flow's seats and the start make the list
+    for name in ("TOP", "PER_CITY", "PER_LANGUAGE", "PER_EXPERT", "PER_TRAINED", "PER_COUNTRY"):
+        monkeypatch.setattr(large, name, 0)
+    start = large.prepare(problem, problem.reviews, pools_of(problem))
+    for r in problem.reviews:
+        listed = {c.user_id for c in start.pools[r.review_id]}
+        assert start.picks[r.review_id] and set(start.picks[r.review_id]) <= listed
+        assert set(start.teams[r.review_id]) <= listed
+        assert len(listed) < len(pool_for(problem, r)[0])
+
+
+def test_the_shortlist_has_stand_ins_per_city_and_language():
+    from peerreview.matching import large
+
+    problem = generated_round()
+    pools = pools_of(problem)
+    for r in problem.reviews:
+        listed = large.shortlist(problem, r, large.ranked(problem, r, pools[r.review_id]))
+        for lang in r.languages:
+            speakers = {c.city_id for c in listed if lang in c.languages}
+            assert len(speakers) >= min(large.PER_LANGUAGE,
+                                        len({c.city_id for c in pools[r.review_id] if lang in c.languages}))
+        for city in {c.city_id for c in listed}:
+            available = sum(c.city_id == city for c in pools[r.review_id])
+            assert sum(c.city_id == city for c in listed) >= min(2, available)
+
+
+def test_a_large_round_keeps_every_hard_rule_and_its_bound_is_honest():
+    problem = generated_round()
+    exact = solve(problem, time_limit=TIME_LIMIT)
+    short = solve(problem, time_limit=TIME_LIMIT, large=0)
+    assert exact.status == "OPTIMAL" and not exact.shortlisted
+    assert short.shortlisted and set(short.teams) == {r.review_id for r in problem.reviews}
+    assert all(v == [] for v in all_broken(problem, short).values())
+    true = scoring.objective(problem, {k: t.members for k, t in short.teams.items()})
+    assert short.bound >= exact.objective >= true >= short.objective >= short.start_objective
+    assert short.first_solution is not None
+
+
+def test_a_large_round_keeps_the_peers_already_invited():
+    problem = generated_round()
+    first = problem.reviews[0]
+    pool = pool_for(problem, first)[0]
+    # the lowest-scoring eligible peer, invited already: no flow or score would pick them
+    weakest = min(pool, key=lambda c: (scoring.seat_score(problem, first, c), c.user_id))
+    object.__setattr__(first, "fixed", (weakest.user_id,))
+    result = solve(problem, time_limit=TIME_LIMIT, large=0)
+    assert result.shortlisted and weakest.user_id in result.teams[first.review_id].members
+    assert all(v == [] for v in all_broken(problem, result).values())
+
+
+def test_a_large_round_answers_with_the_repaired_round_when_the_solver_finds_nothing(monkeypatch):
+    from ortools.sat.python import cp_model
+
+    problem = generated_round()
+    monkeypatch.setattr(cp_model.CpSolver, "Solve", lambda self, model, callback=None: cp_model.UNKNOWN)
+    result = solve(problem, time_limit=TIME_LIMIT, large=0)
+    assert set(result.teams) == {r.review_id for r in problem.reviews} and not result.messages
+    assert all(v == [] for v in all_broken(problem, result).values())
+    assert result.objective == scoring.objective(problem, {k: t.members for k, t in result.teams.items()})
+    assert result.bound >= result.objective
+    # without a starting round there is nothing to answer with
+    assert solve(problem, time_limit=TIME_LIMIT).status == "UNKNOWN"
+
+
+def test_repair_seats_a_speaker_of_the_missing_language_at_the_least_cost():
+    from peerreview.matching.repair import repair
+
+    cands = [peer(1, 1, "AT", langs=("en", "de"), theme="expert", trained=True),
+             peer(2, 2, "FR", langs=("en", "fr"), theme="some"),
+             peer(3, 3, "IT", langs=("en",)),
+             peer(4, 4, "GR", langs=("el",), theme="some"),
+             peer(5, 5, "GR", langs=("el", "en"))]
+    spec = review(team_min=3, team_max=3, languages=("en", "el"))
+    problem = Problem([spec], cands)
+    mended = repair(problem, [spec], {1: sorted(pool_for(problem, spec)[0], key=lambda c: (
+        -scoring.seat_score(problem, spec, c), c.user_id))}, {1: [1, 2, 3]})
+    # Peer 3 (no expertise) makes way for peer 4, the Greek speaker who scores best
+    assert sorted(mended[1]) == [1, 2, 4]
+    assert check_team(spec, [problem.by_id[u] for u in mended[1]]) == []
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_the_large_path_keeps_every_rule_and_never_bounds_below_the_optimum(problem):
+    from peerreview.matching.large import prepare
+
+    result = solve(problem, time_limit=TIME_LIMIT, large=0)
+    for rid, broken in all_broken(problem, result).items():
+        assert broken == [], (rid, broken)
+    exact = solve(problem, time_limit=TIME_LIMIT)
+    assert set(result.teams) == set(exact.teams)
+    if exact.status == "OPTIMAL" and exact.teams:
+        active = [r for r in problem.reviews if r.review_id in exact.teams]
+        start = prepare(problem, active, {r.review_id: pool_for(problem, r)[0] for r in active})
+        assert start.bound >= exact.objective
+        assert result.bound >= exact.objective

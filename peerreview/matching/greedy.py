@@ -11,7 +11,7 @@ as a hint.
 from __future__ import annotations
 
 from peerreview.matching.problem import Candidate, Problem, ReviewSpec, overlaps
-from peerreview.matching.rules import eligibility
+from peerreview.matching.rules import ineligible
 from peerreview.matching.scoring import seat_score
 
 
@@ -28,7 +28,7 @@ def greedy(problem: Problem, *, coverage: bool = False,
         cities = {problem.by_id[u].city_id for u in team}
 
         def free(c: Candidate, review=review, team=team, cities=cities) -> bool:
-            if c.user_id in team or c.city_id in cities or eligibility(review, c) is not None:
+            if c.user_id in team or c.city_id in cities or ineligible(review, c) is not None:
                 return False
             mine = seats.get(c.user_id, [])
             if any(overlaps(o.start, o.end, review.start, review.end) for o in mine):

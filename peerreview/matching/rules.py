@@ -121,8 +121,31 @@ def check_team(review: ReviewSpec, members: list[Candidate], **kw) -> list[str]:
 
 # --- before solving ---------------------------------------------------------------------------
 
+def ineligible(review: ReviewSpec, c: Candidate) -> str | None:
+    """The first rule that keeps ``c`` off ``review`` whatever the team, or None: the rule of
+    ``eligibility`` without its words (called for every pair of a large round)."""
+    if c.city_id == review.host_city_id:
+        return "host_city"
+    if c.user_id in review.declined:
+        return "declined"
+    if c.user_id in review.conflicts:
+        return "conflict"
+    if c.user_id in review.cannot:
+        return "cannot"
+    if any(overlaps(start, end, review.start, review.end) for start, end, _ in c.unavailable):
+        return "unavailable"
+    if any(b.review_id != review.review_id and overlaps(b.start, b.end, review.start, review.end)
+           for b in c.busy):
+        return "busy"
+    if c.load.get(review.year, 0) >= c.max_per_year:
+        return "yearly_load"
+    return None
+
+
 def eligibility(review: ReviewSpec, c: Candidate) -> tuple[str, str] | None:
     """Why ``c`` cannot sit on ``review`` at all, as (rule, words), or None."""
+    if ineligible(review, c) is None:
+        return None
     if c.city_id == review.host_city_id:
         return "host_city", f"from the host city ({c.city})"
     if c.user_id in review.declined:
@@ -155,11 +178,11 @@ def pool_for(problem: Problem, review: ReviewSpec) -> tuple[list[Candidate], dic
     fixed = set(review.fixed)
     eligible, excluded = [], {}
     for c in problem.candidates:
-        why = None if c.user_id in fixed else eligibility(review, c)
+        why = None if c.user_id in fixed else ineligible(review, c)
         if why is None:
             eligible.append(c)
         else:
-            excluded[why[0]] = excluded.get(why[0], 0) + 1
+            excluded[why] = excluded.get(why, 0) + 1
     return eligible, excluded
 
 

@@ -44,7 +44,16 @@ def seat_parts(problem: Problem, review: ReviewSpec, cand: Candidate) -> dict[st
 
 
 def seat_score(problem: Problem, review: ReviewSpec, cand: Candidate) -> int:
-    """The sum of ``seat_parts``, computed without building the dict (called per pair)."""
+    """The sum of ``seat_parts``, computed once per pair and problem (called per pair by the
+    solver, the bound, the shortlists and the repair)."""
+    memo = problem.__dict__.setdefault("_seat", {})
+    key = (review.review_id, cand.user_id)
+    if key not in memo:
+        memo[key] = _seat_score(problem, review, cand)
+    return memo[key]
+
+
+def _seat_score(problem: Problem, review: ReviewSpec, cand: Candidate) -> int:
     level = cand.expertise.get(review.theme_id, 0)
     score = EXPERT if level == 2 else SOME if level == 1 else 0
     if cand.user_id in review.wants:

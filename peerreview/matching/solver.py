@@ -5,7 +5,9 @@ who cannot sit on a team at all (host city, unavailable, conflict...) get no var
 model is built in a fixed order (reviews, then peers, by id) and solved with one worker and a
 fixed seed, so the same input gives the same answer. Lead and rapporteur are picked after the
 solve (scoring.pick_roles): the objective already rewards a team with a trained peer, so this
-gives the same optimum as modelling the roles, with three times fewer variables.
+gives the same optimum as modelling the roles, with three times fewer variables. Large rounds
+(more than LARGE_MODEL pairs) start from a round repaired from the flow relaxation and are
+solved on shortlists (large.py).
 
 When no team is possible the result says why: first rule by rule before solving
 (rules.precheck); if CP-SAT still finds the rules contradictory, each rule family gets an
@@ -21,8 +23,9 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from peerreview.matching import scoring
-from peerreview.matching.bounds import flow_bound, shortlist
 from peerreview.matching.greedy import greedy
+from peerreview.matching.large import PRICING_SHARE
+from peerreview.matching.large import prepare as prepare_large
 from peerreview.matching.problem import Candidate, Problem, ReviewSpec, language, period
 from peerreview.matching.rules import Broken, pool_for, precheck
 
@@ -57,6 +60,7 @@ class MatchResult:
     shortlisted: bool = False
     shortlist_bound: int | None = None
     first_solution: float | None = None     # seconds from the start to the first team found
+    start_objective: int | None = None      # large rounds: the objective of the starting round
 
     @property
     def proven_optimal(self) -> bool:
@@ -231,12 +235,12 @@ class _FirstSolution(cp_model.CpSolverSolutionCallback):
             self.at = time.perf_counter() - self.t0
 
 
-def _solver(time_limit: float, seed: int, workers: int) -> cp_model.CpSolver:
+def _solver(time_limit: float, seed: int, workers: int, log: bool = False) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
-    solver.parameters.log_search_progress = False
+    solver.parameters.log_search_progress = log
     # the full LP relaxation (cuts on the at-most-one and cover constraints) is what proves
     # a round optimal quickly; without it the bound stalls a few per cent above the answer
     solver.parameters.linearization_level = 2
@@ -245,14 +249,15 @@ def _solver(time_limit: float, seed: int, workers: int) -> cp_model.CpSolver:
 
 def solve(problem: Problem, *, time_limit: float = DEFAULT_TIME_LIMIT, seed: int = 0,
           workers: int | None = None, hint: bool = True, diagnose: bool = True,
-          large: int = LARGE_MODEL) -> MatchResult:
+          large: int = LARGE_MODEL, log: bool = False) -> MatchResult:
     """Propose a team for every review of ``problem``; say why where none is possible.
 
-    Problems with more than ``large`` peer-review pairs are solved on a shortlist of each
-    review's candidates; the answer is then FEASIBLE, and its bound is
-    ``bounds.flow_bound`` of the full problem, so the reported gap stays honest. Those large
-    runs use two workers (better answers within the time limit, but no longer deterministic);
-    everything else uses one worker and is deterministic.
+    Problems with more than ``large`` peer-review pairs start from a round repaired from the
+    flow relaxation and are solved on a shortlist of each review's candidates (large.py); the
+    answer is then FEASIBLE, and its bound is the flow's bound on the full problem, so the
+    reported gap stays honest. Those large runs use two workers (better answers within the
+    time limit, but no longer deterministic); everything else uses one worker and is
+    deterministic.
     """
     t0 = time.perf_counter()
     result = MatchResult(status="UNKNOWN")
@@ -267,32 +272,39 @@ def solve(problem: Problem, *, time_limit: float = DEFAULT_TIME_LIMIT, seed: int
             active.append(r)
     short = sum(len(pools[r.review_id]) for r in active) > large
     while active:
-        start = greedy(Problem(active, problem.candidates, problem.hosted, problem.sent),
-                       coverage=True, pools=pools) if hint or short else {}
         used = {r.review_id: pools[r.review_id] for r in active}
-        if short:        # the greedy team stays reachable, so the hint is a whole solution
-            used = {rid: shortlist(problem, problem.review(rid), pool, start.get(rid, ()))
-                    for rid, pool in used.items()}
+        if short:        # the flow's bound, a round repaired from its seats, and shortlists
+            prepared = prepare_large(problem, active, used, deadline=t0 + PRICING_SHARE * time_limit)
+            start, used = prepared.teams, prepared.pools
+        else:
+            start = greedy(Problem(active, problem.candidates, problem.hosted, problem.sent),
+                           coverage=True, pools=pools) if hint else {}
         b = _Builder(problem, active, used)
         if hint:
             b.hint(start)
-        solver = _solver(time_limit - (time.perf_counter() - t0), seed, workers or (2 if short else 1))
+        solver = _solver(time_limit - (time.perf_counter() - t0), seed, workers or (2 if short else 1), log)
         solver.parameters.cp_model_probing_level = 0    # measured: about 20% faster here
         first = _FirstSolution(t0)
         status = solver.Solve(b.m, first)
         result.first_solution = first.at
         result.variables = len(b.x)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            result.status = STATUS[status]
-            result.objective = round(solver.ObjectiveValue())
-            result.bound = round(solver.BestObjectiveBound())
+        found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        if short and prepared.keeps_rules:      # a round in hand before CP-SAT started
+            result.first_solution = prepared.found_at - t0
+            result.start_objective = scoring.objective(problem, start)
+        if found or (short and prepared.keeps_rules):
+            result.status = STATUS[status] if found else "FEASIBLE"
+            result.objective = round(solver.ObjectiveValue()) if found else result.start_objective
+            result.bound = round(solver.BestObjectiveBound()) if found else None
+            chosen = {r.review_id: [c.user_id for c, v in b.seats(r) if solver.Value(v)] if found
+                      else list(start[r.review_id]) for r in active}
             if short:
                 result.shortlisted = True
                 result.shortlist_bound = result.bound
-                result.bound = flow_bound(problem, active, pools)
+                result.bound = prepared.bound
                 result.status = "OPTIMAL" if result.bound <= result.objective else "FEASIBLE"
             for r in active:
-                members = [c.user_id for c, v in b.seats(r) if solver.Value(v)]
+                members = chosen[r.review_id]
                 roles = scoring.pick_roles(problem, r, members)
                 members.sort(key=lambda u: (ROLE_ORDER.index(roles[u]), -b.score[r.review_id, u], u))
                 result.teams[r.review_id] = Team(r.review_id, members, roles,
