@@ -65,18 +65,50 @@ def test_host_requests_and_coordinator_accepts(client, login, people, make_bench
     assert host_mail and "Accepted" in host_mail[-1]["Subject"]
 
 
-def test_review_freezes_the_benchmark_version(client, login, people, make_benchmark):
-    from peerreview.framework.models import Benchmark
+def test_review_freezes_the_benchmark_version(client, login, people, make_benchmark, make_city, make_user):
+    """A new version published after a request does not change that review; later requests
+    get the new version."""
+    from peerreview.framework import services as framework
 
-    bench = make_benchmark()
+    bench = make_benchmark(key_factors=2)
     login(people["contact"])
     _request(client, bench)
-    newer = Benchmark(theme_id=bench.theme_id, standard="Newer wording.", version=2,
-                      status="published", source_note="")
-    db.session.add(newer)
-    db.session.commit()
     review = db.session.scalars(select(Review)).one()
-    assert review.benchmark_id == bench.id
+
+    # the secretariat publishes version 2: a sharper standard and a third key factor
+    draft = framework.new_draft(bench.theme, actor=people["coordinator"])
+    framework.update_benchmark(draft, standard="Everyone is served fairly, and it is measured.",
+                               source_note="", actor=people["coordinator"])
+    framework.add_key_factor(draft, {"code": "KF3", "title": "Complaints are followed up",
+                                     "description": "", "charter_roles": ["service_provider"]},
+                             actor=people["coordinator"])
+    for kf in draft.key_factors:
+        while len(kf.guide_questions) < 2:
+            framework.add_guide_question(kf, f"How is {kf.title.lower()} checked?",
+                                         actor=people["coordinator"])
+    framework.publish(draft, actor=people["coordinator"])
+    db.session.commit()
+    assert bench.theme.current_benchmark.version == 2
+
+    db.session.refresh(review)
+    assert review.benchmark_id == bench.id and review.benchmark.version == 1
+    client.post(f"/reviews/{review.id}/step/submit")
+    login(people["coordinator"])
+    client.post(f"/reviews/{review.id}/accept", data={
+        "visit_start": "2027-03-08", "visit_end": "2027-03-11", "team_min": 4, "team_max": 6})
+    db.session.refresh(review)
+    assert review.state == "accepted" and review.benchmark.version == 1
+    # the host rates itself on version 1's two key factors, not on version 2's three
+    login(people["member"])
+    page = client.get(f"/reviews/{review.id}/self-assessment").get_data(as_text=True)
+    assert "Key factor 1" in page and "Complaints are followed up" not in page
+
+    # a request made now starts from version 2
+    other = make_city("Bologna", "IT")
+    login(make_user("Bologna Contact", city=other, city_role="contact"))
+    _request(client, bench)
+    newest = db.session.scalars(select(Review).where(Review.host_city_id == other.id)).one()
+    assert newest.benchmark.version == 2 and len(newest.benchmark.key_factors) == 3
 
 
 @pytest.mark.parametrize("field, value, message", [

@@ -219,11 +219,24 @@ def issue(review, actor, *, note: str = "", reissue: bool = False) -> ReportVers
     return store(review, prepared, render(prepared), actor, reissue=reissue)
 
 
+class StoredReportDamaged(Exception):
+    """The stored PDF of an issued version is missing or is not the file that was issued."""
+
+    def __init__(self, version: ReportVersion, problem: str):
+        super().__init__(f"Stored report {version.sha256} (version {version.number}) {problem}")
+        self.version = version
+        self.problem = problem
+
+
 def read_version(version: ReportVersion) -> bytes:
-    """The stored bytes, checked against the recorded SHA-256."""
-    data = path_for(version).read_bytes()
+    """The stored bytes, checked against the recorded SHA-256: a damaged or replaced file is
+    never served as the issued report."""
+    try:
+        data = path_for(version).read_bytes()
+    except FileNotFoundError:
+        raise StoredReportDamaged(version, "is missing") from None
     if hashlib.sha256(data).hexdigest() != version.sha256:
-        raise RuntimeError(f"Stored report {version.sha256} does not match its SHA-256")
+        raise StoredReportDamaged(version, "does not match its SHA-256")
     return data
 
 

@@ -155,13 +155,34 @@ def _send_version(review, version: ReportVersion):
     if request.if_none_match and version.sha256 in request.if_none_match:
         response = Response(status=304)
     else:
-        data = issuing.read_version(version)
+        try:
+            data = issuing.read_version(version)
+        except issuing.StoredReportDamaged as exc:
+            return _damaged(review, exc)
         city = review.host_city.name.lower().replace(" ", "-")
         response = Response(data, mimetype="application/pdf", headers={
             "Content-Disposition": f"attachment; filename=peer-review-report-{city}-v{version.number}.pdf"})
     response.set_etag(version.sha256)
     response.headers["Cache-Control"] = "private, no-cache"
     return response
+
+
+def _damaged(review, exc: issuing.StoredReportDamaged):
+    """Never serve a file that is not the one issued: say so, log it and audit it."""
+    from peerreview.audit.services import record
+    from peerreview.database import write_intent
+
+    log.error("%s: not served", exc)
+    db.session.rollback()
+    with write_intent():
+        record("report.damaged", review, changes={"version": exc.version.number,
+                                                  "sha256": exc.version.sha256, "problem": exc.problem})
+        db.session.commit()
+    return render_template(
+        "errors/error.html", code=503, title="This report cannot be served",
+        text=(f"The stored file of version {exc.version.number} is not the report that was issued "
+              f"(it {exc.problem}), so it is not sent. Nothing has been changed. The secretariat "
+              "restores it from the backup; tell them if this lasts.")), 503
 
 
 # --- follow-up --------------------------------------------------------------------------------
