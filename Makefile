@@ -11,10 +11,17 @@ XDIST  := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadgr
 
 .PHONY: install demo serve test test-sqlite test-postgresql bench load lint clean
 
-$(STAMP): setup.cfg pyproject.toml
+# The editable install of a flat layout makes setuptools print a warning about folders named
+# like the package; there is nothing to act on, so it is silenced.
+$(STAMP): setup.cfg pyproject.toml tests/browser/package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet -e '.[dev]'
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "npm is not installed: the browser tests' accessibility audit (axe-core) is not installed"; \
+	fi
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -37,9 +44,13 @@ serve: install instance/config.py
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # The whole suite on SQLite, then on PostgreSQL (127.0.0.1:5432, or PEERREVIEW_TEST_PG_URL).
+# Both always run; the target fails at the end if either failed.
 test: install
-	$(PYTEST) $(XDIST) --db=sqlite $(PYTEST_ARGS)
-	$(PYTEST) $(XDIST) --db=postgresql $(PYTEST_ARGS)
+	@status=0; \
+	$(PYTEST) $(XDIST) --db=sqlite $(PYTEST_ARGS) || status=1; \
+	$(PYTEST) $(XDIST) --db=postgresql $(PYTEST_ARGS) || status=1; \
+	if [ $$status -ne 0 ]; then echo "make test: FAILED (see above: SQLite, PostgreSQL or both)"; fi; \
+	exit $$status
 
 test-sqlite: install
 	$(PYTEST) $(XDIST) --db=sqlite $(PYTEST_ARGS)

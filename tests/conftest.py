@@ -72,16 +72,40 @@ def skip_or_fail(reason: str):
     pytest.skip(reason)
 
 
+def _skip_reasons(reports) -> list[str]:
+    from collections import Counter
+
+    reasons = Counter()
+    for report in reports:
+        longrepr = getattr(report, "longrepr", None)
+        reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+        reasons[reason.removeprefix("Skipped: ")] += 1
+    return [f"{count} x {reason}" for reason, count in reasons.most_common(3)]
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
-    if not STRICT:
-        return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
-    if skipped:
+    if STRICT and reporter and reporter.stats.get("skipped"):
         session.exitstatus = 1
-        if reporter:
-            reporter.write_line(f"FAILED: {skipped} test(s) were skipped in strict mode", red=True)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """A run that left tests out says so loudly, after everything else it prints."""
+    yield
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    db = config.getoption("--db")
+    if STRICT:
+        terminalreporter.write_sep("!", f"FAILED: {len(skipped):,} test(s) were skipped in strict "
+                                        f"mode on {db}", red=True, bold=True)
+    else:
+        terminalreporter.write_sep("!", f"NOT TESTED on {db}: {len(skipped):,} test(s) were skipped",
+                                   red=True, bold=True)
+    for line in _skip_reasons(skipped):
+        terminalreporter.write_line(f"  {line}", red=True)
 
 
 # --- databases -------------------------------------------------------------------------------

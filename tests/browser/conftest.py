@@ -18,9 +18,10 @@ Helpers (import them: ``from tests.browser.conftest import login, snap, ...``)
     outbox_messages(app)             the e-mails written to instance/outbox/, oldest first
     link_in(message, "/invitation/") the first link in an e-mail containing that text
 
-axe-core is installed from the npm registry into ``<repo>/.cache/axe`` at session start when it
-is not there yet. Without chromium, Playwright or npm, browser tests are skipped (fail in strict
-mode, see ``skip_or_fail``).
+axe-core is pinned in tests/browser/package.json (and its lock file) and installed by
+``make install`` (``npm ci``) with the other test dependencies; nothing is fetched while the tests
+run. Without chromium, Playwright or axe-core, browser tests are skipped (fail in strict mode,
+see ``skip_or_fail``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ import email
 import json
 import re
 import shutil
-import subprocess
 import threading
 from email import policy
 from pathlib import Path
@@ -41,8 +41,7 @@ from tests.conftest import skip_or_fail
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = REPO_ROOT / "test-artifacts" / "screenshots"
-AXE_PREFIX = REPO_ROOT / ".cache" / "axe"
-AXE_SCRIPT = AXE_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
+AXE_SCRIPT = REPO_ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -121,36 +120,11 @@ def db_session(app):
 
 @pytest.fixture(scope="session")
 def _axe_script() -> Path:
-    """axe-core from the npm registry, installed once into <repo>/.cache/axe.
-
-    Test processes running side by side (pytest -n) take a file lock, so only one installs.
-    """
-    import fcntl
-
-    AXE_PREFIX.mkdir(parents=True, exist_ok=True)
-    with open(AXE_PREFIX / ".install-lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        _install_axe()
-    return AXE_SCRIPT
-
-
-def _install_axe() -> None:
+    """axe-core, installed by ``make install`` from tests/browser/package-lock.json."""
     if not AXE_SCRIPT.is_file():
-        npm = shutil.which("npm")
-        if npm is None:
-            skip_or_fail("npm is not installed; it is needed to install axe-core for the "
-                         "accessibility checks")
-        AXE_PREFIX.mkdir(parents=True, exist_ok=True)
-        try:
-            done = subprocess.run(
-                [npm, "install", "--prefix", str(AXE_PREFIX), "--no-audit", "--no-fund",
-                 "--loglevel=error", "axe-core@4"],
-                capture_output=True, text=True, timeout=300, check=False)
-        except subprocess.TimeoutExpired:
-            skip_or_fail("npm install axe-core@4 did not finish within 5 minutes")
-        if done.returncode != 0 or not AXE_SCRIPT.is_file():
-            skip_or_fail(f"npm install axe-core@4 failed (status {done.returncode}): "
-                         f"{(done.stderr or done.stdout).strip()[-2000:]}")
+        skip_or_fail("axe-core is not installed: run `make install` (it runs `npm ci --prefix "
+                     "tests/browser`; npm is Debian's package 'npm')")
+    return AXE_SCRIPT
 
 
 @pytest.fixture(scope="session")
