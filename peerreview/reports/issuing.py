@@ -48,6 +48,10 @@ def report_complete(review) -> str | None:
         missing.append(f"no team rating for {', '.join(unrated)}")
     if not report.recommendations:
         missing.append("no recommendation yet")
+    for n, _question in enumerate(review.host_questions or [], 1):
+        if not report.text(f"answer_{n}").strip() and not report.text(f"unanswered_{n}").strip():
+            missing.append(f"the city's question {n} has no answer (answer it, or say why the "
+                           "team does not)")
     waiting = drafting.unanswered_host_comments(report)
     if waiting:
         missing.append(f"{len(waiting)} comment(s) of the host city are not answered")

@@ -51,7 +51,7 @@ def ensure_report(review: Review) -> Report:
     report = review.report
     kf_count = len(review.benchmark.key_factors)
     if report is not None and len(report.findings) >= kf_count and \
-            len(report.sections) >= len(drafting.section_keys(review)):
+            len(report.sections) >= len(drafting.all_section_keys(review)):
         return report
     if review.state != "reporting":
         if report is None:
