@@ -99,13 +99,14 @@ def run_pending(app: Flask) -> int:
 
 _lock = threading.Lock()
 _wake = threading.Event()
+_stop = threading.Event()
 _thread: threading.Thread | None = None
 _thread_pid: int | None = None
 
 
 def _poll(app: Flask) -> None:
     seconds = float(app.config.get("JOBS_POLL_SECONDS", 2))
-    while True:
+    while not _stop.is_set():
         try:
             run_pending(app)
         except Exception:  # noqa: BLE001 - the thread must outlive a database hiccup
@@ -122,9 +123,20 @@ def start_embedded(app: Flask) -> None:
     with _lock:
         if _thread is not None and _thread_pid == os.getpid() and _thread.is_alive():
             return
+        _stop.clear()
         _thread = threading.Thread(target=_poll, args=(app,), name="pdf-worker", daemon=True)
         _thread_pid = os.getpid()
         _thread.start()
+
+
+def stop_embedded(timeout: float = 30) -> None:
+    """Stop this process's worker thread after the job it is running (tests, shutdown)."""
+    global _thread
+    _stop.set()
+    _wake.set()
+    if _thread is not None:
+        _thread.join(timeout)
+        _thread = None
 
 
 def uses_rq(app: Flask) -> bool:
@@ -184,7 +196,7 @@ def resend_stale(app: Flask, older_than: float = 30) -> int:
     with app.app_context():
         cutoff = utcnow() - timedelta(seconds=older_than)
         ids = list(db.session.scalars(select(RenderJob.id).where(
-            services.claimable(), RenderJob.created_at < cutoff).order_by(RenderJob.id)))
+            services.claimable(), RenderJob.created_at <= cutoff).order_by(RenderJob.id)))
         db.session.rollback()
     return sum(1 for job_id in ids if enqueue(app, job_id))
 
