@@ -323,3 +323,34 @@ def test_cli_renders_a_draft_and_writes_the_issued_bytes(runner, rw, tmp_path):
     assert result.exit_code == 1 and "has no version 4" in result.output
     result = runner.invoke(args=["report", "render", "999999", "-o", str(out)])
     assert result.exit_code == 1 and "There is no review 999999" in result.output
+
+
+def test_a_city_question_needs_an_answer_or_the_teams_reason(client, login, rw, app, tmp_path, run_jobs):
+    complete(rw)
+    login(rw.rapporteur)
+    client.post(f"{rw.base}/sections/answer_1", data={"body": ""})
+    login(rw.coordinator)
+    res = client.post(f"{rw.base}/issue", follow_redirects=True)
+    assert ("the city's question 1 has no answer (answer it, or say why the team does not)"
+            in res.get_data(as_text=True).replace("&#39;", "'"))
+    assert run_jobs() == 0
+    # the team says why it does not answer; the report prints the question with the reason
+    login(rw.rapporteur)
+    page = client.get(rw.base).get_data(as_text=True)
+    assert f"{rw.base}/sections/unanswered_1" in page and "Or say why the team does not answer it" in page
+    form = client.get(f"{rw.base}/sections/unanswered_1").get_data(as_text=True)
+    assert "Why do so many learners drop out?" in form
+    client.post(f"{rw.base}/sections/unanswered_1",
+                data={"body": "The visit gave no evidence on drop-out."})
+    from peerreview.audit.models import AuditEntry
+
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "report.section_save")
+                               .order_by(AuditEntry.id.desc())).first()
+    assert entry.actor_id == rw.rapporteur.id and "unanswered_1" in str(entry.changes)
+    login(rw.coordinator)
+    client.post(f"{rw.base}/issue")
+    assert run_jobs() == 1
+    version = db.session.scalars(select(ReportVersion)).one()
+    text = pdf_text(issuing.read_version(version), tmp_path)
+    assert "Why do so many learners drop out?" in text
+    assert "The review team does not answer this question: The visit gave no evidence on" in text
