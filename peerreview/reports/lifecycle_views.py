@@ -107,14 +107,20 @@ def _flash_issue(result, *, reissue: bool) -> None:
         flash(f"{what} {job.version_number} of the report is already being made.", "info")
 
 
+def _anchor(result) -> str:
+    """Back to the panel that follows the job, or to the versions after a refusal."""
+    return "#versions" if isinstance(result, DomainError) else "#issuing"
+
+
 @bp.post("/issue")
 @login_required
 def issue(review_id: int):
     load(review_id, perm.can_issue_report)
     if not CsrfForm().validate_on_submit():
         abort(400)
-    _flash_issue(_issue(review_id, reissue=False), reissue=False)
-    return redirect(url_for("reports.show", review_id=review_id) + "#versions")
+    result = _issue(review_id, reissue=False)
+    _flash_issue(result, reissue=False)
+    return redirect(url_for("reports.show", review_id=review_id) + _anchor(result))
 
 
 @bp.post("/reissue")
@@ -125,8 +131,9 @@ def reissue(review_id: int):
     if not form.validate_on_submit():
         flash("Keep the note under 2,000 characters.", "error")
         return _redirect_show(review, "versions")
-    _flash_issue(_issue(review_id, reissue=True, note=form.note.data or ""), reissue=True)
-    return redirect(url_for("reports.show", review_id=review_id) + "#versions")
+    result = _issue(review_id, reissue=True, note=form.note.data or "")
+    _flash_issue(result, reissue=True)
+    return redirect(url_for("reports.show", review_id=review_id) + _anchor(result))
 
 
 @bp.get("/versions/<int:number>.pdf")
