@@ -112,3 +112,16 @@ def test_the_hostile_progress_report_stays_inside_the_page(mw, tmp_path, app):  
     # every action's deadline and status stay in their columns on the page
     text = pdf_checks.text(rendered.data, tmp_path)
     assert text.count("Planned") + text.count("overdue") >= 6
+
+
+def test_only_the_shipped_fonts_are_used_and_a_missing_glyph_is_caught(tmp_path):
+    # the render's fontconfig names no font folder: system fonts never stand in
+    conf = pdf.EMPTY_FONTCONFIG.read_text(encoding="utf-8")
+    assert "<fontconfig>" in conf and "<dir" not in conf
+    html = ('<html lang="en"><head><title>Fonts</title></head><body>'
+            '<p>Ελληνικά Київ ქართული Հայերեն → ≥ ✓ ★</p><p>中文</p></body></html>')
+    data = pdf.render_pdf(html).data
+    assert all(f["name"].split("+", 1)[-1].startswith("Report-") for f in pdf_checks.fonts(data, tmp_path))
+    # Chinese is not a European script: no shipped font has it, and the check says so
+    missing = pdf_checks.missing_glyphs(data, FONTS)
+    assert set().union(*missing.values()) == {"中", "文"}

@@ -16,6 +16,11 @@
       tries += 1;
       fetch(box.getAttribute("data-job-status"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
         .then(function (res) {
+          if (res.status === 403 || res.status === 404) {
+            // no longer ours to follow (for example the review moved on): show the page as it is
+            window.location.reload();
+            return new Promise(function () {});
+          }
           if (!res.ok) { throw new Error(String(res.status)); }
           return res.json();
         })
