@@ -68,6 +68,8 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
         app.config.from_prefixed_env("PEERREVIEW")
         if os.environ.get("RATELIMIT_STORAGE_URI"):
             app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+        if os.environ.get("REDIS_URL"):
+            app.config["REDIS_URL"] = os.environ["REDIS_URL"]
     else:
         app.config.update(test_config)
 
@@ -112,3 +114,5 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
         app.config["REMEMBER_COOKIE_SECURE"] = True
     if env == "testing":
         app.config["TESTING"] = True
+        # tests run the jobs themselves (peerreview.jobs.worker.run_pending)
+        app.config["JOBS_EMBEDDED_WORKER"] = (test_config or {}).get("JOBS_EMBEDDED_WORKER", False)

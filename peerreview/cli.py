@@ -77,6 +77,7 @@ def users_create(email, name, city_ref, contact, coordinator, languages, passwor
 def register_cli(app: Flask) -> None:
     from peerreview.deadlines.cli import reminders_cli
     from peerreview.framework.cli import framework_cli
+    from peerreview.jobs.cli import jobs_cli
     from peerreview.matching.cli import match_command
     from peerreview.reports.cli import report_cli
 
@@ -86,3 +87,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(match_command)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(report_cli)
+    app.cli.add_command(jobs_cli)

@@ -32,6 +32,15 @@ WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
 MAX_CONTENT_LENGTH = 21 * 1024 * 1024  # one 20 MB upload plus the form around it
 
 RATELIMIT_STORAGE_URI = "memory://"
+
+# PDFs are made by background jobs. With REDIS_URL (or PEERREVIEW_REDIS_URL) they go through RQ
+# and `flask --app peerreview jobs worker` runs them; without it, each web process runs a
+# worker thread that polls the job table (JOBS_EMBEDDED_WORKER; off in tests).
+REDIS_URL: str | None = None
+JOBS_QUEUE = "peerreview-pdf"
+JOBS_EMBEDDED_WORKER = True
+JOBS_POLL_SECONDS = 2
+REPORT_RENDER_TIME_LIMIT = 60
 RATELIMIT_HEADERS_ENABLED = False
 LOGIN_RATE_LIMIT = "5 per minute"
 

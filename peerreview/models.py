@@ -6,6 +6,7 @@ from peerreview.cities.models import City  # noqa: F401
 from peerreview.deadlines.models import HeldMessage, NotificationPreference, ReminderSent  # noqa: F401
 from peerreview.files.models import StoredFile  # noqa: F401
 from peerreview.framework.models import Benchmark, ContextFactor, GuideQuestion, KeyFactor, Theme  # noqa: F401
+from peerreview.jobs.models import RenderJob  # noqa: F401
 from peerreview.matching.models import (  # noqa: F401
     ConflictOfInterest,
     MatchRun,

@@ -586,3 +586,23 @@ def can_record_visit(user, mentorship) -> bool:
 
 def can_record_progress(user, mentorship) -> bool:
     return mentorship.state == "active" and can_view_mentorship(user, mentorship)
+
+
+def can_view_render_job(user, job) -> bool:
+    """How a PDF being made is getting on: whoever may ask for that PDF (the team and the
+    secretariat for an issued version)."""
+    from peerreview.extensions import db
+
+    if job.kind == "progress":
+        from peerreview.mentoring.models import Mentorship
+
+        mentorship = db.session.get(Mentorship, job.subject_id)
+        return mentorship is not None and can_view_mentorship(user, mentorship)
+    from peerreview.reviews.models import Review
+
+    review = db.session.get(Review, job.subject_id)
+    if review is None:
+        return False
+    if job.kind == "draft":
+        return can_view_draft(user, review)
+    return can_view_team_comments(user, review)

@@ -75,11 +75,16 @@ def build_world(world, db_session):
                                  body="The figure is from 2023.")
     digest = issuing.write_once(PDF)
     version = ReportVersion(report=rep_i, number=1, sha256=digest, size=len(PDF), pages=1)
-    db_session.add_all([host_comment, version])
+    from peerreview.jobs.models import RenderJob
+
+    # a draft being made, and the request to issue the checked review's version 1
+    draft_job = RenderJob(kind="draft", subject_id=drafting.id, key=f"draft:{drafting.id}:x", html="<p>x</p>")
+    issue_job = RenderJob(kind="issue", subject_id=checked.id, key=f"issue:{checked.id}:v1", version_number=1)
+    db_session.add_all([host_comment, version, draft_job, issue_job])
     db_session.flush()
     world.objects.update(rep_review=drafting, check_review=checked, issued_review=issued,
                          rep_kf=kf, rep_section=section_d, rep_rec=rec_d, issued_rec=rec_i,
-                         host_comment=host_comment)
+                         host_comment=host_comment, draft_job=draft_job, issue_job=issue_job)
 
 
 def _r(w, path=""):
@@ -136,7 +141,7 @@ ROUTES = [
           data=lambda w: {"deadline": (date.today() + timedelta(days=14)).isoformat()}),
     Route("reports.end_factual_check", "POST", lambda w: _c(w, "/factual-check/end"),
           roles(FORBIDDEN, coordinator=OK)),
-    # the draft lacks its ratings: the coordinator is told what is missing, nothing is rendered
+    # the draft lacks its ratings: the coordinator is told what is missing, nothing is queued
     Route("reports.issue", "POST", lambda w: _r(w, "/issue"), roles(FORBIDDEN, coordinator=OK)),
     Route("reports.reissue", "POST", lambda w: _i(w, "/reissue"), roles(FORBIDDEN, coordinator=OK),
           data=lambda w: {"note": "Corrected a figure."}),
@@ -153,4 +158,9 @@ ROUTES = [
           data=lambda w: {f"p{w.issued_rec.id}-progress": "in_progress",
                           f"p{w.issued_rec.id}-note": "Tender drafted."}),
     Route("followup.index", "GET", lambda w: "/follow-up/", roles(FORBIDDEN, coordinator=OK)),
+    # how a PDF being made is getting on: whoever may ask for it (the host: not for a draft it
+    # may not read, nor for the team's issue)
+    Route("jobs.show", "GET", lambda w: f"/jobs/{w.draft_job.id}", team()),
+    Route("jobs.show", "GET", lambda w: f"/jobs/{w.issue_job.id}", team()),
+    Route("jobs.show", "GET", lambda w: "/jobs/999999", roles(NOT_FOUND)),
 ]

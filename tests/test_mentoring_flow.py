@@ -15,6 +15,7 @@ from peerreview import formatting
 from peerreview.audit.models import AuditEntry
 from peerreview.extensions import db
 from peerreview.mentoring.models import MentoringScheme, MentoringVisit, Mentorship, ProgressReview
+from tests.jobs_helpers import run_jobs  # noqa: F401  (fixture)
 from tests.mentoring_helpers import baseline, mw, pdf_text  # noqa: F401  (fixture)
 
 
@@ -75,7 +76,8 @@ def test_start_needs_a_mentor_and_a_mentee(client, login, mw):
     assert db.session.get(Mentorship, m.id).state == "proposed"
 
 
-def test_mentor_follows_two_cities_records_a_visit_and_a_progress_review(client, login, mw, tmp_path, app):
+def test_mentor_follows_two_cities_records_a_visit_and_a_progress_review(client, login, mw, tmp_path, app,
+                                                                          run_jobs):
     baseline(mw)
     login(mw.mentor)
     page = client.get("/mentoring/").get_data(as_text=True)
@@ -133,7 +135,10 @@ def test_mentor_follows_two_cities_records_a_visit_and_a_progress_review(client,
     dash = client.get("/mentoring/").get_data(as_text=True)
     assert re.search(r'mv-change up">\+1</span> <span class="mn-sub">2 up, 1 down, of 3 re-rated', dash)
 
-    # the progress report
+    # the progress report: made by a background job; a page says so until it is ready
+    res = client.get(f"/mentoring/{mw.riga.id}/progress-report.pdf")
+    assert res.status_code == 202 and "The PDF is waiting for its turn" in res.get_data(as_text=True)
+    assert run_jobs() == 1
     res = client.get(f"/mentoring/{mw.riga.id}/progress-report.pdf")
     assert res.status_code == 200 and res.mimetype == "application/pdf"
     assert res.data.startswith(b"%PDF")

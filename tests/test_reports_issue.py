@@ -14,6 +14,7 @@ from peerreview import formatting
 from peerreview.extensions import db
 from peerreview.reports import issuing, pdf
 from peerreview.reports.models import Report, ReportComment, ReportVersion
+from tests.jobs_helpers import run_jobs  # noqa: F401  (fixture)
 from tests.reports_helpers import complete, pdf_text, rw, sha256  # noqa: F401  (rw is a fixture)
 
 
@@ -107,13 +108,22 @@ def test_issue_is_refused_with_what_is_missing(client, login, rw, app):
     assert client.post(f"/reviews/{rw.review.id}/step/issue", data={}).status_code == 404
 
 
-def test_issue_stores_the_pdf_once_and_serves_those_bytes(client, login, rw, app, outbox, tmp_path, monkeypatch):
+def test_issue_stores_the_pdf_once_and_serves_those_bytes(client, login, rw, app, outbox, tmp_path,
+                                                          monkeypatch, run_jobs):
     complete(rw)
     login(rw.coordinator)
     res = client.post(f"{rw.base}/issue")
     assert res.status_code == 302
+    # the request only queued the render: the page says so until the worker has made it
+    db.session.refresh(rw.review)
+    assert rw.review.state == "reporting" and db.session.scalars(select(ReportVersion)).all() == []
+    page = client.get(rw.base).get_data(as_text=True)
+    assert "Issuing version 1" in page and "The PDF is waiting for its turn" in page
+    assert "/static/js/jobs.js" in page and "Check again" in page
+    assert run_jobs() == 1
     db.session.refresh(rw.review)
     assert rw.review.state == "issued"
+    assert "Issuing version 1" not in client.get(rw.base).get_data(as_text=True)
     version = db.session.scalars(select(ReportVersion)).one()
     assert version.number == 1 and version.pages >= 6
     stored = Path(app.instance_path) / "reports" / f"{version.sha256}.pdf"
@@ -137,10 +147,11 @@ def test_issue_stores_the_pdf_once_and_serves_those_bytes(client, login, rw, app
     # the issued text cannot be issued a second time
     login(rw.coordinator)
     client.post(f"{rw.base}/issue")
+    run_jobs()
     assert len(db.session.scalars(select(ReportVersion)).all()) == 1
 
 
-def test_reissue_makes_version_2_and_version_1_stays(client, login, rw, app):
+def test_reissue_makes_version_2_and_version_1_stays(client, login, rw, app, run_jobs):
     complete(rw)
     issuing.issue(rw.review, rw.coordinator)
     db.session.commit()
@@ -155,6 +166,7 @@ def test_reissue_makes_version_2_and_version_1_stays(client, login, rw, app):
     assert client.post(f"{rw.base}/reissue", data={"note": "x"}).status_code == 403
     login(rw.coordinator)
     assert client.post(f"{rw.base}/reissue", data={"note": "Population figure corrected."}).status_code == 302
+    assert run_jobs() == 1
     versions = db.session.scalars(select(ReportVersion).order_by(ReportVersion.number)).all()
     assert [v.number for v in versions] == [1, 2]
     v2 = versions[1]
@@ -169,7 +181,7 @@ def test_reissue_makes_version_2_and_version_1_stays(client, login, rw, app):
     assert "superseded by version 2" in client.get(rw.base).get_data(as_text=True)
 
 
-def test_a_render_failure_changes_nothing(client, login, rw, app, monkeypatch):
+def test_a_render_failure_changes_nothing(client, login, rw, app, monkeypatch, run_jobs):
     complete(rw)
     before = _stored(app)
 
@@ -178,22 +190,28 @@ def test_a_render_failure_changes_nothing(client, login, rw, app, monkeypatch):
 
     monkeypatch.setattr(pdf, "render_pdf", broken)
     login(rw.coordinator)
-    res = client.post(f"{rw.base}/issue", follow_redirects=True)
+    client.post(f"{rw.base}/issue")
+    assert run_jobs() == 1
+    res = client.get(rw.base)
+    assert "Version 1 was not issued" in res.get_data(as_text=True)
     assert "The PDF could not be made, so nothing was changed." in res.get_data(as_text=True)
     db.session.refresh(rw.review)
     assert rw.review.state == "reporting"
     assert db.session.scalars(select(ReportVersion)).all() == [] and _stored(app) == before
 
 
-def test_a_render_that_takes_too_long_is_stopped(client, login, rw, app):
+def test_a_render_that_takes_too_long_is_stopped(client, login, rw, app, run_jobs):
     complete(rw)
     before = _stored(app)
+    limit = app.config["REPORT_RENDER_TIME_LIMIT"]
     app.config["REPORT_RENDER_TIME_LIMIT"] = 0.05
     try:
         login(rw.coordinator)
-        res = client.post(f"{rw.base}/issue", follow_redirects=True)
+        client.post(f"{rw.base}/issue")
+        run_jobs()
     finally:
-        app.config.pop("REPORT_RENDER_TIME_LIMIT")
+        app.config["REPORT_RENDER_TIME_LIMIT"] = limit
+    res = client.get(rw.base)
     assert "took longer than 0.05 seconds" in res.get_data(as_text=True)
     db.session.refresh(rw.review)
     assert rw.review.state == "reporting"
@@ -305,3 +323,34 @@ def test_cli_renders_a_draft_and_writes_the_issued_bytes(runner, rw, tmp_path):
     assert result.exit_code == 1 and "has no version 4" in result.output
     result = runner.invoke(args=["report", "render", "999999", "-o", str(out)])
     assert result.exit_code == 1 and "There is no review 999999" in result.output
+
+
+def test_a_city_question_needs_an_answer_or_the_teams_reason(client, login, rw, app, tmp_path, run_jobs):
+    complete(rw)
+    login(rw.rapporteur)
+    client.post(f"{rw.base}/sections/answer_1", data={"body": ""})
+    login(rw.coordinator)
+    res = client.post(f"{rw.base}/issue", follow_redirects=True)
+    assert ("the city's question 1 has no answer (answer it, or say why the team does not)"
+            in res.get_data(as_text=True).replace("&#39;", "'"))
+    assert run_jobs() == 0
+    # the team says why it does not answer; the report prints the question with the reason
+    login(rw.rapporteur)
+    page = client.get(rw.base).get_data(as_text=True)
+    assert f"{rw.base}/sections/unanswered_1" in page and "Or say why the team does not answer it" in page
+    form = client.get(f"{rw.base}/sections/unanswered_1").get_data(as_text=True)
+    assert "Why do so many learners drop out?" in form
+    client.post(f"{rw.base}/sections/unanswered_1",
+                data={"body": "The visit gave no evidence on drop-out."})
+    from peerreview.audit.models import AuditEntry
+
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "report.section_save")
+                               .order_by(AuditEntry.id.desc())).first()
+    assert entry.actor_id == rw.rapporteur.id and "unanswered_1" in str(entry.changes)
+    login(rw.coordinator)
+    client.post(f"{rw.base}/issue")
+    assert run_jobs() == 1
+    version = db.session.scalars(select(ReportVersion)).one()
+    text = pdf_text(issuing.read_version(version), tmp_path)
+    assert "Why do so many learners drop out?" in text
+    assert "The review team does not answer this question: The visit gave no evidence on" in text

@@ -145,15 +145,31 @@ def new_progress(mentorship_id: int):
 @bp.get("/<int:mentorship_id>/progress-report.pdf")
 @login_required
 def report_pdf(mentorship_id: int):
+    """The progress report as PDF: at once if this text was rendered already; otherwise a
+    background job renders it and a page says so until it is ready (202)."""
+    from peerreview.database import write_intent
+    from peerreview.jobs import worker
+    from peerreview.jobs.views import status as job_status
+    from peerreview.reports import rendering
+
     m = load_mentorship(mentorship_id)
-    try:
-        data = pdf.progress_report(m, today=date.today())
-    except DomainError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("mentoring.show", mentorship_id=m.id))
-    response = Response(data, content_type="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{pdf.filename(m, date.today())}"'
-    return response
+    today = date.today()
+    html = pdf.render_html(m, today=today)
+    data = rendering.ready_document("progress", m.id, html)
+    if data is not None:
+        response = Response(data, content_type="application/pdf")
+        response.headers["Content-Disposition"] = f'attachment; filename="{pdf.filename(m, today)}"'
+        return response
+    subject = m.title
+    db.session.rollback()
+    with write_intent():
+        job, queued = rendering.request_document("progress", mentorship_id, html, current_user)
+        db.session.commit()
+    if queued:
+        worker.dispatch(job.id)
+    return render_template("jobs/pending.html", job=job, status=job_status(job),
+                           heading="Progress report as PDF", subject=subject,
+                           back=url_for("mentoring.show", mentorship_id=mentorship_id)), 202
 
 
 # --- needs assessment --------------------------------------------------------------------------------

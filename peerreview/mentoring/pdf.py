@@ -2,9 +2,10 @@
 plan with statuses, the visits held, and the next steps.
 
 Rendered with the report feature's safe renderer (:mod:`peerreview.reports.pdf`): WeasyPrint in a
-child process with a time limit, fetching only the application's own static files. The
-stylesheet is ``static/css/mentoring-report.css``. The PDF is made on request and not stored:
-it is a snapshot of live data, unlike an issued feedback report.
+child process with a time limit, fetching only the application's own static files, tagged for
+PDF/UA. The stylesheet is ``static/css/mentoring-report.css``. It is a snapshot of live data,
+unlike an issued feedback report: the request builds the HTML, a background job renders it
+(:mod:`peerreview.reports.rendering`), and the PDF is kept only while its text is current.
 """
 
 from __future__ import annotations
@@ -74,9 +75,21 @@ def render_html(m: Mentorship, *, today: date) -> str:
     return render_template("mentoring/progress_pdf.html", **context(m, today))
 
 
+def stylesheet() -> str:
+    return STYLESHEET.read_text(encoding="utf-8")
+
+
 def progress_report(m: Mentorship, *, today: date) -> bytes:
-    """The PDF bytes; RenderError (a DomainError) if WeasyPrint fails or takes too long."""
+    """The PDF bytes, rendered now; RenderError (a DomainError) if WeasyPrint fails or takes
+    too long. The web page goes through a job instead (see activity_views.report_pdf)."""
     from peerreview.reports.pdf import render_pdf
 
     html = render_html(m, today=today)
-    return render_pdf(html, css=STYLESHEET.read_text(encoding="utf-8")).data
+    return render_pdf(html, css=stylesheet()).data
+
+
+def run_progress_report(job) -> None:
+    """The background job's work (peerreview.jobs): render the HTML the request built."""
+    from peerreview.reports.rendering import run_document
+
+    run_document(job, css=stylesheet())

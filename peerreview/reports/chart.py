@@ -35,7 +35,8 @@ class Row:
     team_rating: str | None
 
 
-def _short(text: str, limit: int = 78) -> str:
+def _short(text: str, limit: int = 56) -> str:
+    # 56 of the widest letters still fit beside the code: a title never runs off the chart
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

@@ -122,7 +122,8 @@ def build(review, *, mode: str = "preview", version: int | None = None,
     roles = sorted({r for kf in kfs for r in (kf.charter_roles or [])},
                    key=lambda r: ["policy_maker", "service_provider", "employer", "buyer"].index(r)
                    if r in ("policy_maker", "service_provider", "employer", "buyer") else 9)
-    answers = [(q, report.text(f"answer_{n}")) for n, q in enumerate(review.host_questions or [], 1)]
+    answers = [(q, report.text(f"answer_{n}"), report.text(f"unanswered_{n}"))
+               for n, q in enumerate(review.host_questions or [], 1)]
     rows = [chart.Row(fv.kf.code, fv.kf.title, fv.self_rating, fv.finding.rating) for fv in findings]
     return {
         "review": review, "report": report, "mode": mode, "draft": version is None,
@@ -132,7 +133,9 @@ def build(review, *, mode: str = "preview", version: int | None = None,
         "recommendations": recs, "by_priority": by_priority,
         "top": by_priority[:TOP_RECOMMENDATIONS],
         "text": report.text, "answers": answers,
-        "chart": Markup(chart.ratings_svg(rows)),
+        "chart": Markup(chart.ratings_svg(rows, title=(
+            f"Bar chart of the city’s self-rating and the review team’s rating for each of the "
+            f"{len(rows)} key factors; the table below the chart gives the same ratings."))),
         "sessions": sessions,
         "days": [(d, list(items)) for d, items in groupby(sessions, key=lambda s: s.day)],
         "session_types": Counter(s.session_type for s in sessions),

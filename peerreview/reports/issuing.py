@@ -6,9 +6,10 @@ the review to "issued" through ``workflow.transition``. If rendering fails, noth
 and the review does not move. A stored PDF is never rendered again or changed: a correction is
 a new version.
 
-Issuing is split in three steps so that a web request holds no write lock while the PDF
-renders (SQLite): :func:`prepare` (checks, the final HTML), :func:`render` (no database),
-:func:`store` (checks again that the HTML is still what was rendered, then writes).
+Issuing is split in three steps so that no write lock is held while the PDF renders (SQLite):
+:func:`prepare` (checks, the final HTML), :func:`render` (no database), :func:`store` (checks
+again that the HTML is still what was rendered, then writes). A web request only runs
+:func:`check` and queues a job; the worker runs the three steps (see rendering.py).
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ def report_complete(review) -> str | None:
         missing.append(f"no team rating for {', '.join(unrated)}")
     if not report.recommendations:
         missing.append("no recommendation yet")
+    for n, _question in enumerate(review.host_questions or [], 1):
+        if not report.text(f"answer_{n}").strip() and not report.text(f"unanswered_{n}").strip():
+            missing.append(f"the city's question {n} has no answer (answer it, or say why the "
+                           "team does not)")
     waiting = drafting.unanswered_host_comments(report)
     if waiting:
         missing.append(f"{len(waiting)} comment(s) of the host city are not answered")
@@ -145,13 +150,19 @@ def _check_can_reissue(review, actor, note: str) -> None:
         raise NotAllowed(f"The corrected report cannot be issued: {gap}.")
 
 
-def prepare(review, actor, *, note: str = "", reissue: bool = False) -> Prepared:
-    """Check everything and build the final HTML. Reads only."""
+def check(review, actor, *, note: str = "", reissue: bool = False) -> str:
+    """Everything that must hold to issue (or re-issue) now; the cleaned note. Reads only."""
     note = (note or "").strip()[:2000]
     if reissue:
         _check_can_reissue(review, actor, note)
     else:
         _check_can_issue(review, actor)
+    return note
+
+
+def prepare(review, actor, *, note: str = "", reissue: bool = False) -> Prepared:
+    """Check everything and build the final HTML. Reads only."""
+    note = check(review, actor, note=note, reissue=reissue)
     report = review.report
     number = (report.latest_version.number if report.latest_version else 0) + 1
     issued_on = date.today()

@@ -15,7 +15,8 @@ from peerreview import permissions as perm
 from peerreview.auth.views import form_error
 from peerreview.domain import DomainError
 from peerreview.extensions import db
-from peerreview.reports import followup, issuing, pdf
+from peerreview.jobs import worker
+from peerreview.reports import followup, issuing, rendering
 from peerreview.reports.forms import (
     CsrfForm,
     FactualCheckForm,
@@ -76,28 +77,39 @@ def end_factual_check(review_id: int):
 # --- issue ------------------------------------------------------------------------------------
 
 def _issue(review_id: int, *, reissue: bool, note: str = ""):
-    """Prepare, render with no transaction open, then store in a new transaction."""
+    """Check and queue the render of the next version; the worker issues it when it is made.
+
+    The request returns at once: the version row, its SHA-256 and the move to "issued" are
+    written by the job (see rendering.py).
+    """
     review = db.session.get(Review, review_id)
     try:
-        prepared = issuing.prepare(review, current_user, note=note, reissue=reissue)
-    except DomainError as exc:
-        db.session.rollback()
-        return exc
-    db.session.rollback()  # SQLite: no write lock is held while the PDF renders
-    try:
-        rendered = issuing.render(prepared)
-    except pdf.RenderError as exc:
-        return exc
-    review = db.session.get(Review, review_id)
-    try:
-        version = issuing.store(review, prepared, rendered, current_user, reissue=reissue)
+        job, queued = rendering.request_issue(review, current_user, note=note, reissue=reissue)
     except DomainError as exc:
         db.session.rollback()
         return exc
     db.session.commit()
-    log.info("Report of review %s issued as version %s (%s pages, %.2f s)", review_id,
-             version.number, rendered.pages, rendered.seconds)
-    return version
+    if queued:
+        worker.dispatch(job.id)
+    return job, queued
+
+
+def _flash_issue(result, *, reissue: bool) -> None:
+    if isinstance(result, DomainError):
+        flash(result.message, "error")
+        return
+    job, queued = result
+    what = "Corrected version" if reissue else "Version"
+    if queued:
+        flash(f"{what} {job.version_number} of the report is being made. It appears below when it "
+              "is ready, and the host city, the team and the secretariat are told then.", "success")
+    else:
+        flash(f"{what} {job.version_number} of the report is already being made.", "info")
+
+
+def _anchor(result) -> str:
+    """Back to the panel that follows the job, or to the versions after a refusal."""
+    return "#versions" if isinstance(result, DomainError) else "#issuing"
 
 
 @bp.post("/issue")
@@ -107,12 +119,8 @@ def issue(review_id: int):
     if not CsrfForm().validate_on_submit():
         abort(400)
     result = _issue(review_id, reissue=False)
-    if isinstance(result, DomainError):
-        flash(result.message, "error")
-    else:
-        flash(f"The report is issued as version {result.number}. The host city, the team and the "
-              "secretariat have been told.", "success")
-    return redirect(url_for("reports.show", review_id=review_id) + "#versions")
+    _flash_issue(result, reissue=False)
+    return redirect(url_for("reports.show", review_id=review_id) + _anchor(result))
 
 
 @bp.post("/reissue")
@@ -124,12 +132,8 @@ def reissue(review_id: int):
         flash("Keep the note under 2,000 characters.", "error")
         return _redirect_show(review, "versions")
     result = _issue(review_id, reissue=True, note=form.note.data or "")
-    if isinstance(result, DomainError):
-        flash(result.message, "error")
-    else:
-        flash(f"Corrected version {result.number} is issued; version {result.number - 1} stays "
-              "available, marked as superseded.", "success")
-    return redirect(url_for("reports.show", review_id=review_id) + "#versions")
+    _flash_issue(result, reissue=True)
+    return redirect(url_for("reports.show", review_id=review_id) + _anchor(result))
 
 
 @bp.get("/versions/<int:number>.pdf")

@@ -7,14 +7,27 @@ returns the PDF bytes, the page count and its peak memory. It never touches the 
 WeasyPrint fetches stylesheets, fonts and images only through :class:`StaticFetcher`, which
 serves the application's own ``static/`` folder under a fixed, unresolvable origin and refuses
 everything else (other hosts, ``file:``, ``data:``, paths that leave the folder).
+
+Every PDF is made the same way (:func:`render_here`):
+
+- **Accessible and archivable**: WeasyPrint's ``pdf/ua-1`` variant (tagged structure, document
+  language, the title shown instead of the file name, XMP metadata), with the parts of PDF/A-2a
+  added by :func:`archival_finisher` (sRGB output intent, file identifier, printable
+  annotations, and an XMP packet that declares both PDF/A-2a and PDF/UA-1).
+- **Only the shipped fonts**: fontconfig is pointed at an empty configuration
+  (``fonts.conf`` beside this module) for the render, so the only fonts are the stylesheet's
+  ``@font-face`` files from ``static/fonts``. The output is the same on every server, and a
+  character none of them covers would show as a missing glyph here too, never as a system font.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import resource
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -28,6 +41,10 @@ STATIC_PREFIX = "/static/"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 STYLESHEET = "css/report.css"
 DEFAULT_TIME_LIMIT = 60
+# fontconfig without any font folder: only the @font-face fonts of the stylesheet exist
+EMPTY_FONTCONFIG = Path(__file__).resolve().parent / "fonts.conf"
+# WeasyPrint's PDF/UA-1, plus what PDF/A-2 needs that the variant does not add itself
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_identifier": True, "output_intent": "srgb"}
 
 
 class RenderError(DomainError):
@@ -88,21 +105,91 @@ def stylesheet_text(static_dir: Path = STATIC_DIR) -> str:
     return (Path(static_dir) / STYLESHEET).read_text(encoding="utf-8")
 
 
+@contextmanager
+def shipped_fonts_only():
+    """Point fontconfig at a configuration with no font folder while WeasyPrint lays out.
+
+    WeasyPrint reads ``FONTCONFIG_FILE`` each time it makes a :class:`FontConfiguration`, so
+    system fonts (DejaVu, Liberation ...) are never used, not even for a character that the
+    shipped fonts lack.
+    """
+    before = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(EMPTY_FONTCONFIG)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("FONTCONFIG_FILE", None)
+        else:
+            os.environ["FONTCONFIG_FILE"] = before
+
+
+XMP_ARCHIVAL = b"""<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" \
+xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" rdf:about="" pdfaid:part="2" pdfaid:conformance="A"/>
+<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" \
+xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
+xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" \
+xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#" rdf:about="">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+"""
+
+
+def archival_finisher(document, pdf_file) -> None:
+    """Add to WeasyPrint's PDF/UA-1 output what PDF/A-2a asks for.
+
+    WeasyPrint takes one ``pdf_variant``; its ``pdf/a-2a`` and ``pdf/ua-1`` variants differ only
+    in the XMP identification, the output intent's subtype and the annotations' print flag
+    (both tag the document; ``PDF_OPTIONS`` adds the sRGB intent and the file identifier).
+    """
+    import pydyf
+
+    for intent in pdf_file.catalog.get("OutputIntents", ()):
+        intent["S"] = "/GTS_PDFA1"
+    metadata = None
+    for obj in pdf_file.objects:
+        if isinstance(obj, dict) and obj.get("Type") == "/Annot":
+            obj["F"] = 4  # printable
+        elif isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
+            metadata = obj
+    if metadata is None:  # pragma: no cover - the pdf/ua-1 variant always writes XMP
+        return
+    rdf = document.metadata.generate_rdf_metadata("ua", 1, None)
+    end = rdf.rindex(b"</rdf:RDF>")
+    packet = (b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+              b'<x:xmpmeta xmlns:x="adobe:ns:meta/">' + rdf[:end] + XMP_ARCHIVAL + rdf[end:]
+              + b'</x:xmpmeta>\n<?xpacket end="r"?>')
+    metadata.stream = [packet]
+    metadata.compress = False  # PDF/A: the XMP packet stays readable
+
+
 def render_here(html: str, css: str | None = None, static_dir: Path = STATIC_DIR) -> tuple[bytes, int]:
     """Render in this process (the child calls this; the benchmark uses it as the floor)."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
     fetcher = make_fetcher(static_dir)
-    # Without a font configuration WeasyPrint ignores @font-face and falls back to system
-    # fonts, so the shipped Noto fonts would never be embedded.
-    fonts = FontConfiguration()
     css = stylesheet_text(static_dir) if css is None else css
-    sheet = weasyprint.CSS(string=css, base_url=f"{STATIC_ORIGIN}{STATIC_PREFIX}{STYLESHEET}",
-                           url_fetcher=fetcher, font_config=fonts)
-    doc = weasyprint.HTML(string=html, base_url=f"{STATIC_ORIGIN}/", url_fetcher=fetcher).render(
-        stylesheets=[sheet], font_config=fonts)
-    return doc.write_pdf(), len(doc.pages)
+    with shipped_fonts_only():
+        # Without a font configuration WeasyPrint ignores @font-face, so the shipped Noto
+        # fonts would never be embedded.
+        fonts = FontConfiguration()
+        sheet = weasyprint.CSS(string=css, base_url=f"{STATIC_ORIGIN}{STATIC_PREFIX}{STYLESHEET}",
+                               url_fetcher=fetcher, font_config=fonts)
+        doc = weasyprint.HTML(string=html, base_url=f"{STATIC_ORIGIN}/", url_fetcher=fetcher).render(
+            stylesheets=[sheet], font_config=fonts, **PDF_OPTIONS)
+        data = doc.write_pdf(finisher=archival_finisher, **PDF_OPTIONS)
+    return data, len(doc.pages)
 
 
 def _child(conn, html: str, css: str | None, static_dir: str) -> None:

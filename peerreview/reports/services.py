@@ -55,12 +55,25 @@ def section_keys(review) -> list[str]:
     return ["executive_summary", "host_context", *answer_keys(review), "good_practices", "follow_up"]
 
 
+def unanswered_keys(review) -> list[str]:
+    """Where the team says why it does not answer one of the city's questions (the report is
+    not issued while a question has neither an answer nor such a reason)."""
+    return [f"unanswered_{i}" for i in range(1, len(review.host_questions or []) + 1)]
+
+
+def all_section_keys(review) -> list[str]:
+    return [*section_keys(review), *unanswered_keys(review)]
+
+
 def section_title(review, key: str) -> str:
     if key in SECTIONS:
         return SECTIONS[key]
     if key.startswith("answer_"):
         n = int(key.split("_", 1)[1])
         return f"Answer to the city's question {n}"
+    if key.startswith("unanswered_"):
+        n = int(key.split("_", 1)[1])
+        return f"Why the team does not answer the city's question {n}"
     return key
 
 
@@ -71,7 +84,7 @@ def get_or_create(review) -> Report:
         report = Report(review=review, state="drafting")
         db.session.add(report)
     have_sections = {s.key for s in report.sections}
-    for key in section_keys(review):
+    for key in all_section_keys(review):
         if key not in have_sections:
             report.sections.append(ReportSection(key=key, body=""))
     have_findings = {f.key_factor_id for f in report.findings}

@@ -54,8 +54,10 @@ def edit_section(review_id: int, key: str):
     form = SectionForm(obj=section)
     context = {"review": review, "report": report, "section": section, "form": form,
                "title": drafting.section_title(review, key), "key": key,
-               "question": _question(review, key), "comment_form": _comment_form(report, key),
-               "comments": _team_comments(report, key)}
+               "question": _question(review, key),
+               # the reason for not answering is discussed with the answer it stands for
+               "comment_form": _comment_form(report, key.replace("unanswered_", "answer_")),
+               "comments": _team_comments(report, key.replace("unanswered_", "answer_"))}
     if form.validate_on_submit():
         try:
             changed = drafting.save_section(report, key, form.body.data, base_version=form.version.data,
@@ -83,7 +85,7 @@ def edit_section(review_id: int, key: str):
 
 
 def _question(review, key):
-    if key.startswith("answer_"):
+    if key.startswith(("answer_", "unanswered_")):
         n = int(key.split("_", 1)[1])
         return review.host_questions[n - 1] if n <= len(review.host_questions or []) else None
     return None

@@ -19,7 +19,9 @@ from peerreview.database import write_intent
 from peerreview.domain import DomainError
 from peerreview.extensions import db
 from peerreview.framework.constants import rating_label
-from peerreview.reports import document, issuing, pdf
+from peerreview.jobs import worker
+from peerreview.jobs.views import status as job_status
+from peerreview.reports import document, issuing, rendering
 from peerreview.reports import services as drafting
 from peerreview.reports.forms import (
     AnswerForm,
@@ -51,7 +53,7 @@ def ensure_report(review: Review) -> Report:
     report = review.report
     kf_count = len(review.benchmark.key_factors)
     if report is not None and len(report.findings) >= kf_count and \
-            len(report.sections) >= len(drafting.section_keys(review)):
+            len(report.sections) >= len(drafting.all_section_keys(review)):
         return report
     if review.state != "reporting":
         if report is None:
@@ -112,7 +114,8 @@ def show(review_id: int):
         report = review.report
     team_view = perm.can_view_team_comments(current_user, review)
     context = {"review": review, "report": report, "states": REPORT_STATES, "answers": ANSWERS,
-               "rating_label": rating_label, "team_view": team_view, "csrf": CsrfForm()}
+               "rating_label": rating_label, "team_view": team_view, "csrf": CsrfForm(),
+               "job_status": job_status}
     if report is not None:
         places = drafting.comment_places(report)
         comments = [c for c in report.comments if c.kind == "host" or team_view]
@@ -123,6 +126,7 @@ def show(review_id: int):
             places=places, comments=comments,
             comment_counts=Counter(c.section for c in comments if c.kind == "team"),
             missing=issuing.report_complete(review), superseded=issuing.superseded_by(report),
+            issue_job=rendering.issue_job(review) if team_view else None,
             comment_form=_comment_form(report), answer_form=AnswerForm(),
             factual_form=FactualCheckForm(), reissue_form=ReissueForm())
         if team_view:
@@ -149,18 +153,26 @@ def preview(review_id: int):
 @bp.get("/draft.pdf")
 @login_required
 def draft_pdf(review_id: int):
+    """The current text as PDF: served at once if this text was rendered already, otherwise a
+    job renders it and a page says so until it is ready (202)."""
     review = load(review_id, perm.can_view_draft)
     ensure_report(review)
     html = document.render_html(review, mode="pdf")
-    db.session.rollback()  # no transaction stays open while the PDF renders
-    try:
-        rendered = pdf.render_pdf(html)
-    except pdf.RenderError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("reports.show", review_id=review_id))
-    name = f"draft-report-{review.host_city.name.lower().replace(' ', '-')}-{review_id}.pdf"
-    return Response(rendered.data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"inline; filename={name}"})
+    data = rendering.ready_document("draft", review_id, html)
+    if data is not None:
+        name = f"draft-report-{review.host_city.name.lower().replace(' ', '-')}-{review_id}.pdf"
+        return Response(data, mimetype="application/pdf",
+                        headers={"Content-Disposition": f"inline; filename={name}"})
+    title = review.title
+    db.session.rollback()
+    with write_intent():
+        job, queued = rendering.request_document("draft", review_id, html, current_user)
+        db.session.commit()
+    if queued:
+        worker.dispatch(job.id)
+    return render_template("jobs/pending.html", job=job, status=job_status(job),
+                           heading="The report as PDF", subject=title,
+                           back=url_for("reports.show", review_id=review_id)), 202
 
 
 # --- comments ------------------------------------------------------------------------------------------

@@ -93,8 +93,14 @@ def live_server(app, _live_server):
 
     ``app`` (tests/conftest.py) puts WTF_CSRF_ENABLED back to False afterwards.
     """
+    from peerreview.jobs import worker
+
     app.config["WTF_CSRF_ENABLED"] = True
-    return SimpleNamespace(url=_live_server.url, port=_live_server.port, app=app)
+    # PDFs are made by the worker thread of the serving process, as with `make demo`
+    app.config["JOBS_EMBEDDED_WORKER"] = True
+    yield SimpleNamespace(url=_live_server.url, port=_live_server.port, app=app)
+    app.config["JOBS_EMBEDDED_WORKER"] = False
+    worker.stop_embedded()
 
 
 @pytest.fixture

@@ -611,8 +611,12 @@ def issue_report(j: Journey) -> None:
     expect(coordinator.locator(".rp-ready")).to_be_visible()
     coordinator.once("dialog", lambda dialog: dialog.accept())
     coordinator.get_by_role("button", name="Issue the report").click()
-    expect_flash(coordinator, "The report is issued as version 1")
-    expect(coordinator.locator("#versions")).to_contain_text("Version 1")
+    # Issue returns at once; the page follows the background job and shows the version when
+    # the worker has made it
+    expect_flash(coordinator, "Version 1 of the report is being made")
+    expect(coordinator.locator("#issuing")).to_contain_text("Issuing version 1")
+    expect(coordinator.locator("#versions")).to_contain_text("Version 1", timeout=60_000)
+    expect(coordinator.locator("#issuing")).to_have_count(0)
     j.check(coordinator, "coordinator-report-issued")
 
     host = j.pages["host"]
