@@ -57,7 +57,7 @@ def build_world(world, db_session):
                              owner="A department", timeframe_months=6, position=1)
         db_session.add_all([rep, section, finding, rec,
                             ReportSection(report=rep, key="host_context", body=""),
-                            ReportSection(report=rep, key="answer_1", body=""),
+                            ReportSection(report=rep, key="answer_1", body="Start with the evening classes."),
                             ReportSection(report=rep, key="good_practices", body=""),
                             ReportSection(report=rep, key="follow_up", body="")])
         return rep, section, rec
