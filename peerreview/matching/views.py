@@ -15,6 +15,7 @@ from peerreview.auth.models import User
 from peerreview.auth.views import form_error
 from peerreview.domain import DomainError
 from peerreview.extensions import db
+from peerreview.loading import child_or_404
 from peerreview.matching import queries, services
 from peerreview.matching.forms import (
     BidForm,
@@ -252,9 +253,7 @@ def conflicts(review_id: int):
 @login_required
 def delete_conflict(review_id: int, conflict_id: int):
     review = load_review(review_id)
-    conflict = db.get_or_404(ConflictOfInterest, conflict_id)
-    if conflict.review_id != review.id:
-        abort(404)
+    conflict = child_or_404(ConflictOfInterest, conflict_id, review)
     perm.require(perm.can_flag_conflict(current_user, review))
     if not CsrfForm().validate_on_submit():
         abort(400)

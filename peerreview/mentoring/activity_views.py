@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -15,6 +15,7 @@ from peerreview.domain import Conflict, DomainError
 from peerreview.extensions import db
 from peerreview.framework.constants import RATING_CHOICES, rating_label
 from peerreview.framework.models import KeyFactor
+from peerreview.loading import child_or_404
 from peerreview.mentoring import activity, pdf, services
 from peerreview.mentoring.forms import (
     NeedsForm,
@@ -73,10 +74,8 @@ def new_visit(mentorship_id: int):
 @login_required
 def edit_visit(mentorship_id: int, visit_id: int):
     m = load_mentorship(mentorship_id)
+    visit = child_or_404(MentoringVisit, visit_id, m, via="mentorship_id")
     perm.require(perm.can_record_visit(current_user, m))
-    visit = db.session.get(MentoringVisit, visit_id)
-    if visit is None or visit.mentorship_id != m.id:
-        abort(404)
     form = _visit_form(m)
     conflict, status = None, 200
     if request.method == "GET":

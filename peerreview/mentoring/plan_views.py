@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from peerreview import permissions as perm
 from peerreview.domain import Conflict, DomainError
 from peerreview.extensions import db
+from peerreview.loading import child_or_404
 from peerreview.mentoring import plan
 from peerreview.mentoring.forms import (
     ActionForm,
@@ -47,10 +48,7 @@ def _actions(m: Mentorship) -> list[MentoringAction]:
 
 
 def _action(m: Mentorship, action_id: int) -> MentoringAction:
-    action = db.session.get(MentoringAction, action_id)
-    if action is None or action.mentorship_id != m.id:
-        abort(404)
-    return action
+    return child_or_404(MentoringAction, action_id, m, via="mentorship_id")
 
 
 def _input(form: ActionForm) -> plan.ActionInput:

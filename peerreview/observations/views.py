@@ -26,6 +26,7 @@ from peerreview.extensions import db
 from peerreview.files.services import ACCEPT_ATTR, send_stored
 from peerreview.formatting import clock, short_day
 from peerreview.framework.constants import RATING_CHOICES, rating_label
+from peerreview.loading import child_or_404
 from peerreview.observations import queries, services
 from peerreview.observations.forms import ObservationForm
 from peerreview.observations.models import KINDS, Observation
@@ -127,10 +128,7 @@ def capture(review_id: int):
 
 
 def _load_obs(review, obs_id: int) -> Observation:
-    obs = db.get_or_404(Observation, obs_id)
-    if obs.review_id != review.id:
-        abort(404)
-    return obs
+    return child_or_404(Observation, obs_id, review)
 
 
 @bp.route("/<int:obs_id>/edit", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ from peerreview.auth.views import form_error
 from peerreview.domain import DomainError
 from peerreview.extensions import db
 from peerreview.jobs import worker
+from peerreview.loading import child_or_404
 from peerreview.reports import followup, issuing, rendering
 from peerreview.reports.forms import (
     CsrfForm,
@@ -224,10 +225,7 @@ def follow_up(review_id: int):
 
 
 def _rec_of(review, rec_id: int) -> Recommendation:
-    rec = db.get_or_404(Recommendation, rec_id)
-    if review.report is None or rec.report_id != review.report.id:
-        abort(404)
-    return rec
+    return child_or_404(Recommendation, rec_id, review.report, via="report_id")
 
 
 @bp.post("/recommendations/<int:rec_id>/response")

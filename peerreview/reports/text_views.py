@@ -17,6 +17,7 @@ from peerreview.auth.views import form_error
 from peerreview.domain import DomainError
 from peerreview.extensions import db
 from peerreview.framework.constants import rating_label
+from peerreview.loading import child_or_404
 from peerreview.reports import compare
 from peerreview.reports import services as drafting
 from peerreview.reports.forms import CsrfForm, FindingForm, RecommendationForm, SectionForm
@@ -225,10 +226,7 @@ def new_recommendation(review_id: int):
 
 
 def _load_rec(report, rec_id: int) -> Recommendation:
-    rec = db.get_or_404(Recommendation, rec_id)
-    if rec.report_id != report.id:
-        abort(404)
-    return rec
+    return child_or_404(Recommendation, rec_id, report, via="report_id")
 
 
 @bp.route("/recommendations/<int:rec_id>", methods=["GET", "POST"])

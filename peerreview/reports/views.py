@@ -21,6 +21,7 @@ from peerreview.extensions import db
 from peerreview.framework.constants import rating_label
 from peerreview.jobs import worker
 from peerreview.jobs.views import status as job_status
+from peerreview.loading import child_or_404
 from peerreview.reports import document, issuing, rendering
 from peerreview.reports import services as drafting
 from peerreview.reports.forms import (
@@ -208,9 +209,7 @@ def comment(review_id: int):
 def answer(review_id: int, comment_id: int):
     review = load(review_id, perm.can_answer_host_comments)
     report = ensure_report(review)
-    item = db.get_or_404(ReportComment, comment_id)
-    if item.report_id != report.id:
-        abort(404)
+    item = child_or_404(ReportComment, comment_id, report, via="report_id")
     form = AnswerForm()
     if not form.validate_on_submit():
         flash("Keep the note under 5,000 characters.", "error")

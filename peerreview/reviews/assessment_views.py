@@ -10,6 +10,7 @@ from peerreview.domain import Conflict, DomainError
 from peerreview.extensions import db
 from peerreview.files.services import ACCEPT_ATTR, send_stored
 from peerreview.framework.constants import RATING_CHOICES, rating_label
+from peerreview.loading import child_or_404
 from peerreview.reviews import assessment
 from peerreview.reviews.models import EvidenceFile, SelfAssessmentEntry
 from peerreview.reviews.views import load_review
@@ -139,10 +140,8 @@ def upload(review_id: int, key_factor_id: int):
 
 
 def _file(review, file_id: int) -> EvidenceFile:
-    item = db.get_or_404(EvidenceFile, file_id)
-    if item.entry.assessment.review_id != review.id:
-        abort(404)
-    return item
+    return child_or_404(EvidenceFile, file_id, review,
+                        owner=lambda item: item.entry.assessment.review_id)
 
 
 @bp.get("/files/<int:file_id>")

@@ -11,6 +11,7 @@ from peerreview import permissions as perm
 from peerreview.auth.views import form_error
 from peerreview.domain import Conflict, DomainError
 from peerreview.extensions import db
+from peerreview.loading import child_or_404
 from peerreview.reviews import ical, programme, workflow
 from peerreview.reviews.models import SESSION_TYPES, Review, VisitSession
 from peerreview.reviews.programme_forms import CalendarForm, CsrfForm, SessionForm
@@ -29,10 +30,7 @@ def _review(review_id: int) -> Review:
 
 
 def _session(review: Review, session_id: int) -> VisitSession:
-    session = db.get_or_404(VisitSession, session_id)
-    if session.review_id != review.id:
-        abort(404)
-    return session
+    return child_or_404(VisitSession, session_id, review)
 
 
 def _page(review: Review, form: SessionForm | None = None, *, status: int = 200, open_form=False):

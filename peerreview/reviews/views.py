@@ -22,6 +22,7 @@ from peerreview.auth.views import form_error
 from peerreview.domain import DomainError
 from peerreview.extensions import db
 from peerreview.files.services import ACCEPT_ATTR, send_stored
+from peerreview.loading import child_or_404
 from peerreview.reviews import queries, services, workflow
 from peerreview.reviews.forms import (
     AcceptForm,
@@ -255,8 +256,8 @@ def add_document(review_id: int):
 @login_required
 def document(review_id: int, doc_id: int):
     review = load_review(review_id)
-    doc = db.get_or_404(ReviewDocument, doc_id)
-    if doc.review_id != review.id or doc.file is None:
+    doc = child_or_404(ReviewDocument, doc_id, review)
+    if doc.file is None:  # a link, not a file
         abort(404)
     return send_stored(doc.file, doc.filename)
 
@@ -265,9 +266,7 @@ def document(review_id: int, doc_id: int):
 @login_required
 def delete_document(review_id: int, doc_id: int):
     review = load_review(review_id)
-    doc = db.get_or_404(ReviewDocument, doc_id)
-    if doc.review_id != review.id:
-        abort(404)
+    doc = child_or_404(ReviewDocument, doc_id, review)
     perm.require(perm.can_add_document(current_user, review))
     services.remove_document(doc, actor=current_user)
     db.session.commit()
@@ -315,9 +314,8 @@ def team(review_id: int):
 @login_required
 def seat_action(review_id: int, seat_id: int, action: str):
     review = load_review(review_id)
-    seat = db.get_or_404(TeamMember, seat_id)
-    if seat.review_id != review.id or action not in ("lead", "rapporteur", "peer", "expert",
-                                                     "remove", "accept", "decline"):
+    seat = child_or_404(TeamMember, seat_id, review)
+    if action not in ("lead", "rapporteur", "peer", "expert", "remove", "accept", "decline"):
         abort(404)
     form = ReasonForm()
     if not form.validate_on_submit():
