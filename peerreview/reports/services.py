@@ -87,12 +87,40 @@ def findings_in_order(report: Report) -> list[Finding]:
 
 
 def recommendations_in_order(report: Report) -> list[Recommendation]:
-    """Document order: by key factor, then as the team arranged them. Numbered R1, R2 ..."""
+    """Document order: by key factor, then as the team arranged them."""
     return sorted(report.recommendations, key=lambda r: (r.key_factor.position, r.position, r.id))
 
 
 def numbering(report: Report) -> dict[int, str]:
-    return {r.id: f"R{n}" for n, r in enumerate(recommendations_in_order(report), start=1)}
+    """{recommendation id: code}. Issued recommendations keep the code they were given; the
+    others get, in document order, the next free numbers: the codes they will be issued with
+    (provisional until then)."""
+    recs = recommendations_in_order(report)
+    codes = {r.id: r.code for r in recs if r.number}
+    taken = max((r.number for r in recs if r.number), default=0)
+    for r in recs:
+        if not r.number:
+            taken += 1
+            codes[r.id] = f"R{taken}"
+    return codes
+
+
+def code_of(rec: Recommendation) -> str:
+    """The recommendation's code, provisional if its report has not been issued with it yet."""
+    return rec.code or numbering(rec.report)[rec.id]
+
+
+def assign_codes(report: Report, issued_on: date) -> list[Recommendation]:
+    """Give the provisional codes for good, at issue: returns the recommendations coded now."""
+    codes = numbering(report)
+    coded = []
+    for rec in recommendations_in_order(report):
+        if not rec.number:
+            rec.number = int(codes[rec.id][1:])
+            rec.issued_on = issued_on
+            coded.append(rec)
+    db.session.flush()
+    return coded
 
 
 def editable(report: Report) -> None:
@@ -255,8 +283,11 @@ def _clean_recommendation(report: Report, data: RecommendationInput) -> dict:
 
 
 def add_recommendation(report: Report, data: RecommendationInput, *, actor) -> Recommendation:
+    from peerreview.reports import references
+
     editable(report)
     values = _clean_recommendation(report, data)
+    before = numbering(report)
     last = db.session.scalar(select(func.max(Recommendation.position))
                              .where(Recommendation.report_id == report.id)) or 0
     rec = Recommendation(report=report, position=last + 1, created_by_id=actor.id,
@@ -265,36 +296,52 @@ def add_recommendation(report: Report, data: RecommendationInput, *, actor) -> R
     db.session.flush()
     _revision(report, "recommendation", rec, values, actor)
     record("report.recommendation_add", report.review, actor=actor,
-           changes={"recommendation": rec.id, "priority": rec.priority})
+           changes={"recommendation": rec.id, "code": code_of(rec), "priority": rec.priority})
+    references.follow_renumbering(report, before, actor=actor)
     return rec
 
 
 def save_recommendation(rec: Recommendation, data: RecommendationInput, *,
                         base_version: int | None, actor) -> bool:
+    from peerreview.reports import references
+
     report = rec.report
     editable(report)
     yours = _clean_recommendation(report, data)
     if not _check_version(rec, base_version, recommendation_content(rec), yours):
         return False
+    before = numbering(report)
     for key, value in yours.items():
         setattr(rec, key, value)
     rec.updated_at, rec.updated_by_id = utcnow(), actor.id
     db.session.flush()
     _revision(report, "recommendation", rec, yours, actor)
     record("report.recommendation_save", report.review, actor=actor,
-           changes={"recommendation": rec.id, "version": rec.version})
+           changes={"recommendation": rec.id, "code": code_of(rec), "version": rec.version})
+    references.follow_renumbering(report, before, actor=actor)
     return True
 
 
 def remove_recommendation(rec: Recommendation, *, actor) -> None:
+    from peerreview.reports import references
+
     report = rec.report
-    if report.review.state != "reporting" or report.versions:
+    if report.review.state != "reporting" or report.versions or rec.number:
         raise NotAllowed("A recommendation of an issued report is never removed: the city "
                          "reports on it. Correct its text instead.")
+    code = code_of(rec)
+    places = references.referring_places(report, rec)
+    if places:
+        raise NotAllowed(f"{code} is named in {'; '.join(places)}. Take those references out "
+                         f"first, so that no text points at a recommendation that is gone.")
+    before = numbering(report)
+    before.pop(rec.id, None)
     record("report.recommendation_remove", report.review, actor=actor,
-           changes={"recommendation": rec.id, "action": rec.action[:200]})
+           changes={"recommendation": rec.id, "code": code, "action": rec.action[:200]})
     db.session.delete(rec)
     db.session.flush()
+    db.session.expire(report, ["recommendations"])
+    references.follow_renumbering(report, before, actor=actor)
 
 
 # --- revisions --------------------------------------------------------------------------------
