@@ -440,6 +440,11 @@ def can_edit_action_plan(user, mentorship) -> bool:
     return mentorship.state in MENTORSHIP_OPEN and (is_coordinator(user) or is_mentee(user, mentorship))
 
 
+def can_propose_action(user, mentorship) -> bool:
+    """Mentors propose actions; the implementing city (can_edit_action_plan) accepts them."""
+    return mentorship.state in MENTORSHIP_OPEN and is_mentor(user, mentorship)
+
+
 def can_endorse_plan(user, mentorship) -> bool:
     return mentorship.state in MENTORSHIP_OPEN and is_mentee(user, mentorship)
 
