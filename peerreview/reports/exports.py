@@ -50,3 +50,36 @@ def follow_up_csv(review) -> str:
             "; ".join(f"{a.code} {a.status_label.lower()} ({a.mentorship.title})"
                       for a in actions.get(r.id, []))])
     return csv_text(FOLLOW_UP_COLUMNS, rows)
+
+
+FIGURES_COLUMNS = ["Scope", "City", "Theme", "Recommendations", "Accepted", "Partly accepted",
+                   "Not accepted", "No response yet", "Done", "In progress", "Not started",
+                   "Done within 6 months", "Issued 6 months ago or more",
+                   "Done within 12 months", "Issued 12 months ago or more",
+                   "Done within 24 months", "Issued 24 months ago or more",
+                   "Key factor", "Review team's rating", "Latest progress review rating",
+                   "Progress review on", "Change"]
+SCOPES = {"network": "Network", "theme": "Theme", "city": "City", "city-theme": "City and theme"}
+
+
+def figures_csv(impl) -> str:
+    """The implementation figures (figures.implementation) as one table: a row per scope, then
+    a row per city, theme and key factor for the movement of the ratings."""
+    from peerreview.reports.figures import WINDOWS
+
+    theme_names = {c.theme_id: c.label for c in impl.themes}
+    city_names = {c.city_id: c.label for c in impl.cities}
+    rows = []
+    for c in [impl.network, *impl.themes, *impl.cities, *impl.city_themes]:
+        within = []
+        for months in WINDOWS:
+            within += c.within[months]
+        rows.append([SCOPES[c.scope], city_names.get(c.city_id, ""), theme_names.get(c.theme_id, ""),
+                     c.total, c.responses["accepted"], c.responses["partly"],
+                     c.responses["not_accepted"], c.responses["none"], c.progress["done"],
+                     c.progress["in_progress"], c.progress["not_started"], *within,
+                     "", "", "", "", ""])
+    for m in impl.moves:
+        rows.append(["Rating of a key factor", m.city, m.theme, *[""] * 14, m.code, m.review_rating or "",
+                     m.latest or "", m.latest_on.isoformat(), "" if m.delta is None else f"{m.delta:+d}"])
+    return csv_text(FIGURES_COLUMNS, rows)

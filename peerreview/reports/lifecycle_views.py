@@ -263,6 +263,11 @@ def progress(review_id: int, rec_id: int):
 @followup_bp.get("/")
 @login_required
 def index():
+    from peerreview.reports.figures_views import page_context
+
     perm.require(perm.can_view_all_follow_up(current_user))
     return render_template("reports/followup_all.html", rows=followup.overview(),
-                           responses=RESPONSES, progress=PROGRESS)
+                           responses=RESPONSES, progress=PROGRESS, **page_context(current_user))
+
+
+from peerreview.reports import figures_views  # noqa: E402,F401  (adds its routes to followup_bp)
