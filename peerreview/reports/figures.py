@@ -149,7 +149,8 @@ def implementation(*, city_ids: set[int] | None = None, today: date | None = Non
                     _days_between(rec.issued_on, rec.done_on) <= days)
         sums += [func.sum(case((done, 1), else_=0)).label(f"done_{months}"),
                  func.sum(case((eligible, 1), else_=0)).label(f"eligible_{months}")]
-    stmt = (select(Review.host_city_id, City.name, Benchmark.theme_id, Theme.name, rec.response, rec.progress,
+    stmt = (select(Review.host_city_id, City.name.label("city_name"), Benchmark.theme_id,
+                   Theme.name.label("theme_name"), rec.response, rec.progress,
                    func.count(rec.id).label("n"), *sums)
             .join(Report, Report.id == rec.report_id).join(Review, Review.id == Report.review_id)
             .join(City, City.id == Review.host_city_id)
@@ -170,10 +171,11 @@ def implementation(*, city_ids: set[int] | None = None, today: date | None = Non
             part.within[months] = [int(row[f"done_{months}"] or 0), int(row[f"eligible_{months}"] or 0)]
         city_id, theme_id = row["host_city_id"], row["theme_id"]
         for target in (network,
-                       themes.setdefault(theme_id, Counts(row[3], "theme", theme_id=theme_id)),
-                       cities.setdefault(city_id, Counts(row["name"], "city", city_id=city_id)),
+                       themes.setdefault(theme_id, Counts(row["theme_name"], "theme", theme_id=theme_id)),
+                       cities.setdefault(city_id, Counts(row["city_name"], "city", city_id=city_id)),
                        pairs.setdefault((city_id, theme_id), Counts(
-                           f"{row['name']}: {row[3]}", "city-theme", city_id=city_id, theme_id=theme_id))):
+                           f"{row['city_name']}: {row['theme_name']}", "city-theme", city_id=city_id,
+                           theme_id=theme_id))):
             target.add(part)
     moves = _moves(city_ids)
     return Implementation(

@@ -155,7 +155,7 @@ def overview(today: date | None = None) -> list[ReviewFollowUp]:
     for report in reports:
         recs = report.recommendations
         first = report.versions[0].issued_at.date() if report.versions else None
-        updates = [u.created_at.date() for r in recs for u in r.updates]
+        updates = [u.on_date or u.created_at.date() for r in recs for u in r.updates]
         out.append(ReviewFollowUp(
             report=report, total=len(recs),
             responses={k: sum(1 for r in recs if r.response == k) for k in RESPONSES},
