@@ -152,4 +152,9 @@ ROUTES = [
           data=lambda w: {f"p{w.issued_rec.id}-progress": "in_progress",
                           f"p{w.issued_rec.id}-note": "Tender drafted."}),
     Route("followup.index", "GET", lambda w: "/follow-up/", roles(FORBIDDEN, coordinator=OK)),
+    Route("reports.follow_up_csv", "GET", lambda w: _i(w, "/follow-up.csv"), with_host()),
+    Route("followup.figures_csv", "GET", lambda w: "/follow-up/figures.csv", roles(FORBIDDEN, coordinator=OK)),
+    Route("followup.city_figures_csv", "GET", lambda w: f"/follow-up/cities/{w.host_city.id}/figures.csv",
+          roles(FORBIDDEN, host_member=OK, host_contact=OK, coordinator=OK)),
+    Route("followup.city_figures_csv", "GET", lambda w: "/follow-up/cities/999999/figures.csv", roles(NOT_FOUND)),
 ]

@@ -119,13 +119,12 @@ def _number_recommendations(bind) -> dict[int, str]:
     for report_id, issued in versions.items():
         rows = sorted(recs.get(report_id, []))
         taken = 0
-        for i, (_number, issued_at) in enumerate(issued):
-            first = i == 0
-            for kf_position, position, rec_id, created_at in rows:
+        for _number, issued_at in issued:
+            for _kf_position, _position, rec_id, created_at in rows:
                 if rec_id in codes:
                     continue
-                if not first and created_at is not None and issued_at is not None and created_at > issued_at:
-                    continue
+                if created_at is not None and issued_at is not None and created_at > issued_at:
+                    continue   # added after this version: it comes with a later one
                 taken += 1
                 codes[rec_id] = f"R{taken}"
                 bind.execute(sa.text("UPDATE report_recommendation SET number = :n, issued_on = :d "

@@ -199,10 +199,10 @@ def snapshot(m: Mentorship) -> list[dict]:
 
 def save_version(m: Mentorship, *, note: str, actor) -> PlanVersion:
     _open(m)
-    if not m.actions:
+    current = snapshot(m)
+    if not current:
         raise DomainError("The plan has no actions yet: add actions before saving a version.", field="note")
     note = text(note, limit=2000, field="note", label="The note")
-    current = snapshot(m)
     latest = m.plan_versions[-1] if m.plan_versions else None
     if latest is not None and latest.snapshot == current:
         raise DomainError(f"The plan has not changed since version {latest.number}.", field="note")

@@ -13,7 +13,7 @@ from html import escape
 from markupsafe import Markup
 
 WIDTH = 640
-LABEL_W = 170
+LABEL_W = 215
 BAR_X = LABEL_W + 10
 BAR_W = WIDTH - BAR_X - 10
 BAR_H = 16
@@ -35,7 +35,7 @@ def parts(counts) -> list[tuple[str, str, str, int]]:
     return [(k, label, colour, values[k]) for k, label, colour in SEGMENTS]
 
 
-def _short(text: str, limit: int = 28) -> str:
+def _short(text: str, limit: int = 36) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
