@@ -11,7 +11,13 @@ from peerreview.deadlines.models import HeldMessage, NotificationPreference
 from peerreview.extensions import db
 from peerreview.mentoring.models import NeedsAssessment
 from peerreview.mentoring.plan_models import MentoringAction
-from peerreview.reports.models import Finding, Recommendation, RecommendationUpdate, Report, ReportVersion
+from peerreview.reports.models import (
+    Finding,
+    Recommendation,
+    RecommendationUpdate,
+    Report,
+    ReportVersion,
+)
 from tests.mentoring_helpers import baseline, mw  # noqa: F401  (mw is a fixture)
 
 

@@ -21,7 +21,8 @@ def page_context(user, *, city=None) -> dict:
     if city is not None:
         impl = figures.implementation(city_ids={city.id})
         rows = impl.city_themes if len(impl.city_themes) > 1 else []
-        chart_rows = [impl.network] + [_as(c, c.label.split(": ", 1)[-1]) for c in impl.city_themes]
+        chart_rows = [_as(impl.network, "All themes")] + [_as(c, c.label.split(": ", 1)[-1])
+                                                          for c in impl.city_themes]
         title = f"What {city.name} did with its recommendations"
     else:
         impl = figures.implementation(city_ids=perm.visible_results_cities(user))
@@ -33,6 +34,7 @@ def page_context(user, *, city=None) -> dict:
 
 
 def _as(counts, label):
+    """The same figures under the label this page gives them (a theme's name on a city's page)."""
     counts.label = label
     return counts
 
