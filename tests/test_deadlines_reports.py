@@ -95,8 +95,8 @@ def test_follow_up_leaves_out_what_a_mentoring_action_carries(app, make_review, 
     contact = make_user(city=host, city_role="contact")
     review = make_review("issued", host=host, visit_start=TODAY - timedelta(days=220))
     issued = TODAY - timedelta(days=170)
-    report = Report(review=review, state="issued")
     kf = review.benchmark.key_factors[0]
+    report = Report(review=review, state="issued")
     carried, own = (Recommendation(report=report, key_factor_id=kf.id, action=text, position=n, number=n,
                                    response="accepted", progress="in_progress") for n, text in
                     ((1, "Evening classes"), (2, "Publish waiting times")))
