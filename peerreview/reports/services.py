@@ -18,6 +18,12 @@ from peerreview.audit.services import record
 from peerreview.domain import Conflict, DomainError, NotAllowed
 from peerreview.extensions import db
 from peerreview.framework.constants import parse_rating
+from peerreview.reports.codes import (  # noqa: F401 - part of this module's interface
+    assign_codes,
+    code_of,
+    numbering,
+    recommendations_in_order,
+)
 from peerreview.reports.models import (
     ANSWERS,
     PRIORITIES,
@@ -84,43 +90,6 @@ def get_or_create(review) -> Report:
 
 def findings_in_order(report: Report) -> list[Finding]:
     return sorted(report.findings, key=lambda f: f.key_factor.position)
-
-
-def recommendations_in_order(report: Report) -> list[Recommendation]:
-    """Document order: by key factor, then as the team arranged them."""
-    return sorted(report.recommendations, key=lambda r: (r.key_factor.position, r.position, r.id))
-
-
-def numbering(report: Report) -> dict[int, str]:
-    """{recommendation id: code}. Issued recommendations keep the code they were given; the
-    others get, in document order, the next free numbers: the codes they will be issued with
-    (provisional until then)."""
-    recs = recommendations_in_order(report)
-    codes = {r.id: r.code for r in recs if r.number}
-    taken = max((r.number for r in recs if r.number), default=0)
-    for r in recs:
-        if not r.number:
-            taken += 1
-            codes[r.id] = f"R{taken}"
-    return codes
-
-
-def code_of(rec: Recommendation) -> str:
-    """The recommendation's code, provisional if its report has not been issued with it yet."""
-    return rec.code or numbering(rec.report)[rec.id]
-
-
-def assign_codes(report: Report, issued_on: date) -> list[Recommendation]:
-    """Give the provisional codes for good, at issue: returns the recommendations coded now."""
-    codes = numbering(report)
-    coded = []
-    for rec in recommendations_in_order(report):
-        if not rec.number:
-            rec.number = int(codes[rec.id][1:])
-            rec.issued_on = issued_on
-            coded.append(rec)
-    db.session.flush()
-    return coded
 
 
 def editable(report: Report) -> None:
