@@ -1,7 +1,8 @@
 """Main pages at network size: p50/p95 against /healthz, and SQL queries per page at 1x and 10x.
 
-The data set at 10x: 150 cities, 2,000 users, 300 reviews, 50,000 observations (1x is a
-tenth). Pages are requested in-process through the Flask test client, so the figures measure
+The data set at 10x: 150 cities, 2,000 users, 300 reviews, 50,000 observations, 100
+mentorships, and for the 42 issued reviews a report with coded recommendations and their
+follow-up (1x is a tenth). Pages are requested in-process through the Flask test client, so the figures measure
 the application and the database, not the network. The ratio to /healthz (one trivial query)
 in the same run is the figure that travels between machines.
 """
@@ -103,11 +104,44 @@ def _build(scale: int, database_url: str, instance: str):
         for start in range(0, len(obs), 5000):
             db.session.execute(insert(Observation), obs[start:start + 5000])
         mentor = _mentorships(db, rng, scale, benches, kfs, city_ids, user_ids, user_city, today)
+        city_user = _reports(db, rng, review_rows, states, kfs, user_ids, user_city, today)
         db.session.commit()
         coordinator = user_ids[n_cities]
         sample_review = review_rows[4][0]  # a review in its visit week state
         member = seats_by_review[sample_review][0]
-    return app, coordinator, member, sample_review, mentor
+    return app, coordinator, member, sample_review, (*mentor, city_user)
+
+
+def _reports(db, rng, review_rows, states, kfs, user_ids, user_city, today):
+    """Every issued review gets a report with a team rating per key factor and eight coded
+    recommendations, with responses, progress and done dates: what the implementation figures
+    count. Returns (a person of a city with issued reviews, that city)."""
+    from peerreview.reports.models import Finding, Recommendation, Report
+
+    issued = [(rid, host, bid, start) for n, (rid, host, bid, start) in enumerate(review_rows)
+              if states[n % len(states)] == "issued"]
+    db.session.execute(insert(Report), [{"review_id": rid, "state": "issued"} for rid, *_ in issued])
+    report_of = dict(db.session.execute(db.select(Report.review_id, Report.id)).all())
+    db.session.execute(insert(Finding), [
+        {"report_id": report_of[rid], "key_factor_id": k, "rating": str(rng.randint(0, 3)), "rationale": "",
+         "strengths": "", "improvements": "", "version": 1}
+        for rid, _host, bid, _start in issued for k in kfs[bid]])
+    recs = []
+    for rid, _host, bid, start in issued:
+        issued_on = min(start + timedelta(days=35), today) - timedelta(days=rng.randint(0, 700))
+        for n in range(8):
+            response = rng.choice(["accepted", "accepted", "partly", "not_accepted", None])
+            progress = rng.choice(["not_started", "in_progress", "done"]) if response in ("accepted", "partly") else None
+            done_on = issued_on + timedelta(days=rng.randint(30, 700)) if progress == "done" else None
+            recs.append({"report_id": report_of[rid], "key_factor_id": kfs[bid][n % len(kfs[bid])],
+                         "action": "Do a concrete thing that the team recommends.", "rationale": "",
+                         "priority": "medium", "owner": "A department", "timeframe_months": 12,
+                         "position": n + 1, "number": n + 1, "issued_on": issued_on, "version": 1,
+                         "response": response, "response_reason": "", "progress": progress,
+                         "progress_note": "", "done_on": done_on if done_on and done_on <= today else None})
+    db.session.execute(insert(Recommendation), recs)
+    host = issued[0][1]
+    return next(u for u in user_ids if user_city[u] == host and u != user_ids[0]), host
 
 
 def _mentorships(db, rng, scale, benches, kfs, city_ids, user_ids, user_city, today):
@@ -196,9 +230,10 @@ def _login(client, user_id):
         s["_fresh"] = True
 
 
-def _pages(review_id, mentorship_id):
+def _pages(review_id, mentorship_id, city_id):
     return [
         ("coordinator", "/reviews/"), ("coordinator", "/people"), ("coordinator", "/cities/"),
+        ("coordinator", "/follow-up/"), ("city", f"/cities/{city_id}"),
         ("coordinator", "/framework/"), ("member", f"/reviews/{review_id}"),
         ("member", f"/reviews/{review_id}/programme"), ("member", f"/reviews/{review_id}/observations"),
         ("member", f"/reviews/{review_id}/observations/consolidation"), ("member", "/reviews/"),
@@ -211,11 +246,13 @@ def _pages(review_id, mentorship_id):
 def _measure(app, coordinator, member, review_id, mentor, n: int):
     from peerreview.extensions import db
 
-    mentor, mentorship_id = mentor
-    clients = {"coordinator": app.test_client(), "member": app.test_client(), "mentor": app.test_client()}
+    mentor, mentorship_id, (city_user, city_id) = mentor
+    clients = {"coordinator": app.test_client(), "member": app.test_client(), "mentor": app.test_client(),
+               "city": app.test_client()}
     _login(clients["coordinator"], coordinator)
     _login(clients["member"], member)
     _login(clients["mentor"], mentor)
+    _login(clients["city"], city_user)
     counter = {"n": 0}
     with app.app_context():
         engine = db.engine
@@ -226,7 +263,7 @@ def _measure(app, coordinator, member, review_id, mentor, n: int):
     event.listen(engine, "before_cursor_execute", count)
     out = {}
     try:
-        for who, path in [("coordinator", "/healthz")] + _pages(review_id, mentorship_id):
+        for who, path in [("coordinator", "/healthz")] + _pages(review_id, mentorship_id, city_id):
             c = clients[who]
             res = c.get(path)
             assert res.status_code == 200, (path, res.status_code)
@@ -239,7 +276,9 @@ def _measure(app, coordinator, member, review_id, mentor, n: int):
                 c.get(path)
                 samples.append((time.perf_counter() - t0) * 1000)
             samples.sort()
-            out[path if who == "coordinator" or path != "/reviews/" else "/reviews/ (peer)"] = {
+            name = ("/reviews/ (peer)" if who != "coordinator" and path == "/reviews/"
+                    else "/cities/<id> (its member)" if who == "city" else path)
+            out[name] = {
                 "p50": statistics.median(samples), "p95": samples[int(0.95 * (len(samples) - 1))],
                 "queries": queries}
     finally:

@@ -14,9 +14,18 @@ EUROPEAN_LANGUAGES = [
 ]
 
 
+# Names as people say them, where ISO 639's reference name is not ("Modern Greek (1453-)").
+LANGUAGE_NAMES = {"el": "Greek"}
+
+
 def language_name(code: str) -> str:
+    if code in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[code]
     lang = pycountry.languages.get(alpha_2=code)
-    return lang.name if lang else code
+    if lang is None:
+        return code
+    # drop qualifiers such as "(1453-)" and alternative names after ";"
+    return lang.name.split(";")[0].split(" (")[0].strip()
 
 
 def language_choices() -> list[tuple[str, str]]:

@@ -504,6 +504,21 @@ def can_view_all_follow_up(user) -> bool:
     return is_coordinator(user)
 
 
+def can_view_city_results(user, city) -> bool:
+    """A city's implementation figures (what it did with its reviews' recommendations): the
+    people who see its follow-up, that is its own people, and the coordinator."""
+    return is_coordinator(user) or (_auth(user) and user.city_id is not None and user.city_id == city.id)
+
+
+def visible_results_cities(user) -> set[int] | None:
+    """The cities whose figures ``user`` may see counted: None for every city (coordinators)."""
+    if is_coordinator(user):
+        return None
+    if _auth(user) and user.city_id is not None:
+        return {user.city_id}
+    return set()
+
+
 # --- deadlines, reminders and notification preferences (deadlines/) --------------------------
 # Everyone logged in sees what is due from them and chooses how they are reminded.
 
@@ -574,6 +589,11 @@ def can_edit_needs(user, mentorship) -> bool:
 
 def can_edit_action_plan(user, mentorship) -> bool:
     return mentorship.state in MENTORSHIP_OPEN and (is_coordinator(user) or is_mentee(user, mentorship))
+
+
+def can_propose_action(user, mentorship) -> bool:
+    """Mentors propose actions; the implementing city (can_edit_action_plan) accepts them."""
+    return mentorship.state in MENTORSHIP_OPEN and is_mentor(user, mentorship)
 
 
 def can_endorse_plan(user, mentorship) -> bool:

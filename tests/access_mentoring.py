@@ -50,6 +50,9 @@ def build_world(world, db_session):
     needs.entries = [NeedsEntry(key_factor=kf, rating="1", narrative="Partly.", gap="") for kf in kfs]
     action = MentoringAction(mentorship=m, number=1, key_factor=kfs[0], description="Do the thing.",
                              owner="Integration unit", deadline=today + timedelta(days=30), status="planned")
+    proposal = MentoringAction(mentorship=m, number=2, key_factor=kfs[1], description="Try the other thing.",
+                               owner="Integration unit", deadline=today + timedelta(days=40), status="proposed",
+                               proposed_by=mentor)
     visit = MentoringVisit(mentorship=m, kind="mentoring", starts_on=today + timedelta(days=10),
                            ends_on=today + timedelta(days=11), participants=[mentor, mentee])
     version = PlanVersion(mentorship=m, number=1, snapshot=[{"code": "A1"}])
@@ -57,10 +60,11 @@ def build_world(world, db_session):
 
     colleague = User(name="Mentee Colleague", email="mentee.colleague@example.org", city=mentee.city,
                      languages=["en"])
-    db_session.add_all([theme, bench, *kfs, porto, scheme, m, needs, action, visit, version, colleague])
+    db_session.add_all([theme, bench, *kfs, porto, scheme, m, needs, action, proposal, visit, version,
+                        colleague])
     db_session.flush()
-    world.objects.update(mt_scheme=scheme, mt=m, mt_kfs=kfs, mt_action=action, mt_visit=visit,
-                         mt_porto=porto, mt_colleague=colleague)
+    world.objects.update(mt_scheme=scheme, mt=m, mt_kfs=kfs, mt_action=action, mt_proposal=proposal,
+                         mt_visit=visit, mt_porto=porto, mt_colleague=colleague)
 
 
 def _m(w) -> str:
@@ -128,6 +132,11 @@ ROUTES = [
     Route("mentoring.plan_page", "GET", lambda w: f"{_m(w)}/plan", VIEWERS),
     Route("mentoring.new_action", "GET", lambda w: f"{_m(w)}/actions/new", PLAN),
     Route("mentoring.new_action", "POST", lambda w: f"{_m(w)}/actions/new", PLAN, data=_action_data),
+    Route("mentoring.propose_action", "GET", lambda w: f"{_m(w)}/actions/propose", roles(FORBIDDEN, mentor=OK)),
+    Route("mentoring.propose_action", "POST", lambda w: f"{_m(w)}/actions/propose", roles(FORBIDDEN, mentor=OK),
+          data=_action_data),
+    Route("mentoring.decide_proposal", "POST", lambda w: f"{_m(w)}/actions/{w.mt_proposal.id}/decision", PLAN,
+          data=lambda w: {"decision": "accept"}),
     Route("mentoring.action_page", "GET", lambda w: f"{_m(w)}/actions/{w.mt_action.id}", VIEWERS),
     Route("mentoring.edit_action", "GET", lambda w: f"{_m(w)}/actions/{w.mt_action.id}/edit", PLAN),
     Route("mentoring.edit_action", "POST", lambda w: f"{_m(w)}/actions/{w.mt_action.id}/edit", PLAN,

@@ -163,4 +163,9 @@ ROUTES = [
     Route("jobs.show", "GET", lambda w: f"/jobs/{w.draft_job.id}", team()),
     Route("jobs.show", "GET", lambda w: f"/jobs/{w.issue_job.id}", team()),
     Route("jobs.show", "GET", lambda w: "/jobs/999999", roles(NOT_FOUND)),
+    Route("reports.follow_up_csv", "GET", lambda w: _i(w, "/follow-up.csv"), with_host()),
+    Route("followup.figures_csv", "GET", lambda w: "/follow-up/figures.csv", roles(FORBIDDEN, coordinator=OK)),
+    Route("followup.city_figures_csv", "GET", lambda w: f"/follow-up/cities/{w.host_city.id}/figures.csv",
+          roles(FORBIDDEN, host_member=OK, host_contact=OK, coordinator=OK)),
+    Route("followup.city_figures_csv", "GET", lambda w: "/follow-up/cities/999999/figures.csv", roles(NOT_FOUND)),
 ]

@@ -203,12 +203,12 @@ def test_demo_has_a_scheme_with_months_of_history(runner, client, login):
     assert len(riga.progress_reviews) == 2 and riga.needs is not None and len(riga.visits) == 3
     rotterdam = db.session.scalar(select(Mentorship).where(Mentorship.implementing_city.has(name="Rotterdam")))
     first = rotterdam.actions[0]
-    if first.recommendation_id is not None:   # the report feature's demo issued Rotterdam's report
-        assert first.recommendation.report.review.host_city.name == "Rotterdam"
-    else:
-        assert first.source == "Peer review of Rotterdam, recommendation 3"
+    # the evening classes: R5 in Rotterdam's issued report, and the same code on the action
+    assert first.recommendation.report.review.host_city.name == "Rotterdam"
+    assert first.recommendation.code == "R5" and "evening" in first.recommendation.action
+    assert rotterdam.needs.source_review_id == first.recommendation.report.review_id
     page = client.get(f"/mentoring/{rotterdam.id}/actions/{first.id}").get_data(as_text=True)
-    assert "Peer review of Rotterdam, recommendation 3" in page
+    assert "Peer review of Rotterdam (Introductory and language courses), R5" in page
     coordinator = db.session.scalar(select(User).where(User.email == "coordinator@demo.peerreview.eu"))
     login(coordinator)
     page = client.get("/mentoring/").get_data(as_text=True)

@@ -142,7 +142,7 @@ def test_actions_can_come_from_the_review_recommendations(client, login, mw, mak
     review = make_review("issued", host=mw.riga_city, benchmark=mw.bench)
     report = Report(review=review, state="issued")
     recs = [Recommendation(report=report, key_factor=mw.kfs[i], action=text, owner=owner, priority="high",
-                           timeframe_months=6, position=i)
+                           timeframe_months=6, position=i, number=i + 1, issued_on=mw.today)
             for i, (text, owner) in enumerate([("Publish waiting times.", "Integration unit"),
                                                ("Call learners who miss two lessons.", "Language schools")])]
     db.session.add_all([report, *recs])
@@ -153,7 +153,7 @@ def test_actions_can_come_from_the_review_recommendations(client, login, mw, mak
     assert "Import from a peer review's recommendations" in page
     assert "Call learners who miss two lessons." in page
     page = _page(client.get(f"{base}/actions/new?recommendation={recs[1].id}"))
-    assert "From the peer review of Riga, recommendation 2" in page
+    assert f"From: Peer review of Riga ({mw.bench.theme.name}), R2" in page
     assert 'value="Language schools"' in page and f'name="recommendation_id" type="hidden" value="{recs[1].id}"' in page
     res = client.post(f"{base}/actions/new", data={
         "key_factor_id": mw.kfs[1].id, "description": "Call learners who miss two lessons.",
@@ -163,7 +163,7 @@ def test_actions_can_come_from_the_review_recommendations(client, login, mw, mak
     action = db.session.scalar(select(MentoringAction))
     assert action.recommendation_id == recs[1].id
     page = _page(client.get(f"{base}/actions/{action.id}"))
-    assert "Peer review of Riga, recommendation 2" in page and f"/reviews/{review.id}" in page
+    assert f"Peer review of Riga ({mw.bench.theme.name}), R2" in page and f"/reviews/{review.id}" in page
     # a recommendation of another city's review cannot be attached
     res = client.post(f"{base}/actions/new", data=_action(mw, recommendation_id="999999"))
     assert res.status_code == 400 and "Choose a recommendation of an issued peer review" in _page(res)

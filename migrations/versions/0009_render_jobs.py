@@ -1,6 +1,6 @@
 """render jobs: PDFs made in the background, one claimed row per render
 
-Revision ID: render_jobs
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-11-29 21:07:02.634834
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'render_jobs'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None

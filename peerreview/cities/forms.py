@@ -20,7 +20,7 @@ class CityForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     country = SelectField("Country", choices=[("", "Choose a country")] + country_choices(),
                           validators=[DataRequired(message="Choose a country.")])
-    charter_signed_on = DateField("Signed the integration charter on", validators=[Optional()],
+    charter_signed_on = DateField("Signed the Integrating Cities Charter on", validators=[Optional()],
                                   description="Leave empty if the city has not signed it.")
     timezone = SelectField("Time zone", choices=timezone_choices(), default="Europe/Brussels",
                            description="Used for the visit programme and calendar feeds.")

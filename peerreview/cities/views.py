@@ -57,7 +57,12 @@ def show(city_id: int):
     if perm.can_view_city_members(current_user, city):
         members = db.session.scalars(
             select(User).where(User.city_id == city.id).order_by(User.name)).all()
-    return render_template("cities/show.html", city=city, members=members)
+    results = {}
+    if perm.can_view_city_results(current_user, city):
+        from peerreview.reports.figures_views import page_context
+
+        results = page_context(current_user, city=city)
+    return render_template("cities/show.html", city=city, members=members, results=results)
 
 
 @bp.route("/<int:city_id>/edit", methods=["GET", "POST"])

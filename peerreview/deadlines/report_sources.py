@@ -20,6 +20,7 @@ from peerreview.deadlines.sources import (
     _reviews,
     _writers,
 )
+from peerreview.extensions import db
 from peerreview.reports.models import Recommendation, Report, ReportVersion
 from peerreview.reviews.models import Review
 
@@ -70,9 +71,28 @@ def factual_check_due(*, user=None, today):
             for r in reviews if people.get(r.host_city_id)]
 
 
-def _open_recommendations(report: Report) -> list[Recommendation]:
+def _open_recommendations(report: Report, carried: set[int] = frozenset()) -> list[Recommendation]:
+    """The recommendations the host city reports on: not refused, not done, and not carried by a
+    mentoring action (whose progress is recorded on the action, see mentoring/followup.py)."""
     return [rec for rec in report.recommendations
-            if rec.response != "not_accepted" and rec.progress != "done"]
+            if rec.response != "not_accepted" and rec.progress != "done" and rec.id not in carried]
+
+
+def _carried_by_actions() -> set[int]:
+    try:
+        from peerreview.mentoring.followup import TRACKING
+        from peerreview.mentoring.plan_models import MentoringAction
+    except ImportError:  # pragma: no cover - the mentoring feature is absent
+        return set()
+    return set(db.session.scalars(select(MentoringAction.recommendation_id).where(
+        MentoringAction.recommendation_id.is_not(None), MentoringAction.status.in_(TRACKING))))
+
+
+def _codes(recs: list[Recommendation]) -> str:
+    from peerreview.reports.services import code_of
+
+    codes = sorted((code_of(r) for r in recs), key=lambda c: int(c[1:]))
+    return codes[0] if len(codes) == 1 else f"{', '.join(codes[:-1])} and {codes[-1]}"
 
 
 def _reported_since(rec: Recommendation, since) -> bool:
@@ -95,11 +115,12 @@ def follow_up_due(*, user=None, today):
         stmt = stmt.where(Review.host_city_id == user.city_id)
     reviews = _reviews(stmt)
     people = _city_people({r.host_city_id for r in reviews}, user=user, contacts_only=True)
+    carried = _carried_by_actions() if reviews else set()
     out = []
     for r in reviews:
         report = r.report
         issued = report.versions[0].issued_at.date()
-        open_recs = _open_recommendations(report)
+        open_recs = _open_recommendations(report, carried)
         if not open_recs or not people.get(r.host_city_id):
             continue
         dates = [_months_after(issued, m) for m in FOLLOW_UP_MONTHS]
@@ -108,11 +129,12 @@ def follow_up_due(*, user=None, today):
             later = dates[n + 1:]
             if later and today >= later[0] - timedelta(days=FOLLOW_UP_WINDOW_DAYS):
                 continue  # the next follow-up date has taken over
-            if all(_reported_since(rec, since) for rec in open_recs):
+            waiting = [rec for rec in open_recs if not _reported_since(rec, since)]
+            if not waiting:
                 continue
             out.append(Deadline(kind="report.follow_up", due=due, obj=report,
                                 users=_active(people[r.host_city_id]),
-                                title=f"Report progress on the recommendations ({FOLLOW_UP_MONTHS[n]} "
+                                title=f"Report progress on {_codes(waiting)} ({FOLLOW_UP_MONTHS[n]} "
                                       "months after the report)",
                                 subject=r.title, endpoint="reports.follow_up",
                                 url_values={"review_id": r.id}))

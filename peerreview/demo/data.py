@@ -46,6 +46,7 @@ PEOPLE = [
     ("peer_athens", "Eleni Papadaki", "athens.peer", "Athens", "member", False, ["el", "en"]),
     ("peer_helsinki", "Aino Virtanen", "helsinki.peer", "Helsinki", "member", False, ["fi", "sv", "en"]),
     ("rotterdam_contact", "Sanne Bakker", "rotterdam.contact", "Rotterdam", "contact", False, ["nl", "en"]),
+    ("barcelona_contact", "Núria Soler", "barcelona.contact", "Barcelona", "contact", False, ["ca", "es", "en"]),
     ("milan_contact", "Paolo Ricci", "milan.contact", "Milan", "contact", False, ["it", "en"]),
     ("helsinki_contact", "Mikko Laine", "helsinki.contact", "Helsinki", "contact", False, ["fi", "en"]),
     # mentoring (peerreview/demo/mentoring.py)
@@ -66,6 +67,7 @@ ROLE_LABELS = {
     "peer_athens": "Peer (Athens)",
     "peer_helsinki": "Peer (Helsinki)",
     "rotterdam_contact": "City contact (Rotterdam)",
+    "barcelona_contact": "City contact (Barcelona)",
     "milan_contact": "City contact (Milan)",
     "helsinki_contact": "City contact (Helsinki)",
     "mentor_vienna": "Mentor (Vienna)",
@@ -74,14 +76,16 @@ ROLE_LABELS = {
 }
 
 # Reviews in the demo: (key, host city, theme slug, state, visit offset in days from today,
-# visit length in days). Negative offsets are in the past.
+# visit length in days). Negative offsets are in the past; peerreview/demo/dates.py moves each
+# visit to the nearest working days, and the review in its visit week to this week's.
 REVIEWS = [
     ("ghent_visit", "Ghent", "anti-discrimination", "visit", -1, 4),
-    ("rotterdam_issued", "Rotterdam", "introductory-language-courses", "issued", -75, 4),
+    ("rotterdam_issued", "Rotterdam", "introductory-language-courses", "follow_up", -75, 4),
     ("helsinki_preparing", "Helsinki", "cultural-diversity", "preparing", 24, 3),
     ("milan_team", "Milan", "diverse-administration", "team_forming", 70, 4),
     ("genoa_requested", "Genoa", "public-perception", None, None, None),
     ("ghent_draft", "Ghent", "neighbourhood-participation", "draft", None, None),
+    ("barcelona_closed", "Barcelona", "public-perception", "closed", -830, 4),
 ]
 
 HOST_QUESTIONS = {
@@ -98,6 +102,7 @@ HOST_QUESTIONS = {
     "milan_team": ["How do we bring more residents with a migrant background into municipal jobs?"],
     "genoa_requested": ["How do local media and the city talk about migration, and what could change?"],
     "ghent_draft": [],
+    "barcelona_closed": ["How can the anti-rumour network reach people who never come to its activities?"],
 }
 
 BACKGROUNDS = {
@@ -118,6 +123,9 @@ BACKGROUNDS = {
         "to learn how other cities measure and improve diversity in recruitment."),
     "genoa_requested": "Genoa wants to review how the city communicates about migration and diversity.",
     "ghent_draft": "Draft: neighbourhood participation in the Brugse Poort and Dampoort areas.",
+    "barcelona_closed": (
+        "Barcelona has run an anti-rumour strategy since 2010. We want peers to look at how the city "
+        "as a whole, not only the network, shapes the way residents see migration."),
 }
 
 # Visit programme of the review in its visit week: (day index, start, end, type, title, venue,
@@ -126,41 +134,29 @@ PROGRAMME = [
     (0, "09:00", "10:30", "interview", "Welcome and briefing with the equal opportunities team",
      "City Hall, Botermarkt 1", "Equal opportunities service", ["city_department"], False, [1, 2]),
     (0, "11:00", "12:30", "interview", "Meeting the alderman for equal opportunities",
-     "City Hall, Botermarkt 1", "Alderman's office", ["political_leadership"], False, [1]),
+     "City Hall, Botermarkt 1", "Alderman's office", ["political_leadership"], False, [1, 6]),
     (0, "14:00", "16:00", "site_visit", "Visit to the local reporting point",
-     "Reporting point, Kammerstraat", "Reporting point staff, equality body", ["service_provider"], False, [2, 3]),
+     "Reporting point, Kammerstraat", "Reporting point staff, equality body", ["service_provider"], False, [2]),
     (1, "09:30", "11:00", "focus_group", "Focus group with residents who reported discrimination",
-     "Community centre Brugse Poort", "Residents and two migrant organisations",
-     ["migrant_organisation", "ngo"], True, [2, 3]),
-    (1, "11:30", "12:30", "interview", "Human resources: recruitment panels and equality data",
-     "Administrative centre", "HR department", ["city_department"], False, [4]),
+     "Community centre Brugse Poort", "Residents, with two migrant associations",
+     ["residents", "migrant_organisation"], True, [2, 7]),
+    (1, "11:30", "12:30", "interview", "Human resources: staff training, standards and equality data",
+     "Administrative centre", "HR department", ["city_department"], False, [4, 5]),
     (1, "14:00", "15:30", "interview", "Purchasing department and two suppliers",
      "Administrative centre", "Procurement office, cleaning and catering suppliers",
-     ["city_department", "employer"], False, [5]),
+     ["city_department", "employer"], False, [6]),
     (2, "09:00", "10:30", "workshop", "Workshop with frontline staff of the social services",
      "Social services, Onderbergen", "Public centre for social welfare", ["service_provider"], False, [3, 4]),
-    (2, "11:00", "12:30", "interview", "Employers' network on diverse recruitment",
-     "Chamber of commerce", "Three local employers", ["employer"], False, [5]),
+    (2, "11:00", "12:30", "interview", "Employers' network on fair recruitment",
+     "Chamber of commerce", "Three local employers", ["employer"], False, [7]),
     (3, "10:00", "12:00", "feedback", "First feedback to the city",
      "City Hall, Botermarkt 1", "Alderman, equal opportunities team", ["political_leadership", "city_department"], False, []),
 ]
 
-SELF_ASSESSMENT_TEXT = [
-    ("2", "The equal opportunities plan names every department's duties and is monitored twice a year.",
-     "Equal opportunities plan 2020-2025; monitoring report to the council."),
-    ("1", "The reporting point exists, but few residents know it and most reports come through NGOs.",
-     "Reporting figures 2023-2025; residents' survey."),
-    ("1", "Frontline staff follow a one-day training; there is no follow-up or coaching.",
-     "Training schedule; evaluation forms."),
-    ("2", "Recruitment panels are mixed and vacancies are shared through migrant organisations.",
-     "HR annual report."),
-    ("0", "Procurement rules do not yet include non-discrimination clauses for suppliers.",
-     "Procurement guidelines 2022."),
-]
-
 
 # Observations in the review that is in its visit week: (author key, programme item index or
-# None, key factor position or None for general, kind, who said it, text)
+# None, key factor position or None for general, kind, who said it, text). Each note is filed
+# under the key factor of the anti-discrimination benchmark it speaks of.
 OBSERVATIONS = [
     ("peer_lead", 0, 1, "strength", "city_department",
      "The equal opportunities plan has named owners in every department and a twice-yearly "
@@ -168,7 +164,7 @@ OBSERVATIONS = [
     ("peer_rapporteur", 0, 1, "evidence", "city_department",
      "\"We have a budget line of our own since 2021; before that every action had to be begged "
      "from other departments.\""),
-    ("peer", 1, 1, "question", "political_leadership",
+    ("peer", 1, 6, "question", "political_leadership",
      "The alderman wants the next plan to include targets for suppliers. Who would monitor them, "
      "and with what staff?"),
     ("peer_munich", 1, 1, "strength", "political_leadership",
@@ -180,36 +176,36 @@ OBSERVATIONS = [
     ("peer", 2, 2, "evidence", "service_provider",
      "142 reports last year; staff estimate that fewer than one in ten incidents they hear about "
      "in the neighbourhood is reported."),
-    ("peer_lead", 2, 3, "good_practice", "service_provider",
+    ("peer_lead", 2, 2, "good_practice", "service_provider",
      "Every report gets a written answer within ten working days, in the resident's language "
      "where possible. Worth sharing with Vienna."),
-    ("peer_rapporteur", 3, 2, "gap", "migrant_organisation",
+    ("peer_rapporteur", 3, 2, "gap", "residents",
      "Focus group: most participants had never heard of the reporting point. They report to "
      "their own association or to nobody."),
-    ("peer_munich", 3, 2, "evidence", "migrant_organisation",
+    ("peer_munich", 3, 2, "evidence", "residents",
      "\"When I reported, nothing happened and nobody called me back. Why would I do it again?\""),
-    ("peer_rapporteur", 3, 3, "question", "ngo",
+    ("peer_rapporteur", 3, 7, "question", "migrant_organisation",
      "Could migrant associations be trusted intermediaries that file reports on residents' behalf, "
-     "with their consent?"),
+     "with their consent, under an agreement with the city?"),
     ("peer_lead", 4, 4, "strength", "city_department",
-     "Recruitment panels always include at least one member with a migrant background and "
-     "vacancies go out through twelve community organisations."),
-    ("peer", 4, 4, "gap", "city_department",
+     "Managers of front offices sign a short code on equal treatment every year, and new staff "
+     "take the one-day course in their first month."),
+    ("peer", 4, 5, "gap", "city_department",
      "No data on the background of staff by grade: HR cannot say whether diversity stops at "
      "middle management."),
-    ("peer_rapporteur", 5, 5, "gap", "city_department",
+    ("peer_rapporteur", 5, 6, "gap", "city_department",
      "Tenders contain no non-discrimination clause and no one checks suppliers' recruitment "
      "practice after the contract is signed."),
-    ("peer_munich", 5, 5, "good_practice", "employer",
+    ("peer_munich", 5, 6, "good_practice", "employer",
      "The cleaning company runs anonymous recruitment on its own initiative and would accept a "
      "contract clause if it applied to all bidders."),
-    ("peer_lead", 6, 3, "gap", "service_provider",
-     "Frontline staff had a one-day training three years ago; several said they do not know what "
-     "to do when a client reports discrimination by another service."),
-    ("peer", 6, 4, "evidence", "service_provider",
-     "Social services keep complaint records but do not code them for discrimination, so patterns "
-     "cannot be seen."),
-    ("peer_rapporteur", 7, 5, "strength", "employer",
+    ("peer_lead", 6, 4, "gap", "service_provider",
+     "Frontline staff had their one-day course three years ago or more and none since; several "
+     "asked for practice with real cases."),
+    ("peer", 6, 3, "evidence", "service_provider",
+     "Social services keep complaint records but do not code them for discrimination, and staff "
+     "do not know where to send a client who says another service treated them unfairly."),
+    ("peer_rapporteur", 7, 7, "strength", "employer",
      "The employers' network has a shared pledge on fair recruitment signed by 38 local firms."),
     ("peer_munich", None, None, "question", None,
      "For the report: how does the city's plan relate to the regional equality body's work, and "

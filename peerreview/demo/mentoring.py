@@ -5,12 +5,15 @@ the scheme exists.
 - Riga (mentored by Vienna and Helsinki): baseline, two progress reviews, a study visit, a
   mentoring visit and one coming up, an endorsed plan version and a newer one, actions done,
   in progress (one overdue, one due soon) and dropped.
-- Rotterdam (mentored by Vienna): started after its peer review; two actions come from the
-  issued report's recommendations (linked when the report exists), a study visit ahead.
+- Rotterdam (mentored by Vienna): started after its peer review, with the review team's ratings
+  as its baseline; three actions come from the report's recommendations (R5, R4, R1, the codes
+  the report gives them) and carry their follow-up; a mentor's proposal from R9 waits for the
+  city's answer; a first progress review; a study visit ahead.
 - Athens (mentored by Helsinki): nothing has happened for almost three months, so the dashboard
   flags it as silent.
 
-Dates are relative to the day the demo is loaded; texts, people and figures are invented.
+Dates are relative to the day the demo is loaded (visits on working days, see dates.py); texts,
+people and figures are invented.
 """
 
 from __future__ import annotations
@@ -78,25 +81,38 @@ RIGA_ACTIONS = [
 RIGA_DROP_REASON = ("The library closes for refurbishment until next spring; family migrants are "
                     "welcome in the evening groups of action A2 instead.")
 
-ROTTERDAM_BASELINE = [("1", "Intake eleven weeks after registration on average.", "Intake within four weeks."),
-                      ("1", "EU citizens and family migrants only reach volunteer groups.", ""),
-                      ("1", "No evening or weekend classes; childcare not arranged.", "Classes that fit shift work."),
-                      ("2", "Practical orientation with real vacancies.", ""),
-                      ("1", "Learners who find work lose their course place.", ""),
-                      ("1", "Providers paid per teaching hour.", ""),
-                      ("0", "Results after the course are not followed.", "")]
-# (recommendation number in the report, key factor position, description, owner, deadline offset,
-#  status, [(offset, note, status)])
+# Rotterdam's baseline: the review team's ratings (taken from the report), with the city's own
+# narrative and gaps: (narrative, gap) per key factor.
+ROTTERDAM_BASELINE = [("Intake eleven weeks after registration on average.", "Intake within four weeks."),
+                      ("EU citizens and family migrants only reach volunteer groups.", ""),
+                      ("No evening or weekend classes; childcare not arranged.", "Classes that fit shift work."),
+                      ("Practical orientation with real vacancies.", ""),
+                      ("Learners who find work lose their course place.", ""),
+                      ("Providers paid per teaching hour.", ""),
+                      ("Results after the course are not followed.", "")]
+# (code of the recommendation in the report, key factor position, description, owner, deadline
+#  offset, status, [(offset, note, status)])
 ROTTERDAM_ACTIONS = [
-    (3, 3, "Offer evening and Saturday classes in Feijenoord and Delfshaven, each course place linked "
-           "to a childcare place for the whole course.",
+    ("R5", 3, "Offer evening and Saturday classes in Feijenoord and Delfshaven, each course place linked "
+              "to a childcare place for the whole course.",
      "Education department with the contracted language schools", 200, "in_progress",
-     [(-10, "The Feijenoord school agreed to pilot Saturday classes from next term.", "in_progress")]),
-    (2, 3, "Call every learner who misses two lessons in a row within one week, and record the reason.",
+     [(-10, "The Feijenoord school agreed to pilot Saturday classes from next term; two schools added an "
+            "evening group.", "in_progress")]),
+    ("R4", 3, "Call every learner who misses two lessons in a row within one week, and record the reason.",
      "Contracted language schools; contract manager in Social Affairs", 40, "planned", []),
-    (None, 1, "Try booking the intake at the registration desk in one district office.",
-     "Civic integration team with Civil Affairs", 80, "planned", []),
+    ("R1", 1, "Book the intake at the registration desk, starting with the Feijenoord district office.",
+     "Civic integration team with Civil Affairs", 80, "in_progress",
+     [(-8, "Pilot started in Feijenoord: 31 newcomers booked their intake at the desk in the first week.",
+       "in_progress")]),
 ]
+# A mentor's proposal, from R9, waiting for Rotterdam's answer.
+ROTTERDAM_PROPOSAL = ("R9", 7, "Follow a sample of 200 learners six and twelve months after their course, "
+                               "with the short questionnaire Vienna uses for its Start Wien graduates.",
+                      "Research and statistics office", 150)
+ROTTERDAM_PROGRESS = (-6, ["2", "1", "2", "2", "1", "1", "1"],
+                      "First progress review. Two schools added evening groups and Saturday classes are "
+                      "agreed (KF3 up). The intake pilot at the registration desk has started; the other "
+                      "ratings stay where the review put them.")
 
 ATHENS_BASELINE = [("0", "", "Reach newcomers early."), ("1", "", ""), ("0", "", "Classes near where people live."),
                    ("1", "", ""), ("0", "", ""), ("1", "", ""), ("0", "", "")]
@@ -163,9 +179,10 @@ def _needs(m, rows, goals, *, today, offset, author):
 
 
 def _visit(m, kind, offset, days, location, participants, *, today, agenda="", notes="", agreed="", other=""):
+    from peerreview.demo import dates
     from peerreview.mentoring.models import MentoringVisit
 
-    start = today + timedelta(days=offset)
+    start = dates.visit_start(today + timedelta(days=offset), days)
     recorded = min(offset + days + 1, 0) if offset <= 0 else -3
     v = MentoringVisit(mentorship=m, kind=kind, starts_on=start, ends_on=start + timedelta(days=days - 1),
                        location=location, participants=participants, other_participants=other,
@@ -266,21 +283,41 @@ def _riga(scheme, people, cities, today):
 
 
 def _rotterdam(scheme, people, cities, today):
+    from peerreview.mentoring import baseline, followup
+
     mentor, mentee = people["mentor_vienna"], people["rotterdam_contact"]
     m = _mentorship(scheme, cities["Rotterdam"], [cities["Vienna"]], [mentor], [mentee],
                     coordinator=people["coordinator"], today=today, proposed=-38, started=-32)
     m.next_review_on = today + timedelta(days=45)
-    _needs(m, ROTTERDAM_BASELINE, "Act first on access and continuity, as the peer review recommends.",
-           today=today, offset=-30, author=mentee)
+    db.session.flush()
+    needs = baseline.start_from_review(m, actor=people["coordinator"])
+    if needs is None:   # no issued review (the report feature is absent): type the baseline
+        _needs(m, [("1", n, g) for n, g in ROTTERDAM_BASELINE], "Act first on access and continuity.",
+               today=today, offset=-30, author=mentee)
+    else:
+        needs.goals = "Act first on access and continuity, as the peer review recommends."
+        for entry, (narrative, gap) in zip(needs.entries, ROTTERDAM_BASELINE, strict=False):
+            entry.narrative, entry.gap = narrative, gap
+        needs.updated_at, needs.updated_by_id = _at(today, -30), mentee.id
     _visit(m, "study", 12, 3, "Vienna, Start Wien", [mentor, mentee], today=today,
            agenda="How Vienna books the first talk at registration; evening classes with childcare.")
+    offset, ratings, summary = ROTTERDAM_PROGRESS
+    _progress(m, offset, ratings, summary, today=today, author=mentor)
     recs = _recommendations(cities["Rotterdam"])
-    for n, (rec_no, kf, desc, owner, deadline, status, updates) in enumerate(ROTTERDAM_ACTIONS, 1):
-        rec = recs.get(rec_no) if rec_no else None
-        source = "" if rec is not None else (f"Peer review of Rotterdam, recommendation {rec_no}" if rec_no
-                                             else "Study visit to Vienna (planned)")
-        _action(m, n, kf, desc, owner, deadline, status, updates, today=today, author=mentee,
-                source=source, recommendation=rec, created=-25)
+    for n, (code, kf, desc, owner, deadline, status, updates) in enumerate(ROTTERDAM_ACTIONS, 1):
+        rec = recs.get(code)
+        source = "" if rec is not None else "Peer review of Rotterdam"
+        action = _action(m, n, kf, desc, owner, deadline, status, updates, today=today, author=mentee,
+                         source=source, recommendation=rec, created=-25)
+        if rec is not None:   # one record of progress: the follow-up of the recommendation follows
+            db.session.flush()
+            on = max((u.on_date for u in action.updates), default=today + timedelta(days=-25))
+            followup.sync(rec, actor=mentee, on=on, cause=action)
+    code, kf, desc, owner, deadline = ROTTERDAM_PROPOSAL
+    rec = recs.get(code)
+    proposal = _action(m, len(ROTTERDAM_ACTIONS) + 1, kf, desc, owner, deadline, "proposed", [], today=today,
+                       author=mentor, recommendation=rec, created=-3)
+    proposal.proposed_by_id = mentor.id
 
 
 def _athens(scheme, people, cities, today):
@@ -300,7 +337,7 @@ def _athens(scheme, people, cities, today):
 
 
 def _recommendations(city) -> dict:
-    """{number in the report: Recommendation} of the city's issued review on the scheme's theme."""
+    """{code: Recommendation} of the city's issued review on the scheme's theme."""
     try:
         from peerreview.reports.models import Recommendation, Report  # noqa: F401
     except ImportError:  # pragma: no cover - the report feature is absent
@@ -315,4 +352,4 @@ def _recommendations(city) -> dict:
     report = getattr(review, "report", None) if review is not None else None
     if report is None:
         return {}
-    return {i: r for i, r in enumerate(report.recommendations, start=1)}
+    return {r.code: r for r in report.recommendations if r.code}

@@ -1,8 +1,10 @@
 """The demo's feedback report: Rotterdam's review on introductory and language courses, issued
-as version 1 with its PDF stored. Idempotent: nothing happens once the report has a version.
+as version 1 with its PDF stored, and the city's follow-up since. Idempotent: nothing happens
+once the report has a version.
 
 The texts are written for the demo, as a review team of practitioners would write them; the
-people, figures and quotes are invented.
+people, figures and quotes are invented. Cross-references name recommendations by the codes
+the report gives them (R1 ... R9, in the order of the key factors).
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ PROGRAMME = [
     (0, "13:30", "15:30", "site_visit", "Intake desk at the registration office", "City shop, Centrum",
      "Civil Affairs, intake advisers", ["city_department", "service_provider"], False, [1]),
     (1, "09:00", "10:30", "site_visit", "A morning class at a contracted language school",
-     "Language school, Feijenoord", "Teachers and learners of a level A2 group", ["service_provider"], False, [3, 6]),
+     "Language school, Feijenoord", "Teachers and learners of a level A2 group", ["service_provider", "residents"], False, [3, 4]),
     (1, "11:00", "12:30", "focus_group", "Focus group with learners who left a course",
-     "Library, Delfshaven", "Former learners; two migrant organisations", ["migrant_organisation", "ngo"], True, [3, 4]),
+     "Library, Delfshaven", "Former learners; two migrant organisations", ["residents", "migrant_organisation"], True, [3, 4]),
     (1, "14:00", "15:30", "interview", "Language houses and the volunteer network", "Central Library",
      "Library, volunteer coordinators", ["ngo", "service_provider"], False, [2, 4]),
     (2, "09:00", "10:30", "interview", "Employment service and two employers", "Work square, South",
@@ -55,13 +57,13 @@ OBSERVATIONS = [
     ("peer", 3, 3, "evidence", "service_provider",
      "Teacher: \"Of the 16 who started in September, nine are still here. Most of those who "
      "left found work or lost their childcare place.\""),
-    ("peer_athens", 4, 3, "gap", "migrant_organisation",
+    ("peer_athens", 4, 3, "gap", "residents",
      "Focus group: five of eight participants stopped because classes clashed with shift work; "
      "nobody from the school called to ask why."),
-    ("peer_munich", 4, 3, "evidence", "migrant_organisation",
+    ("peer_munich", 4, 3, "evidence", "residents",
      "\"When I got a job at the distribution centre I had to choose. The course is only in the "
      "morning.\""),
-    ("peer_athens", 4, 4, "gap", "migrant_organisation",
+    ("peer_athens", 4, 4, "gap", "residents",
      "Orientation modules start only at A2 level, so learners spend their first months without "
      "practical information on housing, health care and schools in a language they understand."),
     ("peer_helsinki", 3, 4, "strength", "service_provider",
@@ -217,28 +219,6 @@ SECTIONS = {
 }
 
 
-def _programme(review) -> None:
-    """Replace the generic demo programme with Rotterdam's own (once)."""
-    from peerreview.reviews.models import VisitSession
-
-    if any(s.title == PROGRAMME[0][4] for s in review.sessions):
-        return
-    review.sessions.clear()  # delete-orphan: the generic sessions go
-    db.session.flush()
-    kfs = review.benchmark.key_factors
-    seats = [s for s in review.team if s.status == "accepted"]
-    for day, start, end, kind, title, venue, orgs, types, interp, focus in PROGRAMME:
-        session = VisitSession(
-            day=review.visit_start + timedelta(days=day),
-            start_time=time.fromisoformat(start), end_time=time.fromisoformat(end), session_type=kind,
-            title=title, venue=venue, organisations=orgs, organisation_types=types,
-            interpreter_needed=interp)
-        session.key_factors = [kfs[i - 1] for i in focus if i - 1 < len(kfs)]
-        session.attendees = list(seats)
-        review.sessions.append(session)
-    db.session.flush()
-
-
 def _observations(review, people):
     from peerreview.observations.models import Observation
 
@@ -261,11 +241,36 @@ def _observations(review, people):
     return out
 
 
-def load_reports(tally, people: dict, reviews: dict) -> None:
-    from peerreview.reports import document, issuing, pdf
-    from peerreview.reports import services as drafting
-    from peerreview.reports.models import ReportVersion
+# The city's follow-up, by code: (response, reason, days after issue, [(days after issue,
+# progress, note)]). R1, R4 and R5 are carried by the actions of Rotterdam's mentoring plan
+# (peerreview/demo/mentoring.py): their progress comes from there, not from here.
+FOLLOW_UP = {
+    "R1": ("accepted", "", 9, []),
+    "R2": ("accepted", "", 9, [
+        (20, "in_progress", "Waiting times are now computed from the registration and intake systems; "
+                            "the first figures went to the council committee."),
+        (32, "done", "Published every month on the city's open data page, with the figures per district.")]),
+    "R3": ("not_accepted", "There is no budget for a course track outside the national scheme in the "
+                           "next two years. The language houses get a short placement test instead, as "
+                           "a first step.", 9, []),
+    "R4": ("accepted", "", 9, []),
+    "R5": ("accepted", "", 9, []),
+    "R6": ("accepted", "", 9, []),
+    "R7": ("accepted", "", 9, []),
+    "R8": ("partly", "Outcome clauses will be tried with one school first; the current contracts run "
+                     "until 2027.", 9, []),
+    "R9": ("accepted", "", 9, []),
+}
 
+
+def load_reports(tally, people: dict, reviews: dict, today=None) -> None:
+    from datetime import date
+
+    from peerreview.demo import dates
+    from peerreview.demo.issue import event, follow_up, issue_version
+    from peerreview.reports import services as drafting
+
+    today = today or date.today()
     review = reviews.get("rotterdam_issued")
     if review is None or len(review.benchmark.key_factors) < 7:
         return
@@ -274,13 +279,19 @@ def load_reports(tally, people: dict, reviews: dict) -> None:
         return
     tally.seen(True)
     rapporteur = next((s.user for s in review.team if s.role == "rapporteur"), None) or people["coordinator"]
-    _programme(review)
     notes = _observations(review, people)
     report = drafting.get_or_create(review)
+    review.state = "reporting"   # the team writes, through the application's own services
+    kfs = review.benchmark.key_factors
+    # the recommendations first: the texts name them by the codes they end up with
+    if not report.recommendations:
+        for pos, priority, months, owner, action, rationale in RECOMMENDATIONS:
+            drafting.add_recommendation(report, drafting.RecommendationInput(
+                key_factor_id=kfs[pos - 1].id, action=action, rationale=rationale, priority=priority,
+                owner=owner, timeframe_months=months), actor=rapporteur)
     for key, body in SECTIONS.items():
         if report.section(key) is not None:
             drafting.save_section(report, key, body, base_version=None, actor=rapporteur)
-    kfs = review.benchmark.key_factors
     for f in drafting.findings_in_order(report):
         pos = kfs.index(f.key_factor) + 1
         rationale, strengths, improvements = FINDINGS[pos]
@@ -288,21 +299,18 @@ def load_reports(tally, people: dict, reviews: dict) -> None:
             rationale=rationale, strengths=strengths, improvements=improvements,
             observation_ids=[o.id for o in notes.get(pos, []) if o.kind in ("evidence", "gap", "good_practice")][:3],
             rating=RATINGS[pos], rating_given=True), base_version=None, actor=rapporteur, may_rate=True)
-    if not report.recommendations:
-        for pos, priority, months, owner, action, rationale in RECOMMENDATIONS:
-            drafting.add_recommendation(report, drafting.RecommendationInput(
-                key_factor_id=kfs[pos - 1].id, action=action, rationale=rationale, priority=priority,
-                owner=owner, timeframe_months=months), actor=rapporteur)
-    report.factual_check_started_at = datetime.combine(review.visit_end + timedelta(days=18), time(9))
-    report.factual_check_ended_at = datetime.combine(review.visit_end + timedelta(days=25), time(17))
-    report.factual_check_deadline = review.visit_end + timedelta(days=25)
-    db.session.flush()
-    issued_on = review.visit_end + timedelta(days=28)
-    html = document.render_html(review, mode="pdf", version=1, issued_on=issued_on)
-    rendered = pdf.render_pdf(html)
-    digest = issuing.write_once(rendered.data)
-    report.state = "issued"
-    db.session.add(ReportVersion(report=report, number=1, sha256=digest, size=len(rendered.data),
-                                 pages=rendered.pages, issued_by_id=people["coordinator"].id,
-                                 issued_at=datetime.combine(issued_on, time(11))))
+    last = today - timedelta(days=1)
+    checked_from = dates.working_day(review.visit_end + timedelta(days=18), not_after=last)
+    checked_until = dates.working_day(review.visit_end + timedelta(days=25), not_after=last)
+    report.factual_check_started_at = datetime.combine(checked_from, time(9))
+    report.factual_check_ended_at = datetime.combine(checked_until, time(17))
+    report.factual_check_deadline = checked_until
+    issued_on = dates.working_day(review.visit_end + timedelta(days=28), not_after=last)
+    issue_version(review, number=1, issued_on=issued_on, coordinator=people["coordinator"])
+    event(review, "issued", issued_on, actor=people["coordinator"])
+    contact = people.get("rotterdam_contact") or people["coordinator"]
+    follow_up(report, FOLLOW_UP, issued_on=issued_on, author=contact, today=today)
+    first = min(u.on_date for r in report.recommendations for u in r.updates)
+    event(review, "follow_up", first, actor=contact, hour=9)
+    review.state = "follow_up"
     db.session.flush()

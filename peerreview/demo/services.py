@@ -67,6 +67,7 @@ def load_framework(tally: Tally) -> None:
 
 
 def load() -> dict:
+    from peerreview.demo.barcelona import load_barcelona
     from peerreview.demo.matching import load_matching
     from peerreview.demo.mentoring import load_mentoring
     from peerreview.demo.reports import load_reports
@@ -79,6 +80,7 @@ def load() -> dict:
     load_framework(tally)
     reviews = load_reviews(tally, cities, people)
     load_reports(tally, people, reviews)
+    load_barcelona(tally, people, reviews)
     load_matching(tally, people, cities=cities)
     load_tasks(tally, people)
     load_mentoring(tally, people, cities)

@@ -1,7 +1,7 @@
 """Fixed vocabularies of the benchmark framework, defined once for the whole application.
 
 Charter roles
-    The four roles in which a city signs the integration charter. Key factors store the
+    The four roles in which a city signs the Integrating Cities Charter. Key factors store the
     *values* (``"policy_maker"`` ...) in a JSON list; labels are for display only.
 
 Rating scale

@@ -10,6 +10,7 @@ from peerreview.audit.services import diff, record
 from peerreview.domain import Conflict, DomainError, NotAllowed
 from peerreview.extensions import db
 from peerreview.framework.constants import rating_score
+from peerreview.mentoring import notify
 from peerreview.mentoring.models import (
     VISIT_KINDS,
     MentoringVisit,
@@ -78,6 +79,8 @@ def add_visit(m: Mentorship, v: VisitInput, *, actor) -> MentoringVisit:
     record("mentoring.visit_create", visit, actor=actor, changes={
         "mentorship": m.id, "kind": visit.kind, "dates": [visit.starts_on, visit.ends_on],
         "participants": [u.id for u in participants]})
+    if visit.ends_on >= date.today():   # a visit still to come (not one written up afterwards)
+        notify.notify(m, "visit_planned", actor=actor, visit=visit)
     return visit
 
 
@@ -163,6 +166,7 @@ def record_progress(m: Mentorship, *, held_on: date | None, ratings: list[Rating
     record("mentoring.progress_review", review, actor=actor, changes={
         "mentorship": m.id, "held_on": held_on, "next_review_on": next_review_on,
         "ratings": {kfs[k].code: rating for k, rating, _ in clean}})
+    notify.notify(m, "progress_recorded", actor=actor, progress=review)
     return review
 
 

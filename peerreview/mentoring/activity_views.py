@@ -16,7 +16,7 @@ from peerreview.extensions import db
 from peerreview.framework.constants import RATING_CHOICES, rating_label
 from peerreview.framework.models import KeyFactor
 from peerreview.loading import child_or_404
-from peerreview.mentoring import activity, pdf, services
+from peerreview.mentoring import activity, baseline, pdf, services
 from peerreview.mentoring.forms import (
     NeedsForm,
     ProgressForm,
@@ -198,9 +198,11 @@ def needs(mentorship_id: int):
         given = {i.key_factor_id: i for i in inputs}
         if form.validate_on_submit():
             try:
+                from_review = request.form.get("from_review", type=int)
                 changes = services.save_needs(m, entries=inputs, goals=form.goals.data or "",
                                               assessed_on=form.assessed_on.data,
-                                              version=version_of(form), actor=current_user)
+                                              version=version_of(form), actor=current_user,
+                                              source_review_id=from_review)
                 if not commit_or_conflict():
                     raise Conflict("Someone else saved the needs assessment at the same moment. "
                                    "Nothing of yours was saved: compare, then save again.")
@@ -222,7 +224,13 @@ def needs(mentorship_id: int):
     key_factors = db.session.scalars(select(KeyFactor).where(KeyFactor.benchmark_id == m.scheme.benchmark_id)
                                      .options(selectinload(KeyFactor.guide_questions))
                                      .order_by(KeyFactor.position)).all()
+    # the review the baseline came from, or (nothing saved yet) the one it can start from
+    source = (baseline.review_source(m, saved.source_review_id) if saved is not None and saved.source_review_id
+              else baseline.review_source(m) if saved is None else None)
+    if source is not None and saved is None and request.method == "GET" and not form.assessed_on.data:
+        form.assessed_on.data = min(source.issued_on or date.today(), date.today())
     return render_template(
         "mentoring/needs.html", m=m, form=form, saved=saved, key_factors=key_factors, given=given,
         errors=errors, conflict=conflict, editable=editable, ratings=RATING_CHOICES,
-        rating_label=rating_label), status
+        rating_label=rating_label, source=source,
+        can_see_source=bool(source) and perm.can_view_report(current_user, source.review)), status

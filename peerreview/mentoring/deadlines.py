@@ -1,8 +1,11 @@
 """Deadlines of mentoring, for reminders, the weekly digest and *My tasks*
-(found by :func:`peerreview.deadlines.registry.ensure_loaded`).
+(found by :func:`peerreview.deadlines.registry.ensure_loaded`), and the kind of message for
+what happens in a mentorship (``mentoring.updates``, sent by notify.py).
 
 - ``mentoring.action``: each open action (planned or in progress) of an open mentorship, due
   on its deadline, for the mentees who keep the plan. Done or dropped actions stop.
+- ``mentoring.action_overdue``: the same actions once they are past their deadline, for the
+  mentors, who hear once (the day after) that an action needs their attention.
 - ``mentoring.progress_review``: the next progress review of an active mentorship, for its
   mentors. Recording the review moves or clears the date.
 """
@@ -12,12 +15,18 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from peerreview.deadlines.registry import Deadline, deadline_source
+from peerreview.deadlines.registry import Deadline, MessageKind, deadline_source, register_kind
 from peerreview.extensions import db
 from peerreview.mentoring.models import OPEN_STATES, Mentorship, MentorshipPerson
 from peerreview.mentoring.plan_models import OPEN_ACTION_STATUSES, MentoringAction
 
 GROUP = "Mentoring"
+
+register_kind(MessageKind(
+    "mentoring.updates", "Mentoring updates",
+    "In a mentorship you take part in: a visit is planned, a progress review is recorded, a mentor "
+    "proposes an action, or the implementing city answers a proposal.",
+    group=GROUP, templates=("mentoring_event",)))
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -40,20 +49,49 @@ _LOAD = (selectinload(Mentorship.people).selectinload(MentorshipPerson.user),
          selectinload(Mentorship.implementing_city), selectinload(Mentorship.mentor_cities))
 
 
+def _open_actions(user, role: str, *, overdue_on=None):
+    stmt = (select(MentoringAction).join(Mentorship, Mentorship.id == MentoringAction.mentorship_id)
+            .where(MentoringAction.status.in_(OPEN_ACTION_STATUSES), Mentorship.state.in_(OPEN_STATES))
+            .options(selectinload(MentoringAction.mentorship).options(*_LOAD),
+                     selectinload(MentoringAction.recommendation))
+            .order_by(MentoringAction.deadline, MentoringAction.id))
+    if overdue_on is not None:
+        stmt = stmt.where(MentoringAction.deadline < overdue_on)
+    return db.session.scalars(_mine(stmt, MentoringAction.mentorship_id, user, role))
+
+
+def _what(a: MentoringAction) -> str:
+    """"Action A2 (R5): ..." with the recommendation's code when it comes from one."""
+    rec = a.recommendation
+    if rec is not None and rec.code:
+        return f"Action {a.code} ({rec.code}): {_short(a.description)}"
+    return f"Action {a.code}: {_short(a.description)}"
+
+
 @deadline_source("mentoring.action", "Mentoring action deadline",
                  "An action of your city's mentoring action plan is due.", group=GROUP)
 def action_due(*, user=None, today):
-    stmt = (select(MentoringAction).join(Mentorship, Mentorship.id == MentoringAction.mentorship_id)
-            .where(MentoringAction.status.in_(OPEN_ACTION_STATUSES), Mentorship.state.in_(OPEN_STATES))
-            .options(selectinload(MentoringAction.mentorship).options(*_LOAD))
-            .order_by(MentoringAction.deadline, MentoringAction.id))
-    stmt = _mine(stmt, MentoringAction.mentorship_id, user, "mentee")
     out = []
-    for a in db.session.scalars(stmt):
+    for a in _open_actions(user, "mentee"):
         users = _people(a.mentorship, "mentee")
         if users:
             out.append(Deadline(kind="mentoring.action", due=a.deadline, obj=a, users=users,
-                                title=f"Action {a.code}: {_short(a.description)}",
+                                title=_what(a), subject=a.mentorship.title,
+                                endpoint="mentoring.action_page",
+                                url_values={"mentorship_id": a.mentorship_id, "action_id": a.id}))
+    return out
+
+
+@deadline_source("mentoring.action_overdue", "Mentoring action overdue",
+                 "An action of a city you mentor is past its deadline and still open: ask how "
+                 "it is going.", group=GROUP)
+def action_overdue(*, user=None, today):
+    out = []
+    for a in _open_actions(user, "mentor", overdue_on=today):
+        users = _people(a.mentorship, "mentor")
+        if users:
+            out.append(Deadline(kind="mentoring.action_overdue", due=a.deadline, obj=a, users=users,
+                                title=f"Follow up with {a.mentorship.implementing_city.name}: {_what(a)}",
                                 subject=a.mentorship.title, endpoint="mentoring.action_page",
                                 url_values={"mentorship_id": a.mentorship_id, "action_id": a.id}))
     return out

@@ -135,9 +135,16 @@ class ActionForm(FlaskForm):
 class UpdateForm(FlaskForm):
     on_date = _date("Date", default=date.today)
     status = SelectField("Status", validate_choice=False,
-                         choices=[("", "Keep the status")] + [(k, v) for k, v in ACTION_STATUSES.items()])
+                         choices=[("", "Keep the status")] + [(k, v) for k, v in ACTION_STATUSES.items()
+                                                              if k != "proposed"])
     note = TextAreaField("What happened")
     reason = TextAreaField("Reason for dropping", description="Required when the action is dropped.")
+
+
+class DecisionForm(FlaskForm):
+    decision = SelectField("Your answer", validate_choice=False,
+                           choices=[("accept", "Accept it into the plan"), ("decline", "Decline it")])
+    reason = TextAreaField("Note or reason", description="Required when you decline: the mentor learns from it.")
 
 
 class VersionForm(FlaskForm):

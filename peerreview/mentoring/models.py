@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from peerreview.cities.models import City
     from peerreview.framework.models import Benchmark, KeyFactor, Theme
     from peerreview.mentoring.plan_models import MentoringAction, PlanVersion
+    from peerreview.reviews.models import Review
 
 SCHEME_ROLES = {"mentor": "Mentor city", "implementing": "Implementing city"}
 STATES = {"proposed": "Proposed", "active": "Active", "completed": "Completed",
@@ -221,6 +224,8 @@ class NeedsAssessment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorship.id", ondelete="CASCADE"), unique=True)
+    # the issued peer review whose team ratings the baseline started from (None: typed in)
+    source_review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id", ondelete="SET NULL"))
     goals: Mapped[str] = mapped_column(Text, default="")
     assessed_on: Mapped[date] = mapped_column(Date, default=date.today)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -228,6 +233,7 @@ class NeedsAssessment(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
     mentorship: Mapped[Mentorship] = relationship(back_populates="needs")
+    source_review: Mapped[Review | None] = relationship()
     entries: Mapped[list[NeedsEntry]] = relationship(
         back_populates="needs", cascade="all, delete-orphan", order_by="NeedsEntry.id")
     updated_by: Mapped[User | None] = relationship()
@@ -249,6 +255,8 @@ class NeedsEntry(db.Model):
     rating: Mapped[str | None] = mapped_column(String(4))
     narrative: Mapped[str] = mapped_column(Text, default="")
     gap: Mapped[str] = mapped_column(Text, default="")   # empty: not a gap the city works on
+    # the rating is the source review's team rating, unchanged
+    from_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     needs: Mapped[NeedsAssessment] = relationship(back_populates="entries")
     key_factor: Mapped[KeyFactor] = relationship()

@@ -37,18 +37,13 @@ def filename(m: Mentorship, today: date) -> str:
 
 def context(m: Mentorship, today: date) -> dict:
     """Everything the report shows, loaded in a few queries."""
-    from peerreview.reports.models import Recommendation, Report
-    from peerreview.reviews.models import Review
 
     db.session.scalars(select(ProgressReview).where(ProgressReview.mentorship_id == m.id)
                        .options(selectinload(ProgressReview.ratings))).all()
     actions = db.session.scalars(select(MentoringAction).where(MentoringAction.mentorship_id == m.id).options(
         selectinload(MentoringAction.key_factor), selectinload(MentoringAction.updates),
-        selectinload(MentoringAction.recommendation).selectinload(Recommendation.report)
-        .selectinload(Report.review).selectinload(Review.host_city),
-        selectinload(MentoringAction.recommendation).selectinload(Recommendation.report)
-        .selectinload(Report.recommendations),
-    ).order_by(MentoringAction.number)).all()
+        *plan.recommendation_options(),
+    ).where(MentoringAction.status != "proposed").order_by(MentoringAction.number)).all()
     visits = db.session.scalars(select(MentoringVisit).where(MentoringVisit.mentorship_id == m.id)
                                 .options(selectinload(MentoringVisit.participants))
                                 .order_by(MentoringVisit.starts_on)).all()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from peerreview.audit.services import diff, record
 from peerreview.domain import Conflict, DomainError, NotAllowed
 from peerreview.extensions import db
+from peerreview.mentoring import followup
 from peerreview.mentoring.models import Mentorship
 from peerreview.mentoring.plan_models import (
     ACTION_STATUSES,
@@ -47,7 +48,7 @@ def _open(m: Mentorship) -> None:
         raise NotAllowed(f"The mentorship is {m.state_label.lower()}; its action plan no longer changes.")
 
 
-def _clean(m: Mentorship, values: ActionInput) -> dict:
+def _clean(m: Mentorship, values: ActionInput, current_recommendation: int | None = None) -> dict:
     """The action's fields, checked; FieldErrors lists every wrong field at once."""
     errors: dict[str, str] = {}
     kf_ids = {kf.id for kf in m.benchmark.key_factors}
@@ -77,7 +78,11 @@ def _clean(m: Mentorship, values: ActionInput) -> dict:
         rec = next((r for r in recommendations(m) if r.id == values.recommendation_id), None)
         if rec is None:
             errors["recommendation_id"] = ("Choose a recommendation of an issued peer review of "
-                                           f"{m.implementing_city.name} on this theme.")
+                                           f"{m.implementing_city.name}.")
+        elif rec.response == "not_accepted" and rec.id != current_recommendation:
+            errors["recommendation_id"] = (
+                f"{m.implementing_city.name} did not accept {recommendation_code(rec)}. If that has "
+                "changed, change its response on the review's follow-up page first.")
         else:
             out["recommendation_id"] = rec.id
     if errors:
@@ -85,16 +90,22 @@ def _clean(m: Mentorship, values: ActionInput) -> dict:
     return out
 
 
-def add_action(m: Mentorship, values: ActionInput, *, actor) -> MentoringAction:
+def add_action(m: Mentorship, values: ActionInput, *, actor, status: str = "planned") -> MentoringAction:
+    """A new action of the plan ("proposed": a mentor's proposal, see proposals.py)."""
     _open(m)
     clean = _clean(m, values)
     number = max((a.number for a in m.actions), default=0) + 1
-    action = MentoringAction(mentorship=m, number=number, status="planned",
-                             created_by_id=getattr(actor, "id", None), **clean)
+    action = MentoringAction(mentorship=m, number=number, status=status,
+                             created_by_id=getattr(actor, "id", None),
+                             proposed_by_id=getattr(actor, "id", None) if status == "proposed" else None,
+                             **clean)
     db.session.add(action)
     db.session.flush()
-    record("mentoring.action_create", action, actor=actor, changes={
-        "mentorship": m.id, "code": action.code, **{k: v for k, v in clean.items() if v}})
+    record("mentoring.action_propose" if status == "proposed" else "mentoring.action_create", action,
+           actor=actor, changes={"mentorship": m.id, "code": action.code,
+                                 **{k: v for k, v in clean.items() if v}})
+    if action.recommendation is not None:
+        followup.sync(action.recommendation, actor=actor, cause=action)
     return action
 
 
@@ -104,12 +115,18 @@ def update_action(action: MentoringAction, values: ActionInput, *, version: int 
     if version is not None and version != action.version:
         raise Conflict("Someone else saved this action after you opened it. Nothing of yours was "
                        "saved: compare, then save again.", current=action)
-    clean = _clean(m, values)
+    clean = _clean(m, values, current_recommendation=action.recommendation_id)
+    before = action.recommendation
     changes = diff(action, clean)
     if changes:
         action.updated_at = utcnow()
         db.session.flush()
+        db.session.expire(action, ["recommendation"])
         record("mentoring.action_edit", action, actor=actor, changes=changes)
+        if "recommendation_id" in changes:
+            for rec in (before, action.recommendation):
+                if rec is not None:
+                    followup.sync(rec, actor=actor, cause=action)
     return changes
 
 
@@ -135,6 +152,11 @@ def add_update(action: MentoringAction, *, on: date | None, note: str, status: s
         reason = ""
     if new_status == "dropped" and not reason and "reason" not in errors:
         errors["reason"] = "Say why the action is dropped: a dropped action needs a reason."
+    if action.status == "proposed":
+        errors["status"] = ("This action is a mentor's proposal: the implementing city accepts or "
+                            "declines it first.")
+    elif new_status == "proposed":
+        errors["status"] = "An action of the plan cannot become a proposal again."
     if not note and new_status is None and not errors:
         errors["note"] = "Write what happened, or change the status."
     on = on or date.today()
@@ -160,24 +182,27 @@ def add_update(action: MentoringAction, *, on: date | None, note: str, status: s
     record("mentoring.action_update", action, actor=actor, changes={
         "on": on, **({"status": [before, new_status]} if new_status else {}),
         **({"reason": reason} if new_status == "dropped" else {})})
+    if new_status and action.recommendation is not None:
+        followup.sync(action.recommendation, actor=actor, on=on, cause=action)
     return update
 
 
 # --- versions and endorsement ---------------------------------------------------------------
 
 def snapshot(m: Mentorship) -> list[dict]:
+    """The plan as it stands: its actions (a mentor's proposal is not part of it yet)."""
     return [{"code": a.code, "key_factor": a.key_factor.code, "description": a.description,
              "owner": a.owner, "deadline": a.deadline.isoformat(), "resources": a.resources,
              "indicator": a.indicator, "status": a.status, "source": source_text(a)}
-            for a in m.actions]
+            for a in m.actions if a.status != "proposed"]
 
 
 def save_version(m: Mentorship, *, note: str, actor) -> PlanVersion:
     _open(m)
-    if not m.actions:
+    current = snapshot(m)
+    if not current:
         raise DomainError("The plan has no actions yet: add actions before saving a version.", field="note")
     note = text(note, limit=2000, field="note", label="The note")
-    current = snapshot(m)
     latest = m.plan_versions[-1] if m.plan_versions else None
     if latest is not None and latest.snapshot == current:
         raise DomainError(f"The plan has not changed since version {latest.number}.", field="note")
@@ -227,7 +252,8 @@ def endorse(version: PlanVersion, *, endorsed_by: str, body: str, endorsed_on: d
 # --- recommendations of the implementing city's peer reviews -----------------------------------
 
 def recommendations(m: Mentorship) -> list:
-    """Recommendations of the implementing city's issued peer reviews on the scheme's theme."""
+    """Recommendations of the implementing city's issued peer reviews, whatever their theme:
+    the scheme's theme first, then by review and code."""
     from peerreview.framework.models import Benchmark
     from peerreview.reports.models import Recommendation, Report
     from peerreview.reviews.models import Review
@@ -236,16 +262,37 @@ def recommendations(m: Mentorship) -> list:
             .join(Review, Review.id == Report.review_id)
             .join(Benchmark, Benchmark.id == Review.benchmark_id)
             .where(Review.host_city_id == m.implementing_city_id,
-                   Review.state.in_(ISSUED_REVIEW_STATES),
-                   Benchmark.theme_id == m.scheme.theme_id)
+                   Review.state.in_(ISSUED_REVIEW_STATES), Recommendation.number.is_not(None))
             .options(selectinload(Recommendation.key_factor),
-                     selectinload(Recommendation.report).selectinload(Report.review))
-            .order_by(Review.id, Recommendation.position, Recommendation.id))
+                     selectinload(Recommendation.report).selectinload(Report.review)
+                     .selectinload(Review.benchmark).selectinload(Benchmark.theme),
+                     selectinload(Recommendation.report).selectinload(Report.review)
+                     .selectinload(Review.host_city))
+            .order_by(Benchmark.theme_id != m.scheme.theme_id, Review.id, Recommendation.number))
     return list(db.session.scalars(stmt))
 
 
+def recommendation_options() -> list:
+    """Loader options for actions whose source (review, theme, code) a page shows."""
+    from peerreview.framework.models import Benchmark
+    from peerreview.reports.models import Recommendation, Report
+    from peerreview.reviews.models import Review
+
+    review = selectinload(MentoringAction.recommendation).selectinload(Recommendation.report) \
+        .selectinload(Report.review)
+    return [review.selectinload(Review.host_city),
+            review.selectinload(Review.benchmark).selectinload(Benchmark.theme)]
+
+
+def same_theme(m: Mentorship, rec) -> bool:
+    return rec.report.review.benchmark.theme_id == m.scheme.theme_id
+
+
 def key_factor_for(m: Mentorship, rec) -> int | None:
-    """The scheme's key factor matching the recommendation's (same code within the theme)."""
+    """The scheme's key factor matching the recommendation's (same code, same theme); None when
+    the recommendation comes from a review on another theme (the person chooses)."""
+    if not same_theme(m, rec):
+        return None
     return next((kf.id for kf in m.benchmark.key_factors if kf.code == rec.key_factor.code), None)
 
 
@@ -264,14 +311,19 @@ def from_recommendation(m: Mentorship, rec, *, today: date | None = None) -> Act
                        indicator="", resources="")
 
 
-def recommendation_number(rec) -> int:
-    """The recommendation's number in its report (1, 2, 3 ... in the report's order)."""
-    return next((i for i, r in enumerate(rec.report.recommendations, start=1) if r.id == rec.id), 0)
+def recommendation_code(rec) -> str:
+    """The recommendation's code in its report (R1, R2 ...), the same as in the PDF."""
+    from peerreview.reports.services import code_of
+
+    return code_of(rec)
+
+
+def review_label(review) -> str:
+    return f"Peer review of {review.host_city.name} ({review.benchmark.theme.name})"
 
 
 def source_text(action: MentoringAction) -> str:
     rec = action.recommendation
     if rec is not None:
-        review = rec.report.review
-        return f"Peer review of {review.host_city.name}, recommendation {recommendation_number(rec)}"
+        return f"{review_label(rec.report.review)}, {recommendation_code(rec)}"
     return action.source

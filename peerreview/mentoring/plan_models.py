@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from peerreview.mentoring.models import Mentorship
     from peerreview.reports.models import Recommendation
 
-ACTION_STATUSES = {"planned": "Planned", "in_progress": "In progress", "done": "Done",
+ACTION_STATUSES = {"proposed": "Proposed by a mentor", "planned": "Planned", "in_progress": "In progress", "done": "Done",
                    "dropped": "Dropped"}
 OPEN_ACTION_STATUSES = ("planned", "in_progress")
 AT_RISK_DAYS = 14
@@ -47,7 +47,8 @@ class MentoringAction(db.Model):
     __tablename__ = "mentoring_action"
     __table_args__ = (
         UniqueConstraint("mentorship_id", "number"),
-        CheckConstraint("status IN ('planned', 'in_progress', 'done', 'dropped')", name="status"),
+        CheckConstraint("status IN ('proposed', 'planned', 'in_progress', 'done', 'dropped')",
+                        name="status"),
         CheckConstraint("status != 'dropped' OR drop_reason != ''", name="dropped_has_reason"),
     )
 
@@ -67,11 +68,14 @@ class MentoringAction(db.Model):
     recommendation_id: Mapped[int | None] = mapped_column(
         ForeignKey("report_recommendation.id", ondelete="SET NULL"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # a mentor's proposal: status "proposed" until the implementing city accepts or declines it
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     mentorship: Mapped[Mentorship] = relationship(back_populates="actions")
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
     key_factor: Mapped[KeyFactor] = relationship()
     recommendation: Mapped[Recommendation | None] = relationship()
     updates: Mapped[list[ActionUpdate]] = relationship(

@@ -13,9 +13,10 @@ from peerreview import permissions as perm
 from peerreview.domain import Conflict, DomainError
 from peerreview.extensions import db
 from peerreview.loading import child_or_404
-from peerreview.mentoring import plan
+from peerreview.mentoring import plan, proposals
 from peerreview.mentoring.forms import (
     ActionForm,
+    DecisionForm,
     EndorseForm,
     UpdateForm,
     VersionForm,
@@ -33,17 +34,12 @@ from peerreview.mentoring.views import apply_errors, bp, commit_or_conflict, loa
 
 
 def _actions(m: Mentorship) -> list[MentoringAction]:
-    from peerreview.reports.models import Recommendation, Report
-    from peerreview.reviews.models import Review
-
     return list(db.session.scalars(
         select(MentoringAction).where(MentoringAction.mentorship_id == m.id).options(
             selectinload(MentoringAction.key_factor),
             selectinload(MentoringAction.updates).selectinload(ActionUpdate.author),
-            selectinload(MentoringAction.recommendation).selectinload(Recommendation.report)
-            .selectinload(Report.review).selectinload(Review.host_city),
-            selectinload(MentoringAction.recommendation).selectinload(Recommendation.report)
-            .selectinload(Report.recommendations),
+            selectinload(MentoringAction.proposed_by),
+            *plan.recommendation_options(),
         ).order_by(MentoringAction.number)))
 
 
@@ -69,6 +65,38 @@ def _recommendation_for(form: ActionForm, recs: list):
     return next((r for r in recs if r.id == rid), None)
 
 
+def _groups(recs: list) -> list[tuple]:
+    """[(review, [recommendations])], in the order given."""
+    out: list[tuple] = []
+    for r in recs:
+        review = r.report.review
+        if not out or out[-1][0].id != review.id:
+            out.append((review, []))
+        out[-1][1].append(r)
+    return out
+
+
+def _form_page(m, form, *, action, recs, used, conflict=None, proposing=False, status=200):
+    return render_template("mentoring/action_form.html", m=m, form=form, action=action, recs=recs,
+                           groups=_groups(recs), used=used, chosen=_recommendation_for(form, recs),
+                           code=plan.recommendation_code, same_theme=lambda r: plan.same_theme(m, r),
+                           review_label=plan.review_label, conflict=conflict,
+                           proposing=proposing), status
+
+
+def _prefill(form: ActionForm, m: Mentorship, recs: list) -> None:
+    rec_id = request.args.get("recommendation", type=int)
+    if request.method != "GET" or not rec_id:
+        return
+    rec = next((r for r in recs if r.id == rec_id), None)
+    if rec is None:
+        abort(404)
+    prefill = plan.from_recommendation(m, rec)
+    for name in ("key_factor_id", "description", "owner", "deadline"):
+        getattr(form, name).data = getattr(prefill, name)
+    form.recommendation_id.data = str(rec.id)
+
+
 @bp.get("/<int:mentorship_id>/plan")
 @login_required
 def plan_page(mentorship_id: int):
@@ -84,6 +112,7 @@ def plan_page(mentorship_id: int):
         statuses=ACTION_STATUSES, version_form=VersionForm(), endorse_form=EndorseForm(),
         editable=perm.can_edit_action_plan(current_user, m),
         can_endorse=perm.can_endorse_plan(current_user, m), source_text=plan.source_text,
+        can_propose=perm.can_propose_action(current_user, m),
         changed_since=bool(versions) and versions[-1].snapshot != plan.snapshot(m))
 
 
@@ -92,35 +121,45 @@ def plan_page(mentorship_id: int):
 def new_action(mentorship_id: int):
     m = load_mentorship(mentorship_id)
     perm.require(perm.can_edit_action_plan(current_user, m))
+    return _new_action(m, proposing=False)
+
+
+@bp.route("/<int:mentorship_id>/actions/propose", methods=["GET", "POST"])
+@login_required
+def propose_action(mentorship_id: int):
+    m = load_mentorship(mentorship_id)
+    perm.require(perm.can_propose_action(current_user, m))
+    return _new_action(m, proposing=True)
+
+
+def _new_action(m: Mentorship, *, proposing: bool):
     form = ActionForm()
     _setup(form, m)
     recs = plan.recommendations(m)
     status = 200
-    if request.method == "GET" and request.args.get("recommendation", type=int):
-        rec = next((r for r in recs if r.id == request.args.get("recommendation", type=int)), None)
-        if rec is None:
-            abort(404)
-        prefill = plan.from_recommendation(m, rec)
-        for name in ("key_factor_id", "description", "owner", "deadline"):
-            getattr(form, name).data = getattr(prefill, name)
-        form.recommendation_id.data = str(rec.id)
-    elif request.method == "POST":
+    _prefill(form, m, recs)
+    if request.method == "POST":
         if form.validate_on_submit():
             try:
-                action = plan.add_action(m, _input(form), actor=current_user)
+                if proposing:
+                    action = proposals.propose(m, _input(form), actor=current_user)
+                else:
+                    action = plan.add_action(m, _input(form), actor=current_user)
             except DomainError as exc:
                 db.session.rollback()
                 apply_errors(form, exc)
             else:
                 db.session.commit()
-                flash(f"Action {action.code} added to the plan.", "success")
+                if proposing:
+                    flash(f"Action {action.code} is proposed to {m.implementing_city.name}; its "
+                          "mentees have been told and accept or decline it.", "success")
+                else:
+                    flash(f"Action {action.code} added to the plan.", "success")
                 return redirect(url_for("mentoring.plan_page", mentorship_id=m.id) + f"#action-{action.id}")
         fix_date_messages(form)
         status = 400
-    used = {a.recommendation_id for a in m.actions if a.recommendation_id}
-    return render_template("mentoring/action_form.html", m=m, form=form, action=None, recs=recs,
-                           used=used, chosen=_recommendation_for(form, recs),
-                           number=plan.recommendation_number, conflict=None), status
+    used = {a.recommendation_id for a in m.actions if a.recommendation_id and a.status != "dropped"}
+    return _form_page(m, form, action=None, recs=recs, used=used, proposing=proposing, status=status)
 
 
 @bp.get("/<int:mentorship_id>/actions/<int:action_id>")
@@ -131,13 +170,38 @@ def action_page(mentorship_id: int, action_id: int):
     return _action_page(m, action, UpdateForm())
 
 
-def _action_page(m, action, form, status=200):
+def _action_page(m, action, form, status=200, decision_form=None):
+    review = action.recommendation.report.review if action.recommendation else None
     return render_template(
         "mentoring/action.html", m=m, action=action, form=form, today=date.today(),
         editable=perm.can_edit_action_plan(current_user, m), statuses=ACTION_STATUSES,
-        source_text=plan.source_text, number=plan.recommendation_number,
-        can_see_review=(perm.can_view_review(current_user, action.recommendation.report.review)
-                        if action.recommendation else False)), status
+        source_text=plan.source_text, code=plan.recommendation_code,
+        decision_form=decision_form or DecisionForm(),
+        can_see_review=perm.can_view_review(current_user, review) if review else False,
+        can_see_follow_up=perm.can_view_follow_up(current_user, review) if review else False), status
+
+
+@bp.post("/<int:mentorship_id>/actions/<int:action_id>/decision")
+@login_required
+def decide_proposal(mentorship_id: int, action_id: int):
+    m = load_mentorship(mentorship_id)
+    perm.require(perm.can_edit_action_plan(current_user, m))
+    action = _action(m, action_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        accept = form.decision.data == "accept"
+        try:
+            proposals.decide(action, accept=accept, reason=form.reason.data or "", actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            action = _action(m, action_id)
+            apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(f"{action.code} is now part of the plan." if accept
+                  else f"{action.code} is declined; the mentors have been told why.", "success")
+            return redirect(url_for("mentoring.action_page", mentorship_id=m.id, action_id=action.id))
+    return _action_page(m, action, UpdateForm(formdata=None), status=400, decision_form=form)
 
 
 @bp.route("/<int:mentorship_id>/actions/<int:action_id>/edit", methods=["GET", "POST"])
@@ -174,9 +238,7 @@ def edit_action(mentorship_id: int, action_id: int):
     else:
         fix_date_messages(form)
         status = 400
-    return render_template("mentoring/action_form.html", m=m, form=form, action=action, recs=recs,
-                           used=set(), chosen=_recommendation_for(form, recs),
-                           number=plan.recommendation_number, conflict=conflict), status
+    return _form_page(m, form, action=action, recs=recs, used=set(), conflict=conflict, status=status)
 
 
 @bp.post("/<int:mentorship_id>/actions/<int:action_id>/updates")

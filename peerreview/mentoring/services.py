@@ -221,6 +221,9 @@ def create_mentorship(scheme: MentoringScheme, *, implementing_city_id: int, peo
         "scheme": scheme.id, "implementing_city": implementing.name,
         "mentor_cities": [c.name for c in mentor_cities],
         "mentors": [u.id for u in mentors], "mentees": [u.id for u in mentees]})
+    from peerreview.mentoring import baseline
+
+    baseline.start_from_review(m, actor=actor)   # the review's team ratings, if there is one
     return m
 
 
@@ -326,10 +329,12 @@ class NeedsInput:
 
 
 def save_needs(m: Mentorship, *, entries: list[NeedsInput], goals: str, assessed_on: date | None,
-               version: int | None, actor) -> dict:
+               version: int | None, actor, source_review_id: int | None = None) -> dict:
     """Save the whole needs assessment. A rating off the scale, or a text that is too long, is
     reported next to its field and nothing is saved; so is an edit that started from an older
-    version (Conflict, with the saved assessment as ``current``)."""
+    version (Conflict, with the saved assessment as ``current``). ``source_review_id``: a first
+    save of a form prefilled from that review's team ratings (see baseline.py)."""
+    from peerreview.mentoring import baseline
     if not m.is_open:
         raise NotAllowed(f"The mentorship is {m.state_label.lower()}; the needs assessment is closed.")
     needs = m.needs
@@ -362,7 +367,9 @@ def save_needs(m: Mentorship, *, entries: list[NeedsInput], goals: str, assessed
         raise FieldErrors(errors)
     created = needs is None
     if created:
-        needs = NeedsAssessment(mentorship=m, goals="", assessed_on=assessed_on)
+        source = baseline.review_source(m, source_review_id) if source_review_id else None
+        needs = NeedsAssessment(mentorship=m, goals="", assessed_on=assessed_on,
+                                source_review_id=source.review.id if source else None)
         db.session.add(needs)
     changes = diff(needs, {"goals": goals, "assessed_on": assessed_on})
     for kf_id, (rating, narrative, gap) in clean.items():
@@ -377,6 +384,7 @@ def save_needs(m: Mentorship, *, entries: list[NeedsInput], goals: str, assessed
     if changes or created:
         needs.updated_at = utcnow()
         needs.updated_by_id = getattr(actor, "id", None)
+        baseline.mark_entries(m, needs)
         db.session.flush()
         record("mentoring.needs_save", m, actor=actor, changes=changes)
     return changes

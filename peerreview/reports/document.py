@@ -34,17 +34,23 @@ from peerreview.reports.models import (
 TOP_RECOMMENDATIONS = 6
 
 
-def paragraphs(text: str | None) -> Markup:
-    """Plain text to HTML: blank lines separate paragraphs, lines starting "- " are bullets."""
+def paragraphs(text: str | None, refs: dict[str, str] | None = None) -> Markup:
+    """Plain text to HTML: blank lines separate paragraphs, lines starting "- " are bullets.
+    Codes of recommendations found in ``refs`` ({code: href}) become links."""
+    from peerreview.reports.references import link
+
+    def line(value: str) -> str:
+        return str(link(value, refs)) if refs else str(escape(value))
+
     out = []
     for block in re.split(r"\n\s*\n", (text or "").strip()):
         lines = [ln.strip() for ln in block.splitlines() if ln.strip()]
         if not lines:
             continue
         if all(ln[:2] in ("- ", "• ", "* ") for ln in lines):
-            out.append("<ul>" + "".join(f"<li>{escape(ln[2:].strip())}</li>" for ln in lines) + "</ul>")
+            out.append("<ul>" + "".join(f"<li>{line(ln[2:].strip())}</li>" for ln in lines) + "</ul>")
         else:
-            out.append("<p>" + "<br>".join(str(escape(ln)) for ln in lines) + "</p>")
+            out.append("<p>" + "<br>".join(line(ln) for ln in lines) + "</p>")
     return Markup("\n".join(out))
 
 
@@ -125,6 +131,7 @@ def build(review, *, mode: str = "preview", version: int | None = None,
     answers = [(q, report.text(f"answer_{n}"), report.text(f"unanswered_{n}"))
                for n, q in enumerate(review.host_questions or [], 1)]
     rows = [chart.Row(fv.kf.code, fv.kf.title, fv.self_rating, fv.finding.rating) for fv in findings]
+    refs = {code: f"#rec-{rec_id}" for rec_id, code in numbers.items()}  # "see R5" links to R5
     return {
         "review": review, "report": report, "mode": mode, "draft": version is None,
         "version": version, "issued_on": issued_on or date.today(),
@@ -144,7 +151,8 @@ def build(review, *, mode: str = "preview", version: int | None = None,
         "team": team, "countries": sorted({s.user.city.country for s in team if s.user.city}),
         "observation_count": observation_count, "charter_roles": [charter_role_label(r) for r in roles],
         "kinds": KINDS, "priorities": PRIORITIES, "rating_label": rating_label,
-        "paragraphs": paragraphs, "long_date": long_date,
+        "paragraphs": lambda text: paragraphs(text, refs),
+        "long_date": long_date,
     }
 
 

@@ -4,8 +4,8 @@ features.
 
 For other features (mentoring)
     ``as_goal(recommendation_id)`` returns a :class:`Goal`, a plain snapshot of one
-    recommendation (its id, review, host city, key factor, action, owner, timeframe, and the
-    host's response and progress). ``Recommendation.id`` is stable: a recommendation is never
+    recommendation (its id, its code R1, R2 ..., review, host city, key factor, action, owner,
+    timeframe, and the host's response and progress). ``Recommendation.id`` is stable: a recommendation is never
     deleted once its report is issued, and corrections keep the id. Keep the id and call
     ``as_goal`` again to read the current state.
 """
@@ -49,6 +49,12 @@ def respond(rec: Recommendation, *, response: str, reason: str, actor) -> None:
         raise DomainError("Give the reason: the team and the network learn from it.", field="reason")
     if len(reason) > 5000:
         raise DomainError("Keep the reason under 5,000 characters.", field="reason")
+    if response == "not_accepted":
+        working = _tracking(rec)
+        if working:
+            raise NotAllowed(f"{_code(rec)} is being worked on in the mentoring action plan "
+                             f"({', '.join(a.code for a in working)}). Drop those actions first if the "
+                             "city no longer accepts it.", field="response")
     before = rec.response
     rec.response, rec.response_reason, rec.responded_at = response, reason, utcnow()
     if response == "not_accepted":
@@ -58,7 +64,7 @@ def respond(rec: Recommendation, *, response: str, reason: str, actor) -> None:
     db.session.add(RecommendationUpdate(recommendation=rec, kind="response", status=response,
                                         note=reason, on_date=date.today(), author_id=actor.id))
     record("report.response", rec.report.review, actor=actor,
-           changes={"recommendation": rec.id, "response": [before, response]})
+           changes={"recommendation": rec.id, "code": _code(rec), "response": [before, response]})
 
 
 def report_progress(rec: Recommendation, *, progress: str, note: str, on_date: date | None, actor) -> None:
@@ -68,6 +74,12 @@ def report_progress(rec: Recommendation, *, progress: str, note: str, on_date: d
     if rec.response == "not_accepted":
         raise NotAllowed("The city did not accept this recommendation, so there is no progress "
                          "to report. Change the response first if that has changed.", field="progress")
+    working = _tracking(rec)
+    if working:
+        names = ", ".join(f"{a.code} ({a.mentorship.title})" for a in working)
+        raise NotAllowed(f"The progress of {_code(rec)} comes from the mentoring action that works on "
+                         f"it: {names}. Record what happened there (its mentees or the secretariat), "
+                         "so that it is entered once.", field="progress")
     if progress not in PROGRESS:
         raise DomainError("Choose: not started, in progress or done.", field="progress")
     note = (note or "").strip()
@@ -80,13 +92,32 @@ def report_progress(rec: Recommendation, *, progress: str, note: str, on_date: d
         raise DomainError("The date cannot be in the future.", field="on_date")
     before = rec.progress
     rec.progress, rec.progress_note, rec.progress_on = progress, note, on_date
+    if progress != "done":
+        rec.done_on = None
+    elif before != "done" or rec.done_on is None:
+        rec.done_on = on_date
     db.session.add(RecommendationUpdate(recommendation=rec, kind="progress", status=progress,
                                         note=note, on_date=on_date, author_id=actor.id))
     record("report.progress", rec.report.review, actor=actor,
-           changes={"recommendation": rec.id, "progress": [before, progress]})
+           changes={"recommendation": rec.id, "code": _code(rec), "progress": [before, progress]})
+
+
+def _code(rec: Recommendation) -> str:
+    from peerreview.reports.services import code_of
+
+    return code_of(rec)
+
+
+def _tracking(rec: Recommendation) -> list:
+    """The mentoring actions that carry this recommendation's progress (see mentoring/followup.py)."""
+    from peerreview.mentoring.followup import tracking_actions
+
+    return tracking_actions(rec)
 
 
 def due_date(rec: Recommendation, issued_on: date | None) -> date | None:
+    """When the recommendation's timeframe ends, counted from the issue that first contained it."""
+    issued_on = rec.issued_on or issued_on
     if issued_on is None:
         return None
     return issued_on + timedelta(days=round(rec.timeframe_months * 30.44))
@@ -124,7 +155,7 @@ def overview(today: date | None = None) -> list[ReviewFollowUp]:
     for report in reports:
         recs = report.recommendations
         first = report.versions[0].issued_at.date() if report.versions else None
-        updates = [u.created_at.date() for r in recs for u in r.updates]
+        updates = [u.on_date or u.created_at.date() for r in recs for u in r.updates]
         out.append(ReviewFollowUp(
             report=report, total=len(recs),
             responses={k: sum(1 for r in recs if r.response == k) for k in RESPONSES},
@@ -141,6 +172,7 @@ class Goal:
     """A recommendation as another feature sees it (see the module docstring)."""
 
     recommendation_id: int
+    code: str
     review_id: int
     host_city_id: int
     benchmark_id: int
@@ -161,7 +193,7 @@ def as_goal(recommendation_id: int) -> Goal | None:
     if rec is None:
         return None
     review = rec.report.review
-    return Goal(recommendation_id=rec.id, review_id=review.id, host_city_id=review.host_city_id,
+    return Goal(recommendation_id=rec.id, code=_code(rec), review_id=review.id, host_city_id=review.host_city_id,
                 benchmark_id=review.benchmark_id, key_factor_id=rec.key_factor_id,
                 key_factor_code=rec.key_factor.code, action=rec.action, rationale=rec.rationale,
                 priority=rec.priority, owner=rec.owner, timeframe_months=rec.timeframe_months,

@@ -26,7 +26,7 @@ from flask import current_app
 from peerreview.audit.services import record
 from peerreview.domain import Conflict, DomainError, NotAllowed
 from peerreview.extensions import db
-from peerreview.reports import document, pdf
+from peerreview.reports import document, pdf, references
 from peerreview.reports import services as drafting
 from peerreview.reports.models import Report, ReportVersion
 from peerreview.reviews import workflow
@@ -56,6 +56,7 @@ def report_complete(review) -> str | None:
     waiting = drafting.unanswered_host_comments(report)
     if waiting:
         missing.append(f"{len(waiting)} comment(s) of the host city are not answered")
+    missing.extend(references.unknown_references(report))
     return "; ".join(missing) or None
 
 
@@ -210,6 +211,7 @@ def store(review, prepared: Prepared, rendered: pdf.Rendered, actor, *, reissue:
                             size=len(rendered.data), pages=rendered.pages, note=prepared.note,
                             issued_by_id=actor.id)
     db.session.add(version)
+    drafting.assign_codes(report, prepared.issued_on)  # the codes the PDF shows, for good
     if report.state == "factual_check":
         report.factual_check_ended_at = utcnow()
     report.state = "issued"

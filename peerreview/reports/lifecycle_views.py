@@ -17,7 +17,7 @@ from peerreview.domain import DomainError
 from peerreview.extensions import db
 from peerreview.jobs import worker
 from peerreview.loading import child_or_404
-from peerreview.reports import followup, issuing, rendering
+from peerreview.reports import exports, followup, issuing, references, rendering
 from peerreview.reports.forms import (
     CsrfForm,
     FactualCheckForm,
@@ -207,13 +207,18 @@ def _followup_forms(recs, failed: dict | None = None):
 
 
 def _followup_page(review, failed=None, status=200):
+    from peerreview.mentoring.followup import TRACKING, actions_for
+
     report = review.report
     recs = recommendations_in_order(report) if report else []
     first = report.versions[0].issued_at.date() if report and report.versions else None
+    refs = references.targets_for(report) if report else {}
     return render_template(
         "reports/followup.html", review=review, report=report, recs=recs,
         numbers=numbering(report) if report else {}, forms=_followup_forms(recs, failed),
         responses=RESPONSES, progress=PROGRESS, due=lambda r: followup.due_date(r, first),
+        actions=actions_for(r.id for r in recs), tracking=TRACKING,
+        linked=lambda text: references.link(text, refs),
         can_respond=perm.can_respond_to_recommendations(current_user, review)), status
 
 
@@ -222,6 +227,16 @@ def _followup_page(review, failed=None, status=200):
 def follow_up(review_id: int):
     review = load(review_id, perm.can_view_follow_up)
     return _followup_page(review)
+
+
+@bp.get("/follow-up.csv")
+@login_required
+def follow_up_csv(review_id: int):
+    review = load(review_id, perm.can_view_follow_up)
+    data = exports.follow_up_csv(review)
+    city = review.host_city.name.lower().replace(" ", "-")
+    return Response(data, mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=follow-up-{city}-{review.id}.csv"})
 
 
 def _rec_of(review, rec_id: int) -> Recommendation:
@@ -271,6 +286,11 @@ def progress(review_id: int, rec_id: int):
 @followup_bp.get("/")
 @login_required
 def index():
+    from peerreview.reports.figures_views import page_context
+
     perm.require(perm.can_view_all_follow_up(current_user))
     return render_template("reports/followup_all.html", rows=followup.overview(),
-                           responses=RESPONSES, progress=PROGRESS)
+                           responses=RESPONSES, progress=PROGRESS, **page_context(current_user))
+
+
+from peerreview.reports import figures_views  # noqa: E402,F401  (adds its routes to followup_bp)

@@ -148,10 +148,15 @@ class Finding(db.Model):
 class Recommendation(db.Model):
     """A concrete action the team recommends; the host responds to it and reports progress.
 
-    The id is stable: mentoring and other features may refer to it.
+    The id is stable: mentoring and other features may refer to it. So is its **code** (R1,
+    R2 ...): ``number`` is given when the report is first issued, in the document's order, and
+    never changes; a recommendation added for a corrected version gets the next free number
+    when that version is issued. Until then :func:`peerreview.reports.services.numbering`
+    gives the provisional code.
     """
 
     __tablename__ = "report_recommendation"
+    __table_args__ = (UniqueConstraint("report_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
@@ -162,6 +167,9 @@ class Recommendation(db.Model):
     owner: Mapped[str] = mapped_column(String(200), default="")
     timeframe_months: Mapped[int] = mapped_column(Integer, default=12)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # R<number>, given at the first issue that contains it; issued_on: that version's date
+    number: Mapped[int | None] = mapped_column(Integer)
+    issued_on: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
@@ -174,6 +182,7 @@ class Recommendation(db.Model):
     progress: Mapped[str | None] = mapped_column(String(20))
     progress_note: Mapped[str] = mapped_column(Text, default="")
     progress_on: Mapped[date | None] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)   # when progress became "done"
 
     report: Mapped[Report] = relationship(back_populates="recommendations")
     key_factor: Mapped[KeyFactor] = relationship()
@@ -183,6 +192,11 @@ class Recommendation(db.Model):
         cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def code(self) -> str | None:
+        """"R5" once issued; None before (see services.numbering for the provisional code)."""
+        return f"R{self.number}" if self.number else None
 
     @property
     def priority_label(self) -> str:

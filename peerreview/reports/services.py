@@ -18,6 +18,12 @@ from peerreview.audit.services import record
 from peerreview.domain import Conflict, DomainError, NotAllowed
 from peerreview.extensions import db
 from peerreview.framework.constants import parse_rating
+from peerreview.reports.codes import (  # noqa: F401 - part of this module's interface
+    assign_codes,
+    code_of,
+    numbering,
+    recommendations_in_order,
+)
 from peerreview.reports.models import (
     ANSWERS,
     PRIORITIES,
@@ -97,15 +103,6 @@ def get_or_create(review) -> Report:
 
 def findings_in_order(report: Report) -> list[Finding]:
     return sorted(report.findings, key=lambda f: f.key_factor.position)
-
-
-def recommendations_in_order(report: Report) -> list[Recommendation]:
-    """Document order: by key factor, then as the team arranged them. Numbered R1, R2 ..."""
-    return sorted(report.recommendations, key=lambda r: (r.key_factor.position, r.position, r.id))
-
-
-def numbering(report: Report) -> dict[int, str]:
-    return {r.id: f"R{n}" for n, r in enumerate(recommendations_in_order(report), start=1)}
 
 
 def editable(report: Report) -> None:
@@ -268,8 +265,11 @@ def _clean_recommendation(report: Report, data: RecommendationInput) -> dict:
 
 
 def add_recommendation(report: Report, data: RecommendationInput, *, actor) -> Recommendation:
+    from peerreview.reports import references
+
     editable(report)
     values = _clean_recommendation(report, data)
+    before = numbering(report)
     last = db.session.scalar(select(func.max(Recommendation.position))
                              .where(Recommendation.report_id == report.id)) or 0
     rec = Recommendation(report=report, position=last + 1, created_by_id=actor.id,
@@ -278,36 +278,52 @@ def add_recommendation(report: Report, data: RecommendationInput, *, actor) -> R
     db.session.flush()
     _revision(report, "recommendation", rec, values, actor)
     record("report.recommendation_add", report.review, actor=actor,
-           changes={"recommendation": rec.id, "priority": rec.priority})
+           changes={"recommendation": rec.id, "code": code_of(rec), "priority": rec.priority})
+    references.follow_renumbering(report, before, actor=actor)
     return rec
 
 
 def save_recommendation(rec: Recommendation, data: RecommendationInput, *,
                         base_version: int | None, actor) -> bool:
+    from peerreview.reports import references
+
     report = rec.report
     editable(report)
     yours = _clean_recommendation(report, data)
     if not _check_version(rec, base_version, recommendation_content(rec), yours):
         return False
+    before = numbering(report)
     for key, value in yours.items():
         setattr(rec, key, value)
     rec.updated_at, rec.updated_by_id = utcnow(), actor.id
     db.session.flush()
     _revision(report, "recommendation", rec, yours, actor)
     record("report.recommendation_save", report.review, actor=actor,
-           changes={"recommendation": rec.id, "version": rec.version})
+           changes={"recommendation": rec.id, "code": code_of(rec), "version": rec.version})
+    references.follow_renumbering(report, before, actor=actor)
     return True
 
 
 def remove_recommendation(rec: Recommendation, *, actor) -> None:
+    from peerreview.reports import references
+
     report = rec.report
-    if report.review.state != "reporting" or report.versions:
+    if report.review.state != "reporting" or report.versions or rec.number:
         raise NotAllowed("A recommendation of an issued report is never removed: the city "
                          "reports on it. Correct its text instead.")
+    code = code_of(rec)
+    places = references.referring_places(report, rec)
+    if places:
+        raise NotAllowed(f"{code} is named in {'; '.join(places)}. Take those references out "
+                         f"first, so that no text points at a recommendation that is gone.")
+    before = numbering(report)
+    before.pop(rec.id, None)
     record("report.recommendation_remove", report.review, actor=actor,
-           changes={"recommendation": rec.id, "action": rec.action[:200]})
+           changes={"recommendation": rec.id, "code": code, "action": rec.action[:200]})
     db.session.delete(rec)
     db.session.flush()
+    db.session.expire(report, ["recommendations"])
+    references.follow_renumbering(report, before, actor=actor)
 
 
 # --- revisions --------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from peerreview.framework.constants import rating_label
 from peerreview.jobs import worker
 from peerreview.jobs.views import status as job_status
 from peerreview.loading import child_or_404
-from peerreview.reports import document, issuing, rendering
+from peerreview.reports import document, issuing, references, rendering
 from peerreview.reports import services as drafting
 from peerreview.reports.forms import (
     AnswerForm,
@@ -120,8 +120,10 @@ def show(review_id: int):
     if report is not None:
         places = drafting.comment_places(report)
         comments = [c for c in report.comments if c.kind == "host" or team_view]
+        refs = references.targets_for(report)
         context.update(
             numbers=drafting.numbering(report), recs=drafting.recommendations_in_order(report),
+            linked=lambda text: references.link(text, refs),
             sections=[(k, drafting.section_title(review, k), report.section(k))
                       for k in drafting.section_keys(review)],
             places=places, comments=comments,

@@ -48,6 +48,7 @@ ORGANISATION_TYPES = {
     "service_provider": "Service provider",
     "ngo": "NGO",
     "migrant_organisation": "Migrant organisation",
+    "residents": "Residents and service users",
     "employer": "Employer",
     "other": "Other",
 }

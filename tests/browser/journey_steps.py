@@ -678,7 +678,7 @@ def mentoring(j: Journey) -> None:
     expect_flash(coordinator, "The mentorship is now active")
     j.check(coordinator, "coordinator-mentorship-active")
 
-    # the mentee turns recommendation 1 of the issued report into an action
+    # the mentee turns R1 of the issued report into an action (its code in the report)
     host = j.pages["host"]
     host.goto(j.url + "/")
     nav(host).get_by_role("link", name="Mentoring").click()
@@ -693,8 +693,8 @@ def mentoring(j: Journey) -> None:
     for _code, action, *_rest in RECOMMENDATIONS:
         expect(recs).to_contain_text(action)
     j.check(host, "host-action-from-recommendation")
-    recs.get_by_role("link", name="Use this recommendation (1)").click()
-    expect(host.locator(".mn-from")).to_contain_text("recommendation 1")
+    recs.get_by_role("link", name="Use this recommendation (R1)").click()
+    expect(host.locator(".mn-from")).to_contain_text(f"Peer review of Ghent ({THEME}), R1")
     expect(host.get_by_label("What will be done", exact=True)).to_have_value(RECOMMENDATIONS[0][1])
     host.get_by_label("Indicator of success", exact=True).fill(
         "Reports to the city double within a year.")
@@ -719,5 +719,5 @@ def mentoring(j: Journey) -> None:
     action = mentor.locator(".mn-action")
     expect(action).to_have_count(1)
     expect(action).to_contain_text(RECOMMENDATIONS[0][1])
-    expect(action).to_contain_text("Peer review of Ghent, recommendation 1")
+    expect(action).to_contain_text(f"Peer review of Ghent ({THEME}), R1")
     j.check(mentor, "mentor-action-plan")

@@ -1,0 +1,85 @@
+"""CSV exports of the follow-up: one review's recommendations, and the implementation figures.
+
+Every recommendation is named by its code (R1, R2 ...), the same as in the PDF. Cells that a
+spreadsheet would run as a formula are written as text; the file starts with a byte-order mark
+so that spreadsheet programs read it as UTF-8.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from peerreview.reports.models import PROGRESS, RESPONSES
+
+
+def csv_text(header: list[str], rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        cells = ["" if c is None else str(c) for c in row]
+        # a cell starting with = + - @ would be run as a formula by spreadsheet programs
+        writer.writerow([("'" + c) if c[:1] in ("=", "+", "-", "@") else c for c in cells])
+    return "\ufeff" + out.getvalue()
+
+
+FOLLOW_UP_COLUMNS = ["Code", "Key factor", "Recommendation", "Priority", "Suggested owner",
+                     "Timeframe (months)", "Issued", "Due", "Response", "Reason", "Progress",
+                     "Progress as of", "Done on", "Mentoring actions"]
+
+
+def follow_up_csv(review) -> str:
+    from peerreview.mentoring.followup import actions_for
+    from peerreview.reports import followup
+    from peerreview.reports.services import numbering, recommendations_in_order
+
+    report = review.report
+    recs = recommendations_in_order(report) if report else []
+    codes = numbering(report) if report else {}
+    actions = actions_for(r.id for r in recs)
+    rows = []
+    for r in sorted(recs, key=lambda r: int(codes[r.id][1:])):
+        rows.append([
+            codes[r.id], r.key_factor.code, r.action, r.priority_label, r.owner, r.timeframe_months,
+            r.issued_on.isoformat() if r.issued_on else "",
+            d.isoformat() if (d := followup.due_date(r, None)) else "",
+            RESPONSES.get(r.response or "", ""), r.response_reason, PROGRESS.get(r.progress or "", ""),
+            r.progress_on.isoformat() if r.progress_on else "",
+            r.done_on.isoformat() if r.done_on else "",
+            "; ".join(f"{a.code} {a.status_label.lower()} ({a.mentorship.title})"
+                      for a in actions.get(r.id, []))])
+    return csv_text(FOLLOW_UP_COLUMNS, rows)
+
+
+FIGURES_COLUMNS = ["Scope", "City", "Theme", "Recommendations", "Accepted", "Partly accepted",
+                   "Not accepted", "No response yet", "Done", "In progress", "Not started",
+                   "Done within 6 months", "Issued 6 months ago or more",
+                   "Done within 12 months", "Issued 12 months ago or more",
+                   "Done within 24 months", "Issued 24 months ago or more",
+                   "Key factor", "Review team's rating", "Latest progress review rating",
+                   "Progress review on", "Change"]
+SCOPES = {"network": "Network", "theme": "Theme", "city": "City", "city-theme": "City and theme"}
+
+
+def figures_csv(impl) -> str:
+    """The implementation figures (figures.implementation) as one table: a row per scope, then
+    a row per city, theme and key factor for the movement of the ratings."""
+    from peerreview.reports.figures import WINDOWS
+
+    theme_names = {c.theme_id: c.label for c in impl.themes}
+    city_names = {c.city_id: c.label for c in impl.cities}
+    rows = []
+    for c in [impl.network, *impl.themes, *impl.cities, *impl.city_themes]:
+        within = []
+        for months in WINDOWS:
+            within += c.within[months]
+        rows.append([SCOPES[c.scope], city_names.get(c.city_id, ""), theme_names.get(c.theme_id, ""),
+                     c.total, c.responses["accepted"], c.responses["partly"],
+                     c.responses["not_accepted"], c.responses["none"], c.progress["done"],
+                     c.progress["in_progress"], c.progress["not_started"], *within,
+                     "", "", "", "", ""])
+    for m in impl.moves:
+        rows.append(["Rating of a key factor", m.city, m.theme, *[""] * 14, m.code, m.review_rating or "",
+                     m.latest or "", m.latest_on.isoformat(), "" if m.delta is None else f"{m.delta:+d}"])
+    return csv_text(FIGURES_COLUMNS, rows)
