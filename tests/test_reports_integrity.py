@@ -29,6 +29,16 @@ def test_a_tampered_report_is_refused_with_a_clear_message(client, login, rw):
     version = _issue(rw)
     path = issuing.path_for(version)
     original = path.read_bytes()
+    try:
+        _tamper_and_download(client, login, rw, version, path, original)
+    finally:
+        path.write_bytes(original)
+    # storing the same bytes again heals a damaged file
+    path.write_bytes(b"damaged")
+    assert issuing.write_once(original) == version.sha256 and path.read_bytes() == original
+
+
+def _tamper_and_download(client, login, rw, version, path, original):
     path.write_bytes(original.replace(b"Civil Affairs", b"Civil Affairz", 1) if b"Civil Affairs" in original
                      else original + b"\n% changed afterwards\n")
     login(rw.contact)
@@ -45,7 +55,12 @@ def test_a_tampered_report_is_refused_with_a_clear_message(client, login, rw):
 
 def test_a_missing_report_file_is_refused_too(client, login, rw):
     version = _issue(rw)
-    issuing.path_for(version).unlink()
-    login(rw.coordinator)
-    res = client.get(f"{rw.base}/versions/1.pdf")
-    assert res.status_code == 503 and "is missing" in res.get_data(as_text=True)
+    path = issuing.path_for(version)
+    original = path.read_bytes()
+    path.unlink()
+    try:
+        login(rw.coordinator)
+        res = client.get(f"{rw.base}/versions/1.pdf")
+        assert res.status_code == 503 and "is missing" in res.get_data(as_text=True)
+    finally:
+        path.write_bytes(original)

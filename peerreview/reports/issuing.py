@@ -186,10 +186,19 @@ def path_for(version: ReportVersion) -> Path:
     return reports_dir() / f"{version.sha256}.pdf"
 
 
+def _intact(path: Path, digest: str) -> bool:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    except FileNotFoundError:
+        return False
+
+
 def write_once(data: bytes) -> str:
+    """Store ``data`` under its SHA-256. A file already there is kept if it is intact; a damaged
+    one is replaced by these bytes, which are by definition the ones it should hold."""
     digest = hashlib.sha256(data).hexdigest()
     target = reports_dir() / f"{digest}.pdf"
-    if not target.exists():
+    if not _intact(target, digest):
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
