@@ -191,8 +191,15 @@ def _mentorships(db, rng, scale, benches, kfs, city_ids, user_ids, user_city, to
 
 
 def _login(client, user_id):
+    from peerreview.auth import sessions
+    from peerreview.auth.models import User
+    from peerreview.extensions import db
+
+    with client.application.app_context():
+        login_id = sessions.start(db.session.get(User, user_id))
+        db.session.commit()
     with client.session_transaction() as s:
-        s["_user_id"] = str(user_id)
+        s["_user_id"] = login_id
         s["_fresh"] = True
 
 

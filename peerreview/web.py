@@ -56,7 +56,6 @@ def _error_response(code: int, description: str | None = None):
 
 
 def register_web(app: Flask) -> None:
-    from peerreview.auth.models import User
     from peerreview.auth.views import bp as auth_bp
     from peerreview.main.views import bp as main_bp
 
@@ -85,11 +84,10 @@ def register_web(app: Flask) -> None:
     register_service_worker(app)
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        try:
-            return db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
-            return None
+    def load_user(login_id: str):
+        from peerreview.auth import sessions
+
+        return sessions.load(login_id)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):

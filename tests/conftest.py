@@ -294,9 +294,14 @@ def login(client):
     """Log ``user`` into the test client without going through the rate-limited form."""
 
     def do(user, c=None):
+        from peerreview.auth import sessions
+        from peerreview.extensions import db
+
         c = c or client
+        login_id = sessions.start(user)
+        db.session.commit()
         with c.session_transaction() as sess:
-            sess["_user_id"] = str(user.id)
+            sess["_user_id"] = login_id
             sess["_fresh"] = True
         return c
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from peerreview.audit.services import record
-from peerreview.auth.models import CITY_ROLES, AccountToken, User, normalise_email
+from peerreview.auth.models import CITY_ROLES, AccountToken, LoginSession, User, normalise_email
 from peerreview.domain import DomainError
 from peerreview.extensions import db
 from peerreview.timeutil import utcnow
@@ -42,8 +42,13 @@ def check_password_policy(password: str, email: str) -> None:
 
 
 def set_password(user: User, password: str) -> None:
+    """Set a new password; every browser logged in with the old one is logged out."""
+    from peerreview.auth import sessions
+
     check_password_policy(password, user.email)
     user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+    if user.id is not None:
+        sessions.end_all(user)
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -208,7 +213,19 @@ def deactivate(user: User, *, actor) -> None:
     if not user.active:
         raise DomainError(f"{user.display_name} is already deactivated.")
     user.active = False
+    from peerreview.auth import sessions
+
+    sessions.end_all(user)
     record("user.deactivate", user, actor=actor)
+
+
+def logout_everywhere(user: User) -> int:
+    """End every login session of ``user``, this browser's too; how many were open."""
+    from peerreview.auth import sessions
+
+    count = sessions.end_all(user)
+    record("auth.logout_everywhere", user, actor=user, changes={"sessions": count})
+    return count
 
 
 def reactivate(user: User, *, actor) -> None:
@@ -236,6 +253,7 @@ def erase(user: User, *, actor) -> None:
     user.active = False
     user.erased_at = utcnow()
     db.session.execute(AccountToken.__table__.delete().where(AccountToken.user_id == user.id))
+    db.session.execute(LoginSession.__table__.delete().where(LoginSession.user_id == user.id))
     from peerreview.deadlines.models import HeldMessage  # e-mails kept for the weekly digest
 
     db.session.execute(HeldMessage.__table__.delete().where(HeldMessage.user_id == user.id))

@@ -12,13 +12,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from peerreview import permissions as perm
 from peerreview.audit.services import record
-from peerreview.auth import personal_data
+from peerreview.auth import personal_data, sessions
 from peerreview.auth import services as accounts
 from peerreview.auth.forms import (
     ConfirmForm,
@@ -79,7 +79,7 @@ def login():
             db.session.commit()
             flash(LOGIN_FAILED, "error")
             return render_template("auth/login.html", form=form), 200
-        login_user(user, remember=form.remember.data)
+        sessions.login(user, remember=form.remember.data)
         user.last_login_at = utcnow()
         record("auth.login", user, actor=user)
         db.session.commit()
@@ -91,9 +91,25 @@ def login():
 def logout():
     form = ConfirmForm()
     if form.validate_on_submit() and current_user.is_authenticated:
-        logout_user()
+        sessions.logout(current_user)
+        db.session.commit()
         flash("You are logged out.", "info")
     return redirect(url_for("main.index"))
+
+
+@bp.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash("The form expired; try again.", "error")
+        return redirect(url_for("auth.account"))
+    accounts.logout_everywhere(current_user)
+    logout_user()
+    db.session.commit()
+    flash("You are logged out on every browser and device, this one too. Log in again to "
+          "go on.", "info")
+    return redirect(url_for("auth.login"))
 
 
 def _token_page(purpose: str, token: str, template: str, success: str):
@@ -112,7 +128,7 @@ def _token_page(purpose: str, token: str, template: str, success: str):
             db.session.rollback()
             form_error(form, exc)
         else:
-            login_user(user)
+            sessions.login(user)
             user.last_login_at = utcnow()
             db.session.commit()
             flash(success, "success")
@@ -123,7 +139,8 @@ def _token_page(purpose: str, token: str, template: str, success: str):
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     if current_user.is_authenticated:
-        logout_user()
+        sessions.logout(current_user)
+        db.session.commit()
     return _token_page("invite", token, "auth/accept_invitation.html",
                        "Welcome! Your password is set and you are logged in.")
 
@@ -168,7 +185,8 @@ def account():
             db.session.commit()
             flash("Your profile is saved.", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_template("auth/account.html", form=form, confirm=ConfirmForm(),
+                           open_sessions=sessions.open_sessions(current_user))
 
 
 @bp.get("/account/data.json")
