@@ -60,6 +60,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def _truthy(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
 def _load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_object(default_config)
     if test_config is None:
@@ -105,6 +111,15 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
                 "Refusing to start in production with the default secret key. Set "
                 "PEERREVIEW_SECRET_KEY (or SECRET_KEY in instance/config.py) to a long random "
                 "string, or set PEERREVIEW_ENVIRONMENT=development on a laptop."
+            )
+        storage = str(app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
+        if storage.startswith("memory://") and not _truthy(app.config.get("SINGLE_WORKER")):
+            raise ConfigurationError(
+                "Refusing to start in production with the login rate limit counted in memory: "
+                "each worker would count failed logins on its own, so several workers let "
+                "several times as many password guesses through. Set RATELIMIT_STORAGE_URI to "
+                "a shared store (for example redis://127.0.0.1:6379/0), or, if the application "
+                "runs as one single process, set PEERREVIEW_SINGLE_WORKER=1."
             )
         app.config.setdefault("SESSION_COOKIE_SECURE", True)
         app.config.setdefault("REMEMBER_COOKIE_SECURE", True)

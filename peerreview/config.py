@@ -31,7 +31,11 @@ PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
 WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
 MAX_CONTENT_LENGTH = 21 * 1024 * 1024  # one 20 MB upload plus the form around it
 
+# Where failed logins are counted. memory:// counts in each process alone, so production
+# refuses it unless SINGLE_WORKER says the application runs as one process (gunicorn
+# --workers 1); with several workers use redis://host:6379/0.
 RATELIMIT_STORAGE_URI = "memory://"
+SINGLE_WORKER = False
 RATELIMIT_HEADERS_ENABLED = False
 LOGIN_RATE_LIMIT = "5 per minute"
 
