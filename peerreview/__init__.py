@@ -125,5 +125,32 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
         app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    _check_site_url(app, env)
     if env == "testing":
         app.config["TESTING"] = True
+
+
+LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+
+
+def _check_site_url(app: Flask, env: str) -> None:
+    """SITE_URL is the only base of links in e-mails; requests naming another host are refused
+    (Flask's TRUSTED_HOSTS) unless TRUSTED_HOSTS lists it."""
+    from urllib.parse import urlsplit
+
+    from peerreview.urls import site_hosts
+
+    site = str(app.config.get("SITE_URL") or "")
+    parts = urlsplit(site)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(
+            f"SITE_URL must be the address people use to reach the site, such as "
+            f"https://reviews.example.org, not {site!r}.")
+    trusted = app.config.get("TRUSTED_HOSTS")
+    if isinstance(trusted, str):  # PEERREVIEW_TRUSTED_HOSTS="a.example, b.example"
+        trusted = [h for h in trusted.replace(",", " ").split() if h]
+    if not trusted:
+        trusted = site_hosts(site)
+        if env in ("development", "testing"):
+            trusted += [h for h in LOCAL_HOSTS if h not in trusted]
+    app.config["TRUSTED_HOSTS"] = list(trusted)

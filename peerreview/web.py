@@ -79,6 +79,10 @@ def register_web(app: Flask) -> None:
         flash(login_manager.login_message, login_manager.login_message_category)
         return redirect(url_for("auth.login", next=safe_next(request.full_path.rstrip("?"))))
 
+    from peerreview import after_response
+
+    after_response.init_app(app)
+
     from peerreview.observations.views import register_service_worker
 
     register_service_worker(app)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from peerreview import permissions as perm
+from peerreview.after_response import after_response
 from peerreview.audit.services import record
 from peerreview.auth import personal_data, sessions
 from peerreview.auth import services as accounts
@@ -32,7 +33,7 @@ from peerreview.auth.models import User, normalise_email
 from peerreview.cities.models import City
 from peerreview.domain import DomainError
 from peerreview.extensions import db, limiter
-from peerreview.notifications import mail
+from peerreview.notifications.queue import queue_mail
 from peerreview.timeutil import utcnow
 from peerreview.urls import absolute_url, safe_next
 
@@ -150,18 +151,31 @@ def accept_invitation(token: str):
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = accounts.find_user_by_email(form.email.data)
-        if user is not None and user.is_active and user.password_hash:
-            token = accounts.issue_token(user, "reset")
-            record("user.reset_requested", user, actor=user)
-            mail.send_template(user.email, "password_reset", user=user,
-                               link=absolute_url("auth.reset_password", token=token))
-            db.session.commit()
-        # The same answer whether or not the account exists.
+        # The same answer, by the same path and in the same time, whether or not the account
+        # exists: looking the address up, making the link and mailing it all happen after the
+        # response has been sent.
+        app = current_app._get_current_object()
+        email = normalise_email(form.email.data)
+        after_response(lambda: _send_reset_link(app, email))
         flash("If an active account uses that address, a link to choose a new password is on "
               "its way. It works once, for 24 hours.", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
+
+
+def _send_reset_link(app, email: str) -> None:
+    with app.app_context():
+        try:
+            user = accounts.find_user_by_email(email)
+            if user is None or not user.is_active or not user.password_hash:
+                return
+            token = accounts.issue_token(user, "reset")
+            record("user.reset_requested", user, actor=user)
+            queue_mail(user.email, "password_reset", user=user,
+                       link=absolute_url("auth.reset_password", token=token))
+            db.session.commit()
+        finally:
+            db.session.remove()
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -244,8 +258,8 @@ def invite():
                     email=form.email.data, name=form.name.data, city=city,
                     city_role=form.city_role.data, is_coordinator=form.is_coordinator.data,
                     languages=form.languages.data or [], actor=current_user)
-                mail.send_template(user.email, "invitation", user=user, inviter=current_user,
-                                   link=absolute_url("auth.accept_invitation", token=token))
+                queue_mail(user.email, "invitation", user=user, inviter=current_user,
+                           link=absolute_url("auth.accept_invitation", token=token))
             except DomainError as exc:
                 db.session.rollback()
                 form_error(form, exc)
@@ -280,8 +294,8 @@ def _user_action(user_id: int, action, message: str):
 def reinvite(user_id: int):
     def action(user):
         token = accounts.reinvite(user, actor=current_user)
-        mail.send_template(user.email, "invitation", user=user, inviter=current_user,
-                           link=absolute_url("auth.accept_invitation", token=token))
+        queue_mail(user.email, "invitation", user=user, inviter=current_user,
+                   link=absolute_url("auth.accept_invitation", token=token))
     return _user_action(user_id, action, "A new invitation was sent to {user.email}.")
 
 
