@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from peerreview import permissions
 from peerreview.extensions import db, login_manager
@@ -97,6 +97,16 @@ def register_web(app: Flask) -> None:
     def csrf_error(exc):
         return _error_response(400, "The form's security token is missing or has expired. "
                                     "Go back, reload the page and send the form again.")
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc: SecurityError):
+        # A Host header that is not SITE_URL's host nor in TRUSTED_HOSTS. No page can be
+        # built for it (links would point at that host), so the answer is plain text.
+        log.warning("Refused a request for an unknown host (%s %s): %s. If this address is "
+                    "right, set PEERREVIEW_SITE_URL or PEERREVIEW_TRUSTED_HOSTS.",
+                    request.method, request.path, exc.description)
+        return Response("Bad request: this site is not served under this address.\n",
+                        status=400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
