@@ -4,7 +4,6 @@ import json
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -32,6 +31,7 @@ from peerreview.auth.forms import (
 from peerreview.auth.models import User, normalise_email
 from peerreview.cities.models import City
 from peerreview.domain import DomainError
+from peerreview.downloads import send_download
 from peerreview.extensions import db, limiter
 from peerreview.notifications.queue import queue_mail
 from peerreview.timeutil import utcnow
@@ -208,8 +208,7 @@ def account():
 def my_data():
     data = personal_data.collect(current_user)
     body = json.dumps(data, indent=2, ensure_ascii=False, default=str)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": "attachment; filename=my-peerreview-data.json"})
+    return send_download(body, "my-peerreview-data.json", "application/json")
 
 
 # --- people (coordinators) -----------------------------------------------------------------

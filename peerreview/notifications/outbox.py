@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from peerreview.extensions import db
 from peerreview.notifications import mail
 from peerreview.notifications.models import OutgoingMail
+from peerreview.text import strip_bidi_controls
 from peerreview.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,8 @@ def enqueue(to: str, subject: str, text: str, html: str | None = None, *,
     if user_id is None:
         user_id = db.session.scalar(select(User.id).where(User.email == normalise_email(to)))
     row = OutgoingMail(message_id=message_id or mail.new_message_id(), user_id=user_id,
-                       to_address=to, subject=" ".join((subject or "").split())[:300],
+                       to_address=to,
+                       subject=" ".join(strip_bidi_controls(subject or "").split())[:300],
                        body_text=text, body_html=html, next_attempt_at=utcnow())
     db.session.add(row)
     db.session.flush()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from peerreview import permissions as perm
 from peerreview.database import write_intent
 from peerreview.domain import DomainError
+from peerreview.downloads import name_part, send_download
 from peerreview.extensions import db
 from peerreview.framework.constants import rating_label
 from peerreview.reports import document, issuing, pdf
@@ -158,9 +159,8 @@ def draft_pdf(review_id: int):
     except pdf.RenderError as exc:
         flash(exc.message, "error")
         return redirect(url_for("reports.show", review_id=review_id))
-    name = f"draft-report-{review.host_city.name.lower().replace(' ', '-')}-{review_id}.pdf"
-    return Response(rendered.data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"inline; filename={name}"})
+    name = f"draft-report-{name_part(review.host_city.name)}-{review_id}.pdf"
+    return send_download(rendered.data, name, "application/pdf", inline=True)
 
 
 # --- comments ------------------------------------------------------------------------------------------
