@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
@@ -55,7 +56,19 @@ def _error_response(code: int, description: str | None = None):
                            text=description or text), code
 
 
+class SafeJSONProvider(DefaultJSONProvider):
+    """JSON as Flask reads it, except that a document nested too deeply for the parser
+    (100,000 brackets) is bad input (400), not a RecursionError (500)."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("The JSON document is nested too deeply.") from None
+
+
 def register_web(app: Flask) -> None:
+    app.json = SafeJSONProvider(app)
     from peerreview.auth.views import bp as auth_bp
     from peerreview.main.views import bp as main_bp
 
