@@ -13,7 +13,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from peerreview.audit.services import record
-from peerreview.auth.models import CITY_ROLES, AccountToken, LoginSession, User, normalise_email
+from peerreview.auth.models import CITY_ROLES, AccountToken, User, normalise_email
 from peerreview.domain import DomainError
 from peerreview.extensions import db
 from peerreview.timeutil import utcnow
@@ -238,34 +238,21 @@ def reactivate(user: User, *, actor) -> None:
 
 
 def erase(user: User, *, actor) -> None:
-    """Deactivate and remove personal data; what the person wrote stays, as "former member"."""
-    from peerreview.audit.models import AuditEntry
+    """Deactivate and remove personal data, everywhere peerreview.auth.data_registry lists;
+    what the person wrote stays, as "former member"."""
+    from peerreview.auth.erasure import erase_personal_data
 
     if user.id == getattr(actor, "id", None):
         raise DomainError("You cannot erase your own account.")
     if user.erased_at:
         raise DomainError("This account has already been erased.")
-    old = {user.email, user.name}
+    old_name, old_email = user.name, user.email
+    erase_personal_data(user, old_name=old_name, old_email=old_email)
     user.name = "Former member"
     user.email = f"erased-{user.id}@invalid.invalid"
     user.password_hash = None
     user.languages = []
     user.active = False
+    user.last_login_at = None
     user.erased_at = utcnow()
-    db.session.execute(AccountToken.__table__.delete().where(AccountToken.user_id == user.id))
-    db.session.execute(LoginSession.__table__.delete().where(LoginSession.user_id == user.id))
-    from peerreview.deadlines.models import HeldMessage  # e-mails kept for the weekly digest
-
-    db.session.execute(HeldMessage.__table__.delete().where(HeldMessage.user_id == user.id))
-    # Scrub the old name and e-mail from audit details about this person.
-    for entry in db.session.scalars(select(AuditEntry).where(
-        ((AuditEntry.object_type == "user_account") & (AuditEntry.object_id == user.id))
-        | (AuditEntry.action == "auth.login_failed")
-    )):
-        changes = dict(entry.changes or {})
-        scrubbed = {k: ("[erased]" if v in old else v) for k, v in changes.items()
-                    if not isinstance(v, list | dict)}
-        scrubbed.update({k: v for k, v in changes.items() if isinstance(v, list | dict)})
-        if scrubbed != changes:
-            entry.changes = scrubbed
     record("user.erase", user, actor=actor)
