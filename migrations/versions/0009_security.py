@@ -7,6 +7,27 @@ Revises: 0008
 from alembic import op
 import sqlalchemy as sa
 
+# The CHECK constraints are made from the vocabularies the code uses (the same tuples as the
+# models), so that a value added to one of them is allowed here too.
+from peerreview.constraints import one_of_sql, rating_sql
+from peerreview.observations.models import KINDS as OBSERVATION_KINDS
+from peerreview.reports.models import PRIORITIES, REPORT_STATES
+from peerreview.reviews.models import SEAT_STATUSES, STATES as REVIEW_STATES, TEAM_ROLES
+
+CHECKS = [
+    # (table, constraint name, condition)
+    ('review', 'ck_review_state', one_of_sql('state', REVIEW_STATES)),
+    ('review', 'ck_review_visit_dates', 'visit_end >= visit_start'),
+    ('team_member', 'ck_team_member_role', one_of_sql('role', TEAM_ROLES)),
+    ('team_member', 'ck_team_member_status', one_of_sql('status', SEAT_STATUSES)),
+    ('self_assessment_entry', 'ck_self_assessment_entry_rating', rating_sql()),
+    ('observation', 'ck_observation_kind', one_of_sql('kind', OBSERVATION_KINDS)),
+    ('peer_rating', 'ck_peer_rating_rating', rating_sql(nullable=False)),
+    ('report', 'ck_report_state', one_of_sql('state', REPORT_STATES)),
+    ('report_finding', 'ck_report_finding_rating', rating_sql()),
+    ('report_recommendation', 'ck_report_recommendation_priority', one_of_sql('priority', PRIORITIES)),
+]
+
 
 # revision identifiers, used by Alembic.
 revision = 'security'
@@ -55,8 +76,23 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_mail_outbox_sent_at'), ['sent_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_mail_outbox_user_id'), ['user_id'], unique=False)
 
+    # SQLite changes constraints by copying the table (batch mode); PostgreSQL alters it.
+    for table in dict.fromkeys(t for t, _, _ in CHECKS):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            for t, name, condition in CHECKS:
+                if t == table:
+                    batch_op.create_check_constraint(op.f(name), condition)
+    op.create_index('uq_city_lower_name_country', 'city', [sa.text('lower(name)'), 'country'],
+                    unique=True)
+
 
 def downgrade():
+    op.drop_index('uq_city_lower_name_country', table_name='city')
+    for table in dict.fromkeys(t for t, _, _ in CHECKS):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            for t, name, _ in CHECKS:
+                if t == table:
+                    batch_op.drop_constraint(op.f(name), type_='check')
     with op.batch_alter_table('mail_outbox', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_mail_outbox_user_id'))
         batch_op.drop_index(batch_op.f('ix_mail_outbox_sent_at'))
