@@ -109,8 +109,12 @@ def _busy_person(make_user, make_city, make_review, make_benchmark):
     db.session.add(ReminderSent(kind="review.invitation_answer", object_type="review",
                                 object_id=forming.id, user_id=person.id, stage="week",
                                 due=date.today()))
+    db.session.add(HeldMessage(user_id=coordinator.id, kind="review.updates",
+                               subject=f"{NAME} joined the team", body=f"{NAME} ({EMAIL}) joined."))
     with manual_delivery():
         queue_mail(EMAIL, "password_reset", user=person, link="http://localhost/x")
+        queue_mail(coordinator.email, "team_invitation", user=coordinator, review=forming,
+                   seat=type("Seat", (), {"role": "peer"})(), link=f"http://localhost/{NAME}")
     db.session.commit()
     return person, coordinator, seat
 

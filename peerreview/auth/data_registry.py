@@ -53,6 +53,13 @@ REGISTRY: tuple[Holding, ...] = (
     Holding("held_message", "user_id", "delete", "held_messages"),
     Holding("mail_outbox", "user_id", "delete", "mail"),
     Holding("mail_outbox", "to_address", "delete", "mail"),
+    Holding("mail_outbox", "subject", "scrub_text", "mail", "mail to others may name the person"),
+    Holding("mail_outbox", "body_text", "scrub_text", None, "mail to others may name the person"),
+    Holding("mail_outbox", "body_html", "scrub_text", None, "mail to others may name the person"),
+    Holding("held_message", "subject", "scrub_text", "held_messages",
+            "messages kept for others' digests may name the person"),
+    Holding("held_message", "body", "scrub_text", "held_messages",
+            "messages kept for others' digests may name the person"),
     # the audit log
     _keep("audit_entry", "actor_id"),
     Holding("audit_entry", "changes", "scrub_text", "about_you",
