@@ -89,12 +89,14 @@ def _live_server(_app):
 
 
 @pytest.fixture
-def live_server(app, _live_server):
-    """The running server for this test: empty tables, fresh outbox and limits, CSRF on.
+def live_server(app, _live_server, monkeypatch):
+    """The running server for this test: empty tables, fresh outbox and limits, CSRF on, and
+    its address as SITE_URL (the base of the links in e-mails, as in a deployment).
 
     ``app`` (tests/conftest.py) puts WTF_CSRF_ENABLED back to False afterwards.
     """
     app.config["WTF_CSRF_ENABLED"] = True
+    monkeypatch.setitem(app.config, "SITE_URL", _live_server.url)
     return SimpleNamespace(url=_live_server.url, port=_live_server.port, app=app)
 
 
