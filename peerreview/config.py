@@ -45,6 +45,7 @@ MAIL_USE_TLS = True
 MAIL_USERNAME: str | None = None
 MAIL_PASSWORD: str | None = None
 MAIL_DEFAULT_SENDER = "peerreview@localhost"
+MAIL_TIMEOUT = 30  # seconds to wait for the mail server
 
 # The address people use to reach the site, for links in e-mails sent from the command line.
 SITE_URL = "http://127.0.0.1:5000"
