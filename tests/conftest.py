@@ -237,10 +237,10 @@ class _FreshClient(FlaskClient):
         ctx.push()
         try:
             response = super().open(*args, buffered=False, follow_redirects=False, **kwargs)
-            response.make_sequence()
         finally:
             ctx.pop()
-        response.close()
+        response.make_sequence()   # the server sends the body ...
+        response.close()           # ... and closes the response
         if outer:
             db.session.expire_all()
         return response

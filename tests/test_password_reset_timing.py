@@ -44,10 +44,10 @@ def test_the_answer_does_the_same_work_whether_the_account_exists(app, outbox):
     assert known_sql == unknown_sql == []
     assert known.status_code == unknown.status_code == 302
     assert known.headers["Location"] == unknown.headers["Location"]
-    assert known.get_data() == unknown.get_data()
     assert outbox() == []                       # nothing has left before the response is sent
 
-    known.close()                               # the server has sent the last byte
+    assert known.get_data() == unknown.get_data()   # the server sends the last byte ...
+    known.close()                                   # ... and closes the response
     unknown.close()
     [message] = outbox()
     assert message["To"] == "known@example.org"

@@ -295,7 +295,16 @@ def login(page, live_server, email: str, password: str, *, expect_success: bool 
 
 
 def outbox_messages(app) -> list:
-    """The e-mails the application wrote to instance/outbox/, oldest first."""
+    """The e-mails the application wrote to instance/outbox/, oldest first. Mail leaves after
+    the response, so this first waits for the live server's work after its responses."""
+    from flask import has_app_context
+
+    from peerreview.after_response import wait_until_done
+    from peerreview.extensions import db
+
+    if has_app_context():
+        db.session.commit()  # on SQLite the test's transaction may hold the lock delivery needs
+    assert wait_until_done(), "mail delivery after a response did not finish"
     folder = Path(app.instance_path) / "outbox"
     if not folder.exists():
         return []
