@@ -225,8 +225,25 @@ def _mentorships(db, rng, scale, benches, kfs, city_ids, user_ids, user_city, to
 
 
 def _login(client, user_id):
+    from flask import has_app_context
+
+    from peerreview.auth import sessions
+    from peerreview.auth.models import User
+    from peerreview.extensions import db
+
+    # in the caller's application context when there is one (on SQLite a second session
+    # would wait for the caller's write lock)
+    ctx = None if has_app_context() else client.application.app_context()
+    if ctx is not None:
+        ctx.push()
+    try:
+        login_id = sessions.start(db.session.get(User, user_id))
+        db.session.commit()
+    finally:
+        if ctx is not None:
+            ctx.pop()
     with client.session_transaction() as s:
-        s["_user_id"] = str(user_id)
+        s["_user_id"] = login_id
         s["_fresh"] = True
 
 

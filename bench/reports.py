@@ -180,8 +180,14 @@ def run(results: list) -> None:
             upgrade()
             review_id, coordinator_id = build(db)
         client = app.test_client()
+        with app.app_context():
+            from peerreview.auth import sessions
+            from peerreview.auth.models import User
+
+            login_id = sessions.start(db.session.get(User, coordinator_id))
+            db.session.commit()
         with client.session_transaction() as sess:
-            sess["_user_id"] = str(coordinator_id)
+            sess["_user_id"] = login_id
             sess["_fresh"] = True
         base = f"/reviews/{review_id}/report"
 

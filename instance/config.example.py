@@ -18,5 +18,12 @@ ENVIRONMENT = "production"
 # MAIL_PASSWORD = ""
 # MAIL_DEFAULT_SENDER = "peer-reviews@example.org"
 
-# Shared storage for the login rate limiter when running several workers:
+# The public address: every link in every e-mail is built on it. Requests for other host
+# names are refused unless listed in TRUSTED_HOSTS (default: SITE_URL's host).
+# SITE_URL = "https://reviews.example.org"
+# TRUSTED_HOSTS = ["reviews.example.org"]
+
+# Shared storage for the login rate limiter. Production refuses the default (memory://,
+# counted per worker) unless SINGLE_WORKER = True says the application runs as one process.
 # RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"
+# SINGLE_WORKER = False

@@ -60,6 +60,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def _truthy(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
 def _load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_object(default_config)
     if test_config is None:
@@ -108,11 +114,47 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
                 "PEERREVIEW_SECRET_KEY (or SECRET_KEY in instance/config.py) to a long random "
                 "string, or set PEERREVIEW_ENVIRONMENT=development on a laptop."
             )
+        storage = str(app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
+        if storage.startswith("memory://") and not _truthy(app.config.get("SINGLE_WORKER")):
+            raise ConfigurationError(
+                "Refusing to start in production with the login rate limit counted in memory: "
+                "each worker would count failed logins on its own, so several workers let "
+                "several times as many password guesses through. Set RATELIMIT_STORAGE_URI to "
+                "a shared store (for example redis://127.0.0.1:6379/0), or, if the application "
+                "runs as one single process, set PEERREVIEW_SINGLE_WORKER=1."
+            )
         app.config.setdefault("SESSION_COOKIE_SECURE", True)
         app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    _check_site_url(app, env)
     if env == "testing":
         app.config["TESTING"] = True
         # tests run the jobs themselves (peerreview.jobs.worker.run_pending)
         app.config["JOBS_EMBEDDED_WORKER"] = (test_config or {}).get("JOBS_EMBEDDED_WORKER", False)
+
+
+LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+
+
+def _check_site_url(app: Flask, env: str) -> None:
+    """SITE_URL is the only base of links in e-mails; requests naming another host are refused
+    (Flask's TRUSTED_HOSTS) unless TRUSTED_HOSTS lists it."""
+    from urllib.parse import urlsplit
+
+    from peerreview.urls import site_hosts
+
+    site = str(app.config.get("SITE_URL") or "")
+    parts = urlsplit(site)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(
+            f"SITE_URL must be the address people use to reach the site, such as "
+            f"https://reviews.example.org, not {site!r}.")
+    trusted = app.config.get("TRUSTED_HOSTS")
+    if isinstance(trusted, str):  # PEERREVIEW_TRUSTED_HOSTS="a.example, b.example"
+        trusted = [h for h in trusted.replace(",", " ").split() if h]
+    if not trusted:
+        trusted = site_hosts(site)
+        if env in ("development", "testing"):
+            trusted += [h for h in LOCAL_HOSTS if h not in trusted]
+    app.config["TRUSTED_HOSTS"] = list(trusted)

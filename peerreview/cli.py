@@ -79,6 +79,7 @@ def register_cli(app: Flask) -> None:
     from peerreview.framework.cli import framework_cli
     from peerreview.jobs.cli import jobs_cli
     from peerreview.matching.cli import match_command
+    from peerreview.notifications.cli import mail_cli
     from peerreview.reports.cli import report_cli
 
     app.cli.add_command(demo_cli)
@@ -86,5 +87,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(framework_cli)
     app.cli.add_command(match_command)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(report_cli)
     app.cli.add_command(jobs_cli)

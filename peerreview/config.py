@@ -31,6 +31,9 @@ PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
 WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
 MAX_CONTENT_LENGTH = 21 * 1024 * 1024  # one 20 MB upload plus the form around it
 
+# Where failed logins are counted. memory:// counts in each process alone, so production
+# refuses it unless SINGLE_WORKER says the application runs as one process (gunicorn
+# --workers 1); with several workers use redis://host:6379/0.
 RATELIMIT_STORAGE_URI = "memory://"
 
 # PDFs are made by background jobs. With REDIS_URL (or PEERREVIEW_REDIS_URL) they go through RQ
@@ -41,6 +44,7 @@ JOBS_QUEUE = "peerreview-pdf"
 JOBS_EMBEDDED_WORKER = True
 JOBS_POLL_SECONDS = 2
 REPORT_RENDER_TIME_LIMIT = 60
+SINGLE_WORKER = False
 RATELIMIT_HEADERS_ENABLED = False
 LOGIN_RATE_LIMIT = "5 per minute"
 
@@ -50,6 +54,7 @@ MAIL_USE_TLS = True
 MAIL_USERNAME: str | None = None
 MAIL_PASSWORD: str | None = None
 MAIL_DEFAULT_SENDER = "peerreview@localhost"
+MAIL_TIMEOUT = 30  # seconds to wait for the mail server
 
 # The address people use to reach the site, for links in e-mails sent from the command line.
 SITE_URL = "http://127.0.0.1:5000"

@@ -1,7 +1,7 @@
 """Imports every feature's models so that SQLAlchemy's metadata and Alembic see all tables."""
 
 from peerreview.audit.models import AuditEntry  # noqa: F401
-from peerreview.auth.models import AccountToken, User  # noqa: F401
+from peerreview.auth.models import AccountToken, LoginSession, User  # noqa: F401
 from peerreview.cities.models import City  # noqa: F401
 from peerreview.deadlines.models import HeldMessage, NotificationPreference, ReminderSent  # noqa: F401
 from peerreview.files.models import StoredFile  # noqa: F401
@@ -33,6 +33,7 @@ from peerreview.mentoring.plan_models import (  # noqa: F401
     PlanEndorsement,
     PlanVersion,
 )
+from peerreview.notifications.models import OutgoingMail  # noqa: F401
 from peerreview.observations.models import Observation, PeerRating  # noqa: F401
 from peerreview.reports.models import (  # noqa: F401
     Finding,

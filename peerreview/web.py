@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from peerreview import permissions
 from peerreview.extensions import db, login_manager
@@ -55,8 +56,19 @@ def _error_response(code: int, description: str | None = None):
                            text=description or text), code
 
 
+class SafeJSONProvider(DefaultJSONProvider):
+    """JSON as Flask reads it, except that a document nested too deeply for the parser
+    (100,000 brackets) is bad input (400), not a RecursionError (500)."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("The JSON document is nested too deeply.") from None
+
+
 def register_web(app: Flask) -> None:
-    from peerreview.auth.models import User
+    app.json = SafeJSONProvider(app)
     from peerreview.auth.views import bp as auth_bp
     from peerreview.main.views import bp as main_bp
 
@@ -80,23 +92,34 @@ def register_web(app: Flask) -> None:
         flash(login_manager.login_message, login_manager.login_message_category)
         return redirect(url_for("auth.login", next=safe_next(request.full_path.rstrip("?"))))
 
+    from peerreview import after_response
+
+    after_response.init_app(app)
+
     from peerreview.observations.views import register_service_worker
 
     register_service_worker(app)
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        try:
-            user = db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
-            return None
-        # a deactivated or erased account is logged out, whatever its cookie says
-        return user if user is not None and user.is_active else None
+    def load_user(login_id: str):
+        from peerreview.auth import sessions
+
+        return sessions.load(login_id)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         return _error_response(400, "The form's security token is missing or has expired. "
                                     "Go back, reload the page and send the form again.")
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc: SecurityError):
+        # A Host header that is not SITE_URL's host nor in TRUSTED_HOSTS. No page can be
+        # built for it (links would point at that host), so the answer is plain text.
+        log.warning("Refused a request for an unknown host (%s %s): %s. If this address is "
+                    "right, set PEERREVIEW_SITE_URL or PEERREVIEW_TRUSTED_HOSTS.",
+                    request.method, request.path, exc.description)
+        return Response("Bad request: this site is not served under this address.\n",
+                        status=400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -198,6 +198,10 @@ def build(session) -> World:
     _decoys(session, world)
     _seat_everyone(session, world)
     session.flush()
+    from peerreview.auth import sessions
+
+    # each person is logged in on one browser: its login session, as the cookies name it
+    world.objects["login_ids"] = {role: sessions.start(user) for role, user in world.users.items()}
     return world
 
 
@@ -265,7 +269,7 @@ def login_as(client: FlaskClient, world: World, role: str) -> None:
     with client.session_transaction() as sess:
         sess.clear()
         if role != "anonymous":
-            sess["_user_id"] = world.users[role].get_id()
+            sess["_user_id"] = world.login_ids[role]
             sess["_fresh"] = True
 
 

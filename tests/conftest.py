@@ -212,6 +212,7 @@ def app(_app):
     shutil.rmtree(outbox, ignore_errors=True)
     limiter.reset()
     _app.config["WTF_CSRF_ENABLED"] = False
+    _app.test_client_class = _FreshClient
     yield _app
     _app.config["WTF_CSRF_ENABLED"] = False
 
@@ -225,28 +226,54 @@ def db_session(app):
         db.session.rollback()
 
 
+REDIRECTS = {301, 302, 303, 305, 307, 308}
+
+
 class _FreshClient(FlaskClient):
-    """A test client after whose requests the test's own session reloads what it reads.
+    """A test client whose requests run as they do under a WSGI server.
 
     Each request runs in an application context of its own (as in production: its own
-    database session and its own ``g``), even though the test keeps one pushed for its
-    factories. Before, the test's session commits; afterwards it forgets what it had loaded, so that it reads
-    what the request wrote.
+    database session and its own ``g``), even though the test may keep one pushed for its
+    factories. Before, the test's session commits (on SQLite it may hold the write lock, and
+    whatever the test set up must be visible to the request); afterwards it forgets what it
+    had loaded, so that it reads what the request wrote. The response is read whole and
+    closed after the request's context is gone, as a server does once the last byte is sent:
+    work kept for after the response (mail delivery) has run when a request returns.
+    Redirects are followed one request at a time, each in the same way.
     """
 
     def open(self, *args, **kwargs):
+        follow = kwargs.pop("follow_redirects", False)
+        kwargs.pop("buffered", None)
+        response = self._one(*args, **kwargs)
+        history = []
+        while follow and response.status_code in REDIRECTS:
+            history.append(response)
+            if len(history) > 20:
+                raise RuntimeError(f"too many redirects, last to {response.location}")
+            response = self.resolve_redirect(response)
+        response.history = tuple(history)
+        return response
+
+    def _one(self, *args, **kwargs):
+        from flask import has_app_context
+
         from peerreview.extensions import db
 
-        # End the test's own transaction first: on SQLite it may hold the write lock, and
-        # whatever the test set up must be visible to the request.
-        db.session.commit()
+        outer = has_app_context()
+        if outer:
+            db.session.commit()
         ctx = self.application.app_context()
         ctx.push()
         try:
-            return super().open(*args, **kwargs)
+            response = super().open(*args, buffered=False, follow_redirects=False, **kwargs)
         finally:
             ctx.pop()
+        response.make_sequence()   # the server sends the body ...
+        response.close()           # ... and closes the response
+        if outer:
             db.session.expire_all()
+        return response
 
 
 @pytest.fixture
@@ -324,9 +351,14 @@ def login(client):
     """Log ``user`` into the test client without going through the rate-limited form."""
 
     def do(user, c=None):
+        from peerreview.auth import sessions
+        from peerreview.extensions import db
+
         c = c or client
+        login_id = sessions.start(user)
+        db.session.commit()
         with c.session_transaction() as sess:
-            sess["_user_id"] = str(user.id)
+            sess["_user_id"] = login_id
             sess["_fresh"] = True
         return c
 

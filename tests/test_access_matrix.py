@@ -76,6 +76,7 @@ CORE: list[Route] = [
     Route("auth.account", "POST", lambda w: "/account", roles(OK),
           data=lambda w: {"name": "Renamed Person", "languages": ["en"]}),
     Route("auth.my_data", "GET", lambda w: "/account/data.json", roles(OK)),
+    Route("auth.logout_everywhere", "POST", lambda w: "/account/logout-everywhere", roles(OK)),
     # --- people (coordinators)
     Route("auth.people", "GET", lambda w: "/people", coordinator_only()),
     Route("auth.invite", "GET", lambda w: "/people/invite", coordinator_only()),

@@ -312,19 +312,34 @@ def test_login_limit_with_redis_storage(app, make_user, tmp_path):
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.exceptions.ConnectionError as exc:
         skip_or_fail(f"Redis at {url} does not answer: {exc}")
-    make_user(email="target@example.org")
-    config = make_test_config(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path,
-                              RATELIMIT_STORAGE_URI=url, RATELIMIT_KEY_PREFIX=uuid.uuid4().hex)
-    workers = [create_app(config) for _ in range(2)]  # two workers share the count
-    for i in range(5):
-        res = workers[i % 2].test_client().post(
-            "/login", data={"email": "target@example.org", "password": "wrong-password-x"})
-        assert res.status_code == 200
-    res = workers[1].test_client().post("/login", data={"email": "target@example.org",
-                                                        "password": TEST_PASSWORD})
-    assert res.status_code == 429
-    from peerreview.extensions import db
+    from peerreview.extensions import db, limiter
 
+    make_user(email="target@example.org")
+    # Keys of our own: the Redis database is shared, and limits' reset() (called before every
+    # test by a limiter that uses Redis) deletes every key under its prefix.
+    prefix = f"peerreview-test-{uuid.uuid4().hex}"
+    config = make_test_config(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path,
+                              RATELIMIT_STORAGE_URI=url, RATELIMIT_KEY_PREFIX=prefix,
+                              RATELIMIT_STORAGE_OPTIONS={"key_prefix": prefix})
+    # The limiter is one object for every app of the process: give it back its memory storage
+    # afterwards, so that later tests in this process do not count (and reset) in Redis.
+    saved = {k: getattr(limiter, k) for k in ("_storage", "_limiter", "_key_prefix")}
+    saved_options = dict(limiter._storage_options)
+    try:
+        workers = [create_app(config) for _ in range(2)]  # two workers share the count
+        for i in range(5):
+            res = workers[i % 2].test_client().post(
+                "/login", data={"email": "target@example.org", "password": "wrong-password-x"})
+            assert res.status_code == 200
+        res = workers[1].test_client().post("/login", data={"email": "target@example.org",
+                                                            "password": TEST_PASSWORD})
+        assert res.status_code == 429
+        limiter.reset()
+    finally:
+        for key, value in saved.items():
+            setattr(limiter, key, value)
+        limiter._storage_options.clear()
+        limiter._storage_options.update(saved_options)
     for worker in workers:
         with worker.app_context():
             db.engine.dispose()

@@ -79,10 +79,37 @@ def test_environment_variables_override_config(tmp_path, monkeypatch):
     monkeypatch.setenv("PEERREVIEW_SECRET_KEY", "a-real-secret-from-the-environment")
     monkeypatch.setenv("PEERREVIEW_ENVIRONMENT", "production")
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.internal/pr")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     app = create_app()
     assert app.config["SECRET_KEY"] == "a-real-secret-from-the-environment"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.internal/pr"
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_production_refuses_a_login_limit_counted_per_worker(tmp_path, monkeypatch):
+    """With memory:// each gunicorn worker counts failed logins alone (4 workers, 4 times the
+    guesses); production starts only with a shared store or when told it runs one worker."""
+    monkeypatch.setenv("PEERREVIEW_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("PEERREVIEW_SECRET_KEY", "a-real-secret-from-the-environment")
+    monkeypatch.setenv("PEERREVIEW_ENVIRONMENT", "production")
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    monkeypatch.delenv("PEERREVIEW_SINGLE_WORKER", raising=False)
+    with pytest.raises(ConfigurationError, match="RATELIMIT_STORAGE_URI.*PEERREVIEW_SINGLE_WORKER=1"):
+        create_app()
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    with pytest.raises(ConfigurationError, match="counted in memory"):
+        create_app()
+    monkeypatch.setenv("PEERREVIEW_SINGLE_WORKER", "1")
+    assert create_app().config["RATELIMIT_STORAGE_URI"] == "memory://"
+    monkeypatch.delenv("PEERREVIEW_SINGLE_WORKER")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    assert create_app().config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+
+
+def test_development_may_count_logins_in_memory(tmp_path):
+    app = create_app({"ENVIRONMENT": "development", "INSTANCE_PATH": str(tmp_path),
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
 
 
 def test_instance_config_file_is_read(tmp_path, monkeypatch):

@@ -29,7 +29,9 @@ def test_the_same_uuid_sent_twice_at_once_is_stored_once(app, db_kind, monkeypat
     body = {"uuid": str(uuid.uuid4()), "text": "Nobody at the desk speaks Arabic.", "kind": "gap",
             "key_factor_id": review.benchmark.key_factors[0].id}
     url = f"/api/v1/reviews/{review.id}/observations"
-    peer_id = peer.get_id()
+    from peerreview.auth import sessions
+
+    peer_id = sessions.start(peer)
     db.session.commit()
 
     if db_kind == "postgresql":

@@ -66,7 +66,7 @@ def test_session_cookie_flags_in_development(app, client, make_user):
 
 def test_session_cookie_is_secure_in_production(tmp_path):
     app = create_app({"ENVIRONMENT": "production", "SECRET_KEY": "s" * 40,
-                      "INSTANCE_PATH": str(tmp_path),
+                      "INSTANCE_PATH": str(tmp_path), "SINGLE_WORKER": True,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True

@@ -59,8 +59,36 @@ class User(UserMixin, db.Model):
     def display_name(self) -> str:
         return "former member" if self.erased_at else self.name
 
+    # Flask-Login keeps this id in the session cookie and the "remember me" cookie. It names
+    # one login session (see peerreview/auth/sessions.py), so that ending the session makes
+    # both cookies useless, wherever a copy of them is kept.
+    login_id = None  # str, set by sessions.login() or by the loader
+
+    def get_id(self) -> str:
+        if not self.login_id:
+            raise RuntimeError("Log people in through peerreview.auth.sessions.login(), which "
+                               "starts a login session.")
+        return self.login_id
+
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class LoginSession(db.Model):
+    """One login on one browser. The browser's cookies carry ``<user id>:<secret>``; only the
+    secret's SHA-256 is stored. Logging out ends the row; so do "log out everywhere", a new
+    password, deactivation and erasure, for every row of the person. A row also ends by
+    itself at ``expires_at`` (12 hours, or 14 days with "keep me logged in")."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class AccountToken(db.Model):

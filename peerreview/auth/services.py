@@ -42,8 +42,13 @@ def check_password_policy(password: str, email: str) -> None:
 
 
 def set_password(user: User, password: str) -> None:
+    """Set a new password; every browser logged in with the old one is logged out."""
+    from peerreview.auth import sessions
+
     check_password_policy(password, user.email)
     user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+    if user.id is not None:
+        sessions.end_all(user)
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -208,7 +213,19 @@ def deactivate(user: User, *, actor) -> None:
     if not user.active:
         raise DomainError(f"{user.display_name} is already deactivated.")
     user.active = False
+    from peerreview.auth import sessions
+
+    sessions.end_all(user)
     record("user.deactivate", user, actor=actor)
+
+
+def logout_everywhere(user: User) -> int:
+    """End every login session of ``user``, this browser's too; how many were open."""
+    from peerreview.auth import sessions
+
+    count = sessions.end_all(user)
+    record("auth.logout_everywhere", user, actor=user, changes={"sessions": count})
+    return count
 
 
 def reactivate(user: User, *, actor) -> None:
@@ -221,33 +238,21 @@ def reactivate(user: User, *, actor) -> None:
 
 
 def erase(user: User, *, actor) -> None:
-    """Deactivate and remove personal data; what the person wrote stays, as "former member"."""
-    from peerreview.audit.models import AuditEntry
+    """Deactivate and remove personal data, everywhere peerreview.auth.data_registry lists;
+    what the person wrote stays, as "former member"."""
+    from peerreview.auth.erasure import erase_personal_data
 
     if user.id == getattr(actor, "id", None):
         raise DomainError("You cannot erase your own account.")
     if user.erased_at:
         raise DomainError("This account has already been erased.")
-    old = {user.email, user.name}
+    old_name, old_email = user.name, user.email
+    erase_personal_data(user, old_name=old_name, old_email=old_email)
     user.name = "Former member"
     user.email = f"erased-{user.id}@invalid.invalid"
     user.password_hash = None
     user.languages = []
     user.active = False
+    user.last_login_at = None
     user.erased_at = utcnow()
-    db.session.execute(AccountToken.__table__.delete().where(AccountToken.user_id == user.id))
-    from peerreview.deadlines.models import HeldMessage  # e-mails kept for the weekly digest
-
-    db.session.execute(HeldMessage.__table__.delete().where(HeldMessage.user_id == user.id))
-    # Scrub the old name and e-mail from audit details about this person.
-    for entry in db.session.scalars(select(AuditEntry).where(
-        ((AuditEntry.object_type == "user_account") & (AuditEntry.object_id == user.id))
-        | (AuditEntry.action == "auth.login_failed")
-    )):
-        changes = dict(entry.changes or {})
-        scrubbed = {k: ("[erased]" if v in old else v) for k, v in changes.items()
-                    if not isinstance(v, list | dict)}
-        scrubbed.update({k: v for k, v in changes.items() if isinstance(v, list | dict)})
-        if scrubbed != changes:
-            entry.changes = scrubbed
     record("user.erase", user, actor=actor)

@@ -4,7 +4,6 @@ import json
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -12,13 +11,14 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from peerreview import permissions as perm
+from peerreview.after_response import after_response
 from peerreview.audit.services import record
-from peerreview.auth import personal_data
+from peerreview.auth import personal_data, sessions
 from peerreview.auth import services as accounts
 from peerreview.auth.forms import (
     ConfirmForm,
@@ -31,8 +31,9 @@ from peerreview.auth.forms import (
 from peerreview.auth.models import User, normalise_email
 from peerreview.cities.models import City
 from peerreview.domain import DomainError
+from peerreview.downloads import send_download
 from peerreview.extensions import db, limiter
-from peerreview.notifications import mail
+from peerreview.notifications.queue import queue_mail
 from peerreview.timeutil import utcnow
 from peerreview.urls import absolute_url, safe_next
 
@@ -79,7 +80,7 @@ def login():
             db.session.commit()
             flash(LOGIN_FAILED, "error")
             return render_template("auth/login.html", form=form), 200
-        login_user(user, remember=form.remember.data)
+        sessions.login(user, remember=form.remember.data)
         user.last_login_at = utcnow()
         record("auth.login", user, actor=user)
         db.session.commit()
@@ -91,11 +92,25 @@ def login():
 def logout():
     form = ConfirmForm()
     if form.validate_on_submit() and current_user.is_authenticated:
-        record("auth.logout", current_user._get_current_object())
+        sessions.logout(current_user)
         db.session.commit()
-        logout_user()
         flash("You are logged out.", "info")
     return redirect(url_for("main.index"))
+
+
+@bp.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash("The form expired; try again.", "error")
+        return redirect(url_for("auth.account"))
+    accounts.logout_everywhere(current_user)
+    logout_user()
+    db.session.commit()
+    flash("You are logged out on every browser and device, this one too. Log in again to "
+          "go on.", "info")
+    return redirect(url_for("auth.login"))
 
 
 def _token_page(purpose: str, token: str, template: str, success: str):
@@ -114,7 +129,7 @@ def _token_page(purpose: str, token: str, template: str, success: str):
             db.session.rollback()
             form_error(form, exc)
         else:
-            login_user(user)
+            sessions.login(user)
             user.last_login_at = utcnow()
             db.session.commit()
             flash(success, "success")
@@ -125,7 +140,8 @@ def _token_page(purpose: str, token: str, template: str, success: str):
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     if current_user.is_authenticated:
-        logout_user()
+        sessions.logout(current_user)
+        db.session.commit()
     return _token_page("invite", token, "auth/accept_invitation.html",
                        "Welcome! Your password is set and you are logged in.")
 
@@ -135,18 +151,31 @@ def accept_invitation(token: str):
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = accounts.find_user_by_email(form.email.data)
-        if user is not None and user.is_active and user.password_hash:
-            token = accounts.issue_token(user, "reset")
-            record("user.reset_requested", user, actor=user)
-            mail.send_template(user.email, "password_reset", user=user,
-                               link=absolute_url("auth.reset_password", token=token))
-            db.session.commit()
-        # The same answer whether or not the account exists.
+        # The same answer, by the same path and in the same time, whether or not the account
+        # exists: looking the address up, making the link and mailing it all happen after the
+        # response has been sent.
+        app = current_app._get_current_object()
+        email = normalise_email(form.email.data)
+        after_response(lambda: _send_reset_link(app, email))
         flash("If an active account uses that address, a link to choose a new password is on "
               "its way. It works once, for 24 hours.", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
+
+
+def _send_reset_link(app, email: str) -> None:
+    with app.app_context():
+        try:
+            user = accounts.find_user_by_email(email)
+            if user is None or not user.is_active or not user.password_hash:
+                return
+            token = accounts.issue_token(user, "reset")
+            record("user.reset_requested", user, actor=user)
+            queue_mail(user.email, "password_reset", user=user,
+                       link=absolute_url("auth.reset_password", token=token))
+            db.session.commit()
+        finally:
+            db.session.remove()
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -170,7 +199,8 @@ def account():
             db.session.commit()
             flash("Your profile is saved.", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_template("auth/account.html", form=form, confirm=ConfirmForm(),
+                           open_sessions=sessions.open_sessions(current_user))
 
 
 @bp.get("/account/data.json")
@@ -178,8 +208,7 @@ def account():
 def my_data():
     data = personal_data.collect(current_user)
     body = json.dumps(data, indent=2, ensure_ascii=False, default=str)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": "attachment; filename=my-peerreview-data.json"})
+    return send_download(body, "my-peerreview-data.json", "application/json")
 
 
 # --- people (coordinators) -----------------------------------------------------------------
@@ -228,8 +257,8 @@ def invite():
                     email=form.email.data, name=form.name.data, city=city,
                     city_role=form.city_role.data, is_coordinator=form.is_coordinator.data,
                     languages=form.languages.data or [], actor=current_user)
-                mail.send_template(user.email, "invitation", user=user, inviter=current_user,
-                                   link=absolute_url("auth.accept_invitation", token=token))
+                queue_mail(user.email, "invitation", user=user, inviter=current_user,
+                           link=absolute_url("auth.accept_invitation", token=token))
             except DomainError as exc:
                 db.session.rollback()
                 form_error(form, exc)
@@ -264,8 +293,8 @@ def _user_action(user_id: int, action, message: str):
 def reinvite(user_id: int):
     def action(user):
         token = accounts.reinvite(user, actor=current_user)
-        mail.send_template(user.email, "invitation", user=user, inviter=current_user,
-                           link=absolute_url("auth.accept_invitation", token=token))
+        queue_mail(user.email, "invitation", user=user, inviter=current_user,
+                   link=absolute_url("auth.accept_invitation", token=token))
     return _user_action(user_id, action, "A new invitation was sent to {user.email}.")
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, DateTime, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, Index, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerreview.extensions import db
@@ -17,7 +17,11 @@ class City(db.Model):
     """A member city of the network."""
 
     __tablename__ = "city"
-    __table_args__ = (UniqueConstraint("name", "country"),)
+    __table_args__ = (
+        UniqueConstraint("name", "country"),
+        # "Gent" and "GENT" in Belgium are one city, in the database as in the forms
+        Index("uq_city_lower_name_country", func.lower(text("name")), "country", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))

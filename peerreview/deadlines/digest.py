@@ -19,7 +19,7 @@ from peerreview.auth.models import User
 from peerreview.deadlines import preferences
 from peerreview.deadlines.models import HeldMessage, ReminderSent
 from peerreview.deadlines.registry import KINDS, collect
-from peerreview.deadlines.reminders import claim, localised
+from peerreview.deadlines.reminders import claim, deliver_outbox, localised
 from peerreview.extensions import db
 
 HORIZON_DAYS = 14
@@ -68,7 +68,21 @@ class Digest:
 @dataclass
 class DigestOutcome:
     sent: list[Digest] = field(default_factory=list)
+    failed: list = field(default_factory=list)     # (Digest, reminders.Failed)
+    waiting: list[Digest] = field(default_factory=list)
     already: int = 0
+    other_sent: int = 0
+    other_failed: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.other_failed
+
+
+def digest_message_id(user_id: int, week: date) -> str:
+    from peerreview.notifications.mail import message_domain
+
+    return f"<digest.{user_id}.{week:%Y%m%d}@{message_domain()}>"
 
 
 def plan_digests(today: date) -> list[Digest]:
@@ -105,7 +119,7 @@ def plan_digests(today: date) -> list[Digest]:
 
 
 def send_digests(today: date | None = None, *, dry_run: bool = False) -> DigestOutcome:
-    from peerreview.notifications.queue import queue_mail
+    from peerreview.notifications.queue import manual_delivery, queue_mail
     from peerreview.urls import absolute_url
 
     today = today or date.today()
@@ -116,25 +130,31 @@ def send_digests(today: date | None = None, *, dry_run: bool = False) -> DigestO
     prefs_link = absolute_url("deadlines.preferences")
     tasks_link = absolute_url("deadlines.tasks")
     outcome = DigestOutcome()
-    for digest in plans:
-        if digest.user_id in done:
-            outcome.already += 1
-            continue
-        if dry_run:
-            outcome.sent.append(digest)
-            continue
-        if not claim("digest", "user_account", digest.user_id, digest.user_id, "weekly", week):
-            outcome.already += 1
-            continue
-        if digest.held:
-            db.session.execute(update(HeldMessage)
-                               .where(HeldMessage.id.in_([h.id for h in digest.held]),
-                                      HeldMessage.digest_week.is_(None))
-                               .values(digest_week=week))
-        queue_mail(digest.email, localised("digest", digest.languages), digest=digest,
-                   name=digest.name, week=week, today=today, prefs_link=prefs_link,
-                   tasks_link=tasks_link)
-        db.session.commit()
-        outcome.sent.append(digest)
+    planned: dict[str, Digest] = {}
+    with manual_delivery():
+        for digest in plans:
+            if dry_run:
+                if digest.user_id in done:
+                    outcome.already += 1
+                else:
+                    outcome.sent.append(digest)
+                continue
+            message_id = digest_message_id(digest.user_id, week)
+            planned[message_id] = digest
+            if digest.user_id in done:
+                continue
+            if not claim("digest", "user_account", digest.user_id, digest.user_id, "weekly", week):
+                continue
+            if digest.held:
+                db.session.execute(update(HeldMessage)
+                                   .where(HeldMessage.id.in_([h.id for h in digest.held]),
+                                          HeldMessage.digest_week.is_(None))
+                                   .values(digest_week=week))
+            queue_mail(digest.email, localised("digest", digest.languages), message_id=message_id,
+                       digest=digest, name=digest.name, week=week, today=today,
+                       prefs_link=prefs_link, tasks_link=tasks_link)
+            db.session.commit()
     db.session.rollback()
+    if not dry_run:
+        deliver_outbox(planned, outcome)
     return outcome

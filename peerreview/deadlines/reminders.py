@@ -2,11 +2,13 @@
 was missed.
 
 ``send_reminders()`` is safe to run every hour, and by two copies at once: for each reminder
-it first inserts its ReminderSent row inside a savepoint. The row's unique key (kind, object,
-recipient, stage, due date) refuses a second copy (IntegrityError: skipped), and the e-mail is
-queued with queue_mail(), which sends only once the row is committed. Each reminder is
-committed on its own, so a crash half-way leaves every reminder either sent and recorded or
-neither, and the next run picks up the rest.
+it first inserts its ReminderSent row inside a savepoint, together with the message in the
+mail outbox (``peerreview.notifications.outbox``), and commits both. The row's unique key
+(kind, object, recipient, stage, due date) refuses a second copy (IntegrityError: skipped).
+Then the outbox is delivered: a message counts as sent only once the mail server accepted it;
+one that failed (server down, address refused for now) stays in the outbox and is tried
+again by the next run, after a growing pause. Each reminder's Message-ID is made from its
+key, so it is the same on every attempt and in every copy of the command.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from peerreview.deadlines import preferences
 from peerreview.deadlines.models import ReminderSent
 from peerreview.deadlines.registry import KINDS, Deadline, collect
 from peerreview.extensions import db
+from peerreview.timeutil import utcnow
 
 STAGES = {"week": "7 days before", "day": "1 day before", "overdue": "the day after"}
 
@@ -65,10 +68,71 @@ class Planned:
 
 
 @dataclass
+class Failed:
+    """A message the mail server did not accept in this run."""
+
+    to: str
+    subject: str
+    error: str
+    attempts: int
+    next_attempt_at: object = None      # datetime, or None when given up
+    given_up: bool = False
+
+
+@dataclass
 class Outcome:
-    sent: list[Planned] = field(default_factory=list)
+    sent: list[Planned] = field(default_factory=list)       # accepted by the mail server now
+    failed: list[tuple[Planned, Failed]] = field(default_factory=list)
+    waiting: list[Planned] = field(default_factory=list)    # in the outbox, tried again later
     already: int = 0               # recorded before, or by another copy running now
     not_wanted: int = 0            # the person chose a weekly digest or off for this kind
+    other_sent: int = 0            # other messages of the outbox delivered in this run
+    other_failed: list[Failed] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.other_failed
+
+
+def reminder_message_id(item: Planned) -> str:
+    """The same Message-ID for a reminder on every attempt and in every copy of the command."""
+    from peerreview.notifications.mail import message_domain
+
+    return (f"<reminder.{item.kind}.{item.object_type}.{item.object_id}.{item.user_id}."
+            f"{item.stage}.{item.due:%Y%m%d}@{message_domain()}>")
+
+
+def deliver_outbox(planned: dict[str, object], outcome) -> dict[str, object]:
+    """Deliver everything due in the outbox; sort ``planned`` ({message_id: thing}) into
+    ``outcome.sent``, ``.failed``, ``.waiting`` and ``.already``; count the other messages
+    delivered in ``outcome.other_sent``/``.other_failed``."""
+    from peerreview.notifications import outbox
+
+    report = outbox.deliver()
+    sent = {d.message_id for d in report.sent}
+    failed = {d.message_id: d for d in report.failed}
+    rest = [mid for mid in planned if mid not in sent and mid not in failed]
+    db.session.rollback()
+    status = outbox.status_of(rest)
+    now = utcnow()
+    for mid, thing in planned.items():
+        if mid in sent:
+            outcome.sent.append(thing)
+        elif mid in failed:
+            d = failed[mid]
+            outcome.failed.append((thing, Failed(d.to, d.subject, d.error, d.attempts,
+                                                 d.next_attempt_at, d.given_up)))
+        else:
+            row = status.get(mid)
+            if row is None or row.sent_at is not None or row.given_up_at is not None or (
+                    row.claimed_until is not None and row.claimed_until > now):
+                outcome.already += 1   # sent before, or being sent by another copy now
+            else:
+                outcome.waiting.append(thing)
+    outcome.other_sent += len(sent - set(planned))
+    outcome.other_failed += [Failed(d.to, d.subject, d.error, d.attempts, d.next_attempt_at,
+                                    d.given_up) for mid, d in failed.items() if mid not in planned]
+    return planned
 
 
 def plan(today: date, deadlines: list[Deadline] | None = None) -> list[Planned]:
@@ -127,8 +191,9 @@ def claim(key_kind: str, object_type: str, object_id: int, user_id: int, stage: 
 
 
 def send_reminders(today: date | None = None, *, dry_run: bool = False) -> Outcome:
-    """Send every reminder due ``today`` that has not gone out. ``dry_run``: only report."""
-    from peerreview.notifications.queue import queue_mail
+    """Send every reminder due ``today`` that has not gone out, and whatever else waits in the
+    outbox. ``dry_run``: only report, send and record nothing."""
+    from peerreview.notifications.queue import manual_delivery, queue_mail
     from peerreview.urls import absolute_url
 
     today = today or date.today()
@@ -138,22 +203,35 @@ def send_reminders(today: date | None = None, *, dry_run: bool = False) -> Outco
     prefs_link = absolute_url("deadlines.preferences")
     tasks_link = absolute_url("deadlines.tasks")
     outcome = Outcome()
-    for item in items:
-        if preferences.mode_for(item.user_id, item.kind, stored) != "immediate":
-            outcome.not_wanted += 1
-            continue
-        if item.key in sent_before:
-            outcome.already += 1
-            continue
-        if dry_run:
-            outcome.sent.append(item)
-            continue
-        if not claim(item.kind, item.object_type, item.object_id, item.user_id, item.stage, item.due):
-            outcome.already += 1
-            continue
-        queue_mail(item.email, localised("reminder", item.languages), item=item, name=item.name,
-                   today=today, prefs_link=prefs_link, tasks_link=tasks_link)
-        db.session.commit()  # the record is permanent, then the e-mail goes out
-        outcome.sent.append(item)
+    planned: dict[str, Planned] = {}
+    with manual_delivery():
+        for item in items:
+            if preferences.mode_for(item.user_id, item.kind, stored) != "immediate":
+                outcome.not_wanted += 1
+                continue
+            if dry_run:
+                if item.key in sent_before:
+                    outcome.already += 1
+                else:
+                    outcome.sent.append(item)
+                continue
+            message_id = reminder_message_id(item)
+            # recorded before (perhaps still waiting in the outbox), or recorded now
+            planned[message_id] = item
+            if item.key in sent_before:
+                continue
+            if not claim(item.kind, item.object_type, item.object_id, item.user_id, item.stage,
+                         item.due):
+                continue
+            queue_mail(item.email, localised("reminder", item.languages), message_id=message_id,
+                       item=item, name=item.name, today=today, prefs_link=prefs_link,
+                       tasks_link=tasks_link)
+            db.session.commit()  # the record and the message, together
     db.session.rollback()  # a dry run's reads, or nothing
+    if not dry_run:
+        from peerreview.notifications.outbox import purge_sent
+
+        deliver_outbox(planned, outcome)
+        purge_sent()
+        db.session.commit()
     return outcome

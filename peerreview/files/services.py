@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from flask import current_app, send_file
+from flask import current_app
 from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
@@ -91,5 +91,6 @@ def store_upload(upload, field: str = "file") -> tuple[StoredFile, str]:
 
 
 def send_stored(stored: StoredFile, filename: str):
-    return send_file(path_for(stored), mimetype=stored.content_type, as_attachment=True,
-                     download_name=filename, max_age=0, etag=stored.sha256)
+    from peerreview.downloads import send_download
+
+    return send_download(path_for(stored), filename, stored.content_type, etag=stored.sha256)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from peerreview import permissions as perm
 from peerreview.auth.views import form_error
 from peerreview.domain import DomainError
+from peerreview.downloads import send_download
 from peerreview.extensions import db
 from peerreview.framework import io, services
 from peerreview.framework.compare import compare as compare_versions
@@ -216,8 +217,7 @@ def export():
     data = io.export_framework(published_only=bool(form.published_only.data))
     name = f"peerreview-framework-{utcnow():%Y-%m-%d}.{kind}"
     mimetype = "application/json" if kind == "json" else "application/yaml"
-    return Response(io.dump(data, kind), mimetype=mimetype,
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
+    return send_download(io.dump(data, kind), name, mimetype)
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from peerreview import formatting
 from peerreview import permissions as perm
 from peerreview.domain import Conflict, DomainError
+from peerreview.downloads import send_download
 from peerreview.extensions import db
 from peerreview.framework.constants import RATING_CHOICES, rating_label
 from peerreview.framework.models import KeyFactor
@@ -156,9 +157,7 @@ def report_pdf(mentorship_id: int):
     html = pdf.render_html(m, today=today)
     data = rendering.ready_document("progress", m.id, html)
     if data is not None:
-        response = Response(data, content_type="application/pdf")
-        response.headers["Content-Disposition"] = f'attachment; filename="{pdf.filename(m, today)}"'
-        return response
+        return send_download(data, pdf.filename(m, today), "application/pdf")
     subject = m.title
     db.session.rollback()
     with write_intent():

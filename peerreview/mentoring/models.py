@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from peerreview.constraints import rating_sql
 from peerreview.extensions import db
 from peerreview.timeutil import utcnow
 
@@ -48,7 +49,7 @@ PERSON_ROLES = {"mentor": "Mentor", "mentee": "Mentee"}
 VISIT_KINDS = {"study": "Study visit", "mentoring": "Mentoring visit"}
 VISIT_KIND_HINTS = {"study": "the implementing city visits a mentor city",
                     "mentoring": "the mentors visit the implementing city"}
-RATING_CHECK = "rating IS NULL OR rating IN ('0', '1', '2', '3', 'ne')"
+RATING_CHECK = rating_sql()  # "rating IS NULL OR rating IN ('0', '1', '2', '3', 'ne')"
 
 
 class MentoringScheme(db.Model):

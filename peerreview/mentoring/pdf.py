@@ -10,8 +10,6 @@ unlike an issued feedback report: the request builds the HTML, a background job 
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -30,9 +28,9 @@ STYLESHEET = STATIC_DIR / "css" / "mentoring-report.css"
 
 
 def filename(m: Mentorship, today: date) -> str:
-    name = unicodedata.normalize("NFKD", m.implementing_city.name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "city"
-    return f"progress-report-{slug}-{today:%Y-%m-%d}.pdf"
+    from peerreview.downloads import name_part
+
+    return f"progress-report-{name_part(m.implementing_city.name)}-{today:%Y-%m-%d}.pdf"
 
 
 def context(m: Mentorship, today: date) -> dict:

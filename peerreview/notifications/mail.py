@@ -1,4 +1,9 @@
-"""Outgoing e-mail: SMTP when MAIL_SERVER is set, otherwise .eml files in instance/outbox/."""
+"""The mail transport: SMTP when MAIL_SERVER is set, otherwise .eml files in instance/outbox/.
+
+Nothing here decides *whether* a message goes out; that is the outbox's job
+(``peerreview.notifications.outbox``). ``Transport`` sends messages one after the other
+over one SMTP connection, opened on the first message.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,18 @@ import uuid
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import current_app, render_template
-from jinja2 import TemplateNotFound
+from flask import current_app
+
+from peerreview.text import strip_bidi_controls
 
 log = logging.getLogger(__name__)
+
+
+class ServerUnreachable(Exception):
+    """The mail server could not be reached or refused the connection or the login: no
+    message can go out now."""
 
 
 def outbox_dir() -> Path:
@@ -21,43 +33,99 @@ def outbox_dir() -> Path:
     return path
 
 
-def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+def message_domain() -> str:
+    """The right-hand side of our Message-IDs: the site's host name."""
+    return urlsplit(current_app.config["SITE_URL"]).hostname or "peerreview.local"
+
+
+def new_message_id() -> str:
+    return make_msgid(domain=message_domain())
+
+
+def build_message(to: str, subject: str, text: str, html: str | None = None, *,
+                  message_id: str | None = None) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     msg["To"] = to
-    msg["Subject"] = subject
+    # bidirectional controls in a city's or a person's name could disguise the subject
+    msg["Subject"] = " ".join(strip_bidi_controls(subject).split())
     msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(domain="peerreview.local")
+    msg["Message-ID"] = message_id or new_message_id()
     msg.set_content(text)
     if html:
         msg.add_alternative(html, subtype="html")
     return msg
 
 
-def send(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
-    msg = build_message(to, subject, text, html)
-    cfg = current_app.config
-    if cfg.get("MAIL_SERVER"):
-        with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30) as smtp:
+class Transport:
+    """``with Transport() as t: t.send(msg)``. Raises ServerUnreachable when the server cannot
+    be reached (nothing can go out), other exceptions for one message's failure."""
+
+    def __init__(self):
+        self.cfg = current_app.config
+        self.smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self.smtp = None
+
+    def _connect(self) -> smtplib.SMTP:
+        cfg = self.cfg
+        where = f"{cfg['MAIL_SERVER']}:{cfg['MAIL_PORT']}"
+        try:
+            smtp = smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"],
+                                timeout=cfg.get("MAIL_TIMEOUT", 30))
             if cfg.get("MAIL_USE_TLS"):
                 smtp.starttls()
             if cfg.get("MAIL_USERNAME"):
                 smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
-            smtp.send_message(msg)
-        log.info("Mail to %s sent over SMTP: %s", to, subject)
-    else:
-        path = outbox_dir() / f"{msg['Date'][5:25].replace(' ', '-').replace(':', '')}-{uuid.uuid4().hex[:8]}.eml"
-        path.write_bytes(bytes(msg))
-        log.info("Mail to %s written to %s: %s", to, path.name, subject)
-    return msg
+        except (OSError, smtplib.SMTPException) as exc:
+            raise ServerUnreachable(f"mail server {where}: {describe(exc)}") from exc
+        return smtp
+
+    def send(self, msg: EmailMessage) -> None:
+        if not self.cfg.get("MAIL_SERVER"):
+            stamp = msg["Date"][5:25].replace(" ", "-").replace(":", "")
+            path = outbox_dir() / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
+            path.write_bytes(bytes(msg))
+            log.info("Mail to %s written to %s: %s", msg["To"], path.name, msg["Subject"])
+            return
+        if self.smtp is None:
+            self.smtp = self._connect()
+        try:
+            self.smtp.send_message(msg)
+        except smtplib.SMTPServerDisconnected:
+            self.smtp = None
+            raise
+        log.info("Mail to %s accepted by the server: %s", msg["To"], msg["Subject"])
 
 
-def send_template(to: str, template: str, **context) -> EmailMessage:
-    """Render ``mail/<template>.txt`` (and ``.html`` when it exists) and send it."""
-    subject = render_template(f"mail/{template}.subject.txt", **context).strip()
-    text = render_template(f"mail/{template}.txt", **context)
-    try:
-        html = render_template(f"mail/{template}.html", **context)
-    except TemplateNotFound:  # the HTML part is optional
-        html = None
-    return send(to, subject, text, html)
+def describe(exc: BaseException) -> str:
+    """A one-line description of a mail failure for logs, the outbox and the command line."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "; ".join(f"{addr} refused: {code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
+                         for addr, (code, msg) in exc.recipients.items())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
+        return f"{exc.smtp_code} {text}"
+    return str(exc) or type(exc).__name__
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """The server refused this message for good (5xx for the recipient or the content):
+    trying again will not help."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPDataError):
+        return exc.smtp_code >= 500
+    return False

@@ -9,9 +9,13 @@ logged-in page sends its token in the ``X-CSRFToken`` header.
 
 from __future__ import annotations
 
+import logging
+import random
+import time
+
 from flask import Blueprint, g, jsonify, request
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from peerreview import permissions as perm
 from peerreview.domain import Conflict, DomainError, NotAllowed
@@ -20,6 +24,7 @@ from peerreview.observations import queries, services
 from peerreview.reviews.models import Review
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+log = logging.getLogger(__name__)
 
 
 def _review(review_id: int) -> Review:
@@ -63,8 +68,7 @@ def submit_observation(review_id: int):
         return _refused("Only the review team writes notes, and only until the report is issued.")
     try:
         item = services.ObservationInput.from_json(request.get_json(silent=True))
-        obs, created = services.submit(review, current_user, item)
-        db.session.commit()
+        obs, created = with_retries(lambda: services.submit(review, current_user, item))
     except services.FieldErrors as exc:
         db.session.rollback()
         return jsonify({"error": "Some fields need attention.", "errors": exc.errors}), 400
@@ -84,19 +88,54 @@ def submit_observation(review_id: int):
     except IntegrityError:
         # the same UUID arrived twice at the same moment: the other request stored it
         db.session.rollback()
-        obs = services.by_uuid(str(item.uuid))
+        obs = services.by_uuid(services.normalise_uuid(item.uuid) or "")
         if obs is None or obs.review_id != review.id or obs.author_id != current_user.id:
             return _error(409, "This note's identifier belongs to another note.")
         created = False
     return jsonify(services.to_json(obs, current_user)), 201 if created else 200
 
 
+RETRIES = 5
+# PostgreSQL: deadlock detected, serialization failure, lock not available
+TRANSIENT = {"40P01", "40001", "55P03"}
+
+
+def _transient(exc: OperationalError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in TRANSIENT
+
+
+def with_retries(work):
+    """Run ``work()`` and commit; when the database gave up on the transaction because of
+    other writers (a deadlock, a serialization failure), roll back and run it again. The
+    work is idempotent (client-made UUIDs), so a second run answers as the first would have."""
+    for attempt in range(1, RETRIES + 1):
+        try:
+            result = work()
+            db.session.commit()
+            return result
+        except OperationalError as exc:
+            db.session.rollback()
+            if not _transient(exc) or attempt == RETRIES:
+                raise
+            log.info("Retrying after %s (attempt %d)", exc.orig, attempt)
+            time.sleep(random.uniform(0.005, 0.02) * attempt)  # noqa: S311 - jitter only
+    raise AssertionError("unreachable")
+
+
 MAX_BATCH = 200
+
+
+def _echo_uuid(raw):
+    """The note's UUID as the client sent it, for the answer (only if it is short text)."""
+    uid = raw.get("uuid") if isinstance(raw, dict) else None
+    if not isinstance(uid, str) or len(uid) > 64 or services.text_problem(uid):
+        return None
+    return services.normalise_uuid(uid) or uid
 
 
 def _submit_one(review, raw) -> dict:
     """Store one note of a batch inside a savepoint; a bad note does not spoil the others."""
-    uid = raw.get("uuid") if isinstance(raw, dict) else None
+    uid = _echo_uuid(raw)
     savepoint = db.session.begin_nested()
     try:
         item = services.ObservationInput.from_json(raw)
@@ -119,11 +158,25 @@ def _submit_one(review, raw) -> dict:
         return {"uuid": uid, "status": 404 if isinstance(exc, services.NotFound) else 400,
                 "error": exc.message}
     except IntegrityError:
+        # stored meanwhile by another request (the same note from another connection)
         savepoint.rollback()
-        obs = services.by_uuid(str(uid))
+        obs = services.by_uuid(uid or "")
         if obs is not None and obs.review_id == review.id and obs.author_id == current_user.id:
             return {"uuid": obs.uuid, "status": 200, "observation": services.to_json(obs, current_user)}
         return {"uuid": uid, "status": 409, "error": "This note's identifier belongs to another note."}
+    except (DataError, OverflowError):
+        # a value the database refused (out of its range): this note only
+        savepoint.rollback()
+        return {"uuid": uid, "status": 400, "error": "A value in this note is out of range."}
+
+
+def _sort_key(indexed):
+    """Notes are written in the order of their UUIDs, whatever order the client sent them in:
+    two phones sending the same notes in different orders then wait for each other instead
+    of deadlocking."""
+    index, raw = indexed
+    uid = services.normalise_uuid(raw.get("uuid")) if isinstance(raw, dict) else None
+    return (0, uid, index) if uid else (1, "", index)
 
 
 @bp.post("/reviews/<int:review_id>/observations/batch")
@@ -145,9 +198,15 @@ def submit_batch(review_id: int):
     if len(items) > MAX_BATCH:
         return jsonify({"error": f"Send at most {MAX_BATCH} notes at once.",
                         "errors": {"observations": f"At most {MAX_BATCH} notes per request."}}), 400
-    results = [_submit_one(review, raw) for raw in items]
-    db.session.commit()
-    return jsonify({"results": results})
+    order = sorted(enumerate(items), key=_sort_key)
+
+    def work():
+        results = [None] * len(items)
+        for index, raw in order:
+            results[index] = _submit_one(review, raw)
+        return results
+
+    return jsonify({"results": with_retries(work)})
 
 
 @bp.post("/reviews/<int:review_id>/observations/<uuid>/withdraw")
@@ -161,14 +220,20 @@ def withdraw_observation(review_id: int, uuid: str):
     obs = services.by_uuid(uuid)
     if obs is None or obs.review_id != review.id:
         return _error(404, "No such note.")
-    data = request.get_json(silent=True) or {}
+    data = request.get_json(silent=True)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return jsonify({"error": "Send a JSON object.", "errors": {"body": "Send a JSON object."}}), 400
+    base = data.get("base_version")
+    base_version = services.parse_int(base) if base is not None else None
+    if base is not None and base_version is None:
+        return jsonify({"error": "Some fields need attention.",
+                        "errors": {"base_version": "Must be a whole number."}}), 400
     if obs.withdrawn_at is not None:
         return jsonify(services.to_json(obs, current_user))
     try:
-        base = data.get("base_version")
-        services.withdraw(obs, actor=current_user,
-                          base_version=int(base) if isinstance(base, int) else None)
-        db.session.commit()
+        with_retries(lambda: services.withdraw(obs, actor=current_user, base_version=base_version))
     except Conflict as exc:
         db.session.rollback()
         return _error(409, exc.message, current=services.to_json(exc.current, current_user))

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from peerreview.constraints import one_of, rating
 from peerreview.extensions import db
 from peerreview.timeutil import utcnow
 
@@ -28,6 +29,7 @@ class Observation(db.Model):
     """One peer's note during the visit. The client makes its UUID, so a resend is harmless."""
 
     __tablename__ = "observation"
+    __table_args__ = (one_of("kind", KINDS),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
@@ -57,7 +59,8 @@ class PeerRating(db.Model):
     """A team member's suggested rating of one key factor, before the team agrees."""
 
     __tablename__ = "peer_rating"
-    __table_args__ = (UniqueConstraint("review_id", "user_id", "key_factor_id"),)
+    __table_args__ = (UniqueConstraint("review_id", "user_id", "key_factor_id"),
+                      rating(nullable=False))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)

@@ -31,6 +31,45 @@ class NotFound(DomainError):
     pass
 
 
+# The integer columns hold 32 bits on PostgreSQL.
+MIN_INT, MAX_INT = -(2**31), 2**31 - 1
+
+
+def parse_int(value) -> int | None:
+    """A whole number given as a JSON number or as digits in a string; None otherwise (also
+    for true/false, 1.5 and "1e3")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and 0 < len(value) <= 20 and value.strip().lstrip("+-").isascii() \
+            and value.strip().lstrip("+-").isdigit():
+        return int(value)
+    return None
+
+
+def text_problem(value: str) -> str | None:
+    """Why ``value`` cannot be stored as text, or None: a NUL character or half of a UTF-16
+    surrogate pair (JSON allows "\\ud800" alone; no database stores it)."""
+    if "\x00" in value:
+        return "Contains a NUL character, which cannot be stored."
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "Contains an incomplete character (half of a surrogate pair), which cannot be stored."
+    return None
+
+
+def normalise_uuid(value) -> str | None:
+    """The canonical form of a client-made UUID, or None when ``value`` is not one."""
+    if not isinstance(value, str) or len(value) > 64 or text_problem(value):
+        return None
+    try:
+        return str(uuidlib.UUID(value))
+    except (ValueError, AttributeError, TypeError):
+        return None
+
+
 @dataclass
 class ObservationInput:
     uuid: str
@@ -49,16 +88,15 @@ class ObservationInput:
 
         def as_int(name):
             value = data.get(name)
-            if value in (None, "", "general"):
+            if value is None or (isinstance(value, str) and value in ("", "general")):
                 return None
-            if isinstance(value, bool) or not isinstance(value, int | str):
-                errors[name] = "Must be a number."
+            number = parse_int(value)
+            if number is None:
+                errors[name] = "Must be a whole number."
+            elif not MIN_INT <= number <= MAX_INT:
+                errors[name] = "This number is out of range."
                 return None
-            try:
-                return int(value)
-            except ValueError:
-                errors[name] = "Must be a number."
-                return None
+            return number
 
         def as_str(name):
             value = data.get(name)
@@ -66,6 +104,10 @@ class ObservationInput:
                 return ""
             if not isinstance(value, str):
                 errors[name] = "Must be text."
+                return ""
+            problem = text_problem(value)
+            if problem:
+                errors[name] = problem
                 return ""
             return value
 
@@ -79,11 +121,9 @@ class ObservationInput:
 
 def _clean(review: Review, item: ObservationInput) -> dict:
     errors: dict[str, str] = {}
-    try:
-        uid = str(uuidlib.UUID(item.uuid))
-    except (ValueError, AttributeError, TypeError):
+    uid = normalise_uuid(item.uuid) or ""
+    if not uid:
         errors["uuid"] = "A note needs a valid UUID made by the client."
-        uid = ""
     text = (item.text or "").strip()
     if not text:
         errors["text"] = "Write the observation."

@@ -15,13 +15,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
 
 from peerreview import permissions as perm
 from peerreview.domain import Conflict, DomainError
+from peerreview.downloads import name_part, send_download
 from peerreview.extensions import db
 from peerreview.files.services import ACCEPT_ATTR, send_stored
 from peerreview.formatting import clock, short_day
@@ -252,7 +252,7 @@ def _rows(review):
 
 
 def _export_name(review, ext):
-    return f"observations-{review.host_city.name.lower().replace(' ', '-')}-{review.id}.{ext}"
+    return f"observations-{name_part(review.host_city.name)}-{review.id}.{ext}"
 
 
 @bp.get("/export.csv")
@@ -266,8 +266,8 @@ def export_csv(review_id: int):
     for row in _rows(review):
         # a cell starting with = + - @ would be run as a formula by spreadsheet programs
         writer.writerow([("'" + c) if c[:1] in ("=", "+", "-", "@") else c for c in row])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f"attachment; filename={_export_name(review, 'csv')}"})
+    return send_download("\ufeff" + out.getvalue(), _export_name(review, "csv"),
+                         "text/csv; charset=utf-8")
 
 
 @bp.get("/export.xlsx")
@@ -297,9 +297,8 @@ def export_xlsx(review_id: int):
     ws.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)
-    buf.seek(0)
-    return send_file(buf, as_attachment=True, download_name=_export_name(review, "xlsx"),
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_download(buf.getvalue(), _export_name(review, "xlsx"),
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def register_service_worker(app):

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from peerreview import permissions as perm
 from peerreview.auth.views import form_error
 from peerreview.domain import DomainError
+from peerreview.downloads import name_part, send_download
 from peerreview.extensions import db
 from peerreview.jobs import worker
 from peerreview.loading import child_or_404
@@ -159,17 +160,15 @@ def load_review_for_download(review_id: int) -> Review:
 def _send_version(review, version: ReportVersion):
     if request.if_none_match and version.sha256 in request.if_none_match:
         response = Response(status=304)
-    else:
-        try:
-            data = issuing.read_version(version)
-        except issuing.StoredReportDamaged as exc:
-            return _damaged(review, exc)
-        city = review.host_city.name.lower().replace(" ", "-")
-        response = Response(data, mimetype="application/pdf", headers={
-            "Content-Disposition": f"attachment; filename=peer-review-report-{city}-v{version.number}.pdf"})
-    response.set_etag(version.sha256)
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+        response.set_etag(version.sha256)
+        response.headers["Cache-Control"] = "private, no-cache"
+        return response
+    try:
+        data = issuing.read_version(version)
+    except issuing.StoredReportDamaged as exc:
+        return _damaged(review, exc)
+    name = f"peer-review-report-{name_part(review.host_city.name)}-v{version.number}.pdf"
+    return send_download(data, name, "application/pdf", etag=version.sha256)
 
 
 def _damaged(review, exc: issuing.StoredReportDamaged):

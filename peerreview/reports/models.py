@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from peerreview.constraints import one_of, rating
 from peerreview.extensions import db
 from peerreview.timeutil import utcnow
 
@@ -58,6 +59,7 @@ class Report(db.Model):
     """One per review; created when the team starts writing."""
 
     __tablename__ = "report"
+    __table_args__ = (one_of("state", REPORT_STATES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), unique=True)
@@ -123,7 +125,7 @@ class Finding(db.Model):
     """The team's agreed rating and text for one key factor."""
 
     __tablename__ = "report_finding"
-    __table_args__ = (UniqueConstraint("report_id", "key_factor_id"),)
+    __table_args__ = (UniqueConstraint("report_id", "key_factor_id"), rating())
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
@@ -156,7 +158,7 @@ class Recommendation(db.Model):
     """
 
     __tablename__ = "report_recommendation"
-    __table_args__ = (UniqueConstraint("report_id", "number"),)
+    __table_args__ = (UniqueConstraint("report_id", "number"), one_of("priority", PRIORITIES))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from peerreview import permissions as perm
 from peerreview.database import write_intent
 from peerreview.domain import DomainError
+from peerreview.downloads import name_part, send_download
 from peerreview.extensions import db
 from peerreview.framework.constants import rating_label
 from peerreview.jobs import worker
@@ -163,9 +164,8 @@ def draft_pdf(review_id: int):
     html = document.render_html(review, mode="pdf")
     data = rendering.ready_document("draft", review_id, html)
     if data is not None:
-        name = f"draft-report-{review.host_city.name.lower().replace(' ', '-')}-{review_id}.pdf"
-        return Response(data, mimetype="application/pdf",
-                        headers={"Content-Disposition": f"inline; filename={name}"})
+        name = f"draft-report-{name_part(review.host_city.name)}-{review_id}.pdf"
+        return send_download(data, name, "application/pdf", inline=True)
     title = review.title
     db.session.rollback()
     with write_intent():

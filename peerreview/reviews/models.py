@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -19,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from peerreview.constraints import one_of, rating
 from peerreview.extensions import db
 from peerreview.timeutil import utcnow
 
@@ -58,6 +60,10 @@ class Review(db.Model):
     """One peer review of one host city on one theme, frozen to one benchmark version."""
 
     __tablename__ = "review"
+    __table_args__ = (
+        one_of("state", STATES),
+        CheckConstraint("visit_end >= visit_start", name="visit_dates"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     host_city_id: Mapped[int] = mapped_column(ForeignKey("city.id", ondelete="RESTRICT"), index=True)
@@ -127,7 +133,8 @@ class TeamMember(db.Model):
     """A peer's seat on a review team."""
 
     __tablename__ = "team_member"
-    __table_args__ = (UniqueConstraint("review_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("review_id", "user_id"), one_of("role", TEAM_ROLES),
+                      one_of("status", SEAT_STATUSES))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
@@ -216,7 +223,7 @@ class SelfAssessment(db.Model):
 
 class SelfAssessmentEntry(db.Model):
     __tablename__ = "self_assessment_entry"
-    __table_args__ = (UniqueConstraint("assessment_id", "key_factor_id"),)
+    __table_args__ = (UniqueConstraint("assessment_id", "key_factor_id"), rating())
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("self_assessment.id", ondelete="CASCADE"), index=True)

@@ -10,6 +10,7 @@ from peerreview import formatting
 from peerreview import permissions as perm
 from peerreview.auth.views import form_error
 from peerreview.domain import Conflict, DomainError
+from peerreview.downloads import send_download
 from peerreview.extensions import db
 from peerreview.loading import child_or_404
 from peerreview.reviews import ical, programme, workflow
@@ -162,9 +163,10 @@ def _programme_url(review: Review) -> str:
 
 
 def _ics(cal, filename: str | None = None) -> Response:
-    response = Response(cal.to_ical(), content_type=ICS_TYPE)
     if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response = send_download(cal.to_ical(), filename, ICS_TYPE)
+    else:  # a subscribed feed: read by calendar apps, never saved as a file
+        response = Response(cal.to_ical(), content_type=ICS_TYPE)
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 

@@ -88,14 +88,16 @@ def _live_server(_app):
 
 
 @pytest.fixture
-def live_server(app, _live_server):
-    """The running server for this test: empty tables, fresh outbox and limits, CSRF on.
+def live_server(app, _live_server, monkeypatch):
+    """The running server for this test: empty tables, fresh outbox and limits, CSRF on, and
+    its address as SITE_URL (the base of the links in e-mails, as in a deployment).
 
     ``app`` (tests/conftest.py) puts WTF_CSRF_ENABLED back to False afterwards.
     """
     from peerreview.jobs import worker
 
     app.config["WTF_CSRF_ENABLED"] = True
+    monkeypatch.setitem(app.config, "SITE_URL", _live_server.url)
     # PDFs are made by the worker thread of the serving process, as with `make demo`
     app.config["JOBS_EMBEDDED_WORKER"] = True
     yield SimpleNamespace(url=_live_server.url, port=_live_server.port, app=app)
@@ -273,7 +275,16 @@ def login(page, live_server, email: str, password: str, *, expect_success: bool 
 
 
 def outbox_messages(app) -> list:
-    """The e-mails the application wrote to instance/outbox/, oldest first."""
+    """The e-mails the application wrote to instance/outbox/, oldest first. Mail leaves after
+    the response, so this first waits for the live server's work after its responses."""
+    from flask import has_app_context
+
+    from peerreview.after_response import wait_until_done
+    from peerreview.extensions import db
+
+    if has_app_context():
+        db.session.commit()  # on SQLite the test's transaction may hold the lock delivery needs
+    assert wait_until_done(), "mail delivery after a response did not finish"
     folder = Path(app.instance_path) / "outbox"
     if not folder.exists():
         return []
