@@ -302,6 +302,9 @@ def send(app, world: World, route: Route, role: str, *, url: str | None = None,
         with message_flashed.connected_to(on_flash, app):
             response = client.open(url, method=route.method, data=data, headers=headers,
                                    content_type=content_type)
+            # what the application does once the answer is sent (mail, a delayed reset link)
+            body = response.get_data()
+            response.close()
         audit = list(conn.scalars(select(AuditEntry.action).where(AuditEntry.id > before)
                                   .order_by(AuditEntry.id)))
         effect = None
@@ -310,7 +313,7 @@ def send(app, world: World, route: Route, role: str, *, url: str | None = None,
                 effect = bool(route.effect(world, db.session))
         answer = Answer(status=response.status_code, location=response.headers.get("Location", ""),
                         flashes=flashes, audit=audit, effect=effect)
-        answer.body = response.get_data()
+        answer.body = body
         answer.headers = response.headers
     return answer
 

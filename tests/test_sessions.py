@@ -138,3 +138,15 @@ def test_a_session_ends_by_itself_after_its_lifetime(app, client, make_user, clo
     _log_in(client, user)
     clock.shift(timedelta(hours=12, minutes=1))
     assert client.get("/account").status_code == 302
+
+
+def test_a_person_logged_in_equals_the_same_person_in_a_list(app, db_session, make_user):
+    """Comparing the logged-in person with people loaded from a list (a team, the people of a
+    deadline) must not need their login sessions: it compares the rows."""
+    from peerreview.auth import sessions
+    from peerreview.auth.models import User
+
+    ana, bo = make_user("Ana"), make_user("Bo")
+    sessions.start(ana)
+    listed = [db_session.get(User, bo.id), db_session.get(User, ana.id)]
+    assert ana in listed and bo in listed and make_user("Cy") not in listed

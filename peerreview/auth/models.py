@@ -70,6 +70,15 @@ class User(UserMixin, db.Model):
                                "starts a login session.")
         return self.login_id
 
+    # Two User objects are the same person when they are the same row. (Flask-Login compares
+    # get_id(), which names a login session: a person in a list of team members has none.)
+    def __eq__(self, other):
+        if isinstance(other, User):
+            return self is other or (self.id is not None and self.id == other.id)
+        return NotImplemented
+
+    __hash__ = object.__hash__
+
     def __repr__(self) -> str:
         return f"<User {self.email}>"
 
