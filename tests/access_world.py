@@ -264,12 +264,23 @@ def rolled_back(app):
         conn.close()
 
 
-def login_as(client: FlaskClient, world: World, role: str) -> None:
-    """Put ``role``'s user in the client's session cookie (anonymous: an empty session)."""
+def login_as(client: FlaskClient, world: World, role: str, *, fresh: bool = False) -> None:
+    """Put ``role``'s login session in the client's cookie (anonymous: an empty session).
+    ``fresh`` starts a new login session first (inside the case's transaction), for a test
+    that sends several requests of which one may have ended the person's session."""
+    login_id = world.login_ids.get(role)
+    if fresh and role != "anonymous":
+        from peerreview.auth import sessions
+        from peerreview.auth.models import User
+        from peerreview.extensions import db
+
+        with client.application.app_context():
+            login_id = sessions.start(db.session.get(User, world.users[role].id))
+            db.session.commit()
     with client.session_transaction() as sess:
         sess.clear()
         if role != "anonymous":
-            sess["_user_id"] = world.login_ids[role]
+            sess["_user_id"] = login_id
             sess["_fresh"] = True
 
 

@@ -113,6 +113,9 @@ REGISTRY: tuple[Holding, ...] = (
             "the office holder of the city administration who endorsed the plan"),
     _keep("mentoring_progress_review", "created_by_id"),
     _keep("mentoring_action", "created_by_id"),
+    _keep("mentoring_action", "proposed_by_id", why="a mentor's proposal in the city's plan"),
+    # background jobs
+    _keep("render_job", "requested_by_id", why="who asked for a PDF; kept while the job is"),
     _keep("mentoring_action_update", "author_id"),
 )
 

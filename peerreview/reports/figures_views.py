@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from peerreview import permissions as perm
 from peerreview.cities.models import City
+from peerreview.downloads import send_download
 from peerreview.extensions import db
 from peerreview.framework.constants import rating_label
 from peerreview.reports import exports, figures
@@ -40,8 +41,7 @@ def _as(counts, label):
 
 
 def _csv(data: str, name: str) -> Response:
-    return Response(data, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
+    return send_download(data, name, "text/csv; charset=utf-8")
 
 
 @followup_bp.get("/figures.csv")

@@ -233,9 +233,8 @@ def follow_up(review_id: int):
 def follow_up_csv(review_id: int):
     review = load(review_id, perm.can_view_follow_up)
     data = exports.follow_up_csv(review)
-    city = review.host_city.name.lower().replace(" ", "-")
-    return Response(data, mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=follow-up-{city}-{review.id}.csv"})
+    name = f"follow-up-{name_part(review.host_city.name)}-{review.id}.csv"
+    return send_download(data, name, "text/csv; charset=utf-8")
 
 
 def _rec_of(review, rec_id: int) -> Recommendation:
