@@ -3,7 +3,8 @@ pattern): one line per wrong field, each a link to the field.
 
 ``form_errors()`` is a template global that base.html calls. It finds the Flask-WTF forms the
 view handed to the template (also inside dicts and lists, such as one form per recommendation),
-so no view or template has to do anything for the summary to appear.
+so no view or template has to do anything for the summary to appear. A page whose fields are
+not Flask-WTF fields (the self-assessment) hands over ``field_errors``: {field id: message}.
 """
 
 from __future__ import annotations
@@ -73,9 +74,14 @@ def form_errors(context) -> list[ErrorItem]:
     """Every error of every form the page shows, in the order of the forms' fields."""
     seen: set[int] = set()
     out: list[ErrorItem] = []
-    for value in context.get_all().values():
+    values = context.get_all()
+    for value in values.values():
         for form in _forms(value, 0, seen):
             out.extend(items_of(form))
+    extra = values.get("field_errors")
+    if isinstance(extra, dict):
+        out.extend(ErrorItem(str(message), f"#{field_id}" if field_id else None)
+                   for field_id, message in extra.items() if message)
     return list(dict.fromkeys(out))
 
 

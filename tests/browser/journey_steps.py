@@ -354,6 +354,7 @@ def self_assessment_and_programme(j: Journey) -> None:
     page.get_by_role("button", name="Save the draft").click()
     expect_flash(page, "Draft saved.")
     j.check(page, "host-self-assessment-draft")
+    page.get_by_label("Yes, submit it").check()
     page.get_by_role("button", name="Submit the self-assessment").click()
     expect_flash(page, "The self-assessment is submitted")
     expect(page.locator(".page-head .badge")).to_contain_text("Submitted")
