@@ -31,6 +31,10 @@ register_kind(MessageKind(
     "A review you take part in moves to its next step, or its host city submits the self-assessment.",
     group="Peer reviews", templates=("review_state", "self_assessment_submitted")))
 register_kind(MessageKind(
+    "review.team_dropouts", "Peers who cannot take part",
+    "For the secretariat: a peer declines an invitation or drops out of a review team, with "
+    "the reason they give.", group="Peer reviews", templates=("team_decline",)))
+register_kind(MessageKind(
     "review.team_invitation", "Invitations to a review team",
     "You are invited to a review team: the secretariat needs your answer.",
     group="Always sent", mandatory=True, templates=("team_invitation",)))
