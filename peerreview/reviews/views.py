@@ -152,6 +152,7 @@ def show(review_id: int):
     return render_template(
         "reviews/show.html", review=review, labels=workflow.STATE_LABELS,
         path=workflow.MAIN_PATH, actions=workflow.available(review, current_user),
+        early=workflow.early_notices(review, current_user),
         reason_form=ReasonForm(), doc_form=DocumentForm(), accept_attr=ACCEPT_ATTR,
         deadlines=queries.deadlines(review), today=date.today())
 
