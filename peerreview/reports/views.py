@@ -34,6 +34,7 @@ from peerreview.reports.models import (
     Report,
     ReportComment,
 )
+from peerreview.reviews import workflow
 from peerreview.reviews.models import Review
 from peerreview.reviews.views import load_review
 
@@ -116,13 +117,16 @@ def show(review_id: int):
     if report is not None:
         places = drafting.comment_places(report)
         comments = [c for c in report.comments if c.kind == "host" or team_view]
+        for c in comments:  # places of older comments, or of a recommendation since removed
+            places.setdefault(c.section, drafting.OLD_PLACES.get(c.section, "A recommendation since removed"))
         context.update(
             numbers=drafting.numbering(report), recs=drafting.recommendations_in_order(report),
             sections=[(k, drafting.section_title(review, k), report.section(k))
                       for k in drafting.section_keys(review)],
             places=places, comments=comments,
             comment_counts=Counter(c.section for c in comments if c.kind == "team"),
-            missing=issuing.report_complete(review), superseded=issuing.superseded_by(report),
+            missing="; ".join(workflow.missing_for(review, workflow.BY_NAME["issue"])) or None,
+            superseded=issuing.superseded_by(report),
             comment_form=_comment_form(report), answer_form=AnswerForm(),
             factual_form=FactualCheckForm(), reissue_form=ReissueForm())
         if team_view:
@@ -132,7 +136,8 @@ def show(review_id: int):
 
 def _comment_form(report, place: str | None = None) -> CommentForm:
     form = CommentForm()
-    form.place.choices = list(drafting.comment_places(report).items())
+    form.place.choices = drafting.comment_choices(report)
+    place = place or request.args.get("place")
     if place and request.method == "GET":
         form.place.data = place
     return form
