@@ -10,7 +10,13 @@ from sqlalchemy import select
 
 from peerreview.extensions import db
 from peerreview.formatting import date_range, full_day
-from peerreview.reviews.models import Review, ReviewEvent, SelfAssessment, SelfAssessmentEntry, VisitSession
+from peerreview.reviews.models import (
+    Review,
+    ReviewEvent,
+    SelfAssessment,
+    SelfAssessmentEntry,
+    VisitSession,
+)
 
 
 @pytest.fixture

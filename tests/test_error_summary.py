@@ -19,8 +19,8 @@ def _summary(html: str) -> list[tuple[str, str]]:
 
 def test_an_invalid_date_on_the_follow_up_page_is_summarised_at_the_top(client, login, rw):  # noqa: F811
     from peerreview.extensions import db
-    from peerreview.reports.models import Recommendation, Report, ReportVersion
     from peerreview.reports import issuing
+    from peerreview.reports.models import Recommendation, Report, ReportVersion
 
     complete(rw)
     report = db.session.scalars(select(Report)).one()

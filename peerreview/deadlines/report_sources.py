@@ -14,7 +14,6 @@ from sqlalchemy.orm import selectinload
 from peerreview import permissions as perm
 from peerreview.auth.models import User
 from peerreview.deadlines.registry import Deadline, deadline_source
-from peerreview.extensions import db
 from peerreview.deadlines.sources import (
     REPORT_DRAFT_DAYS_BEFORE_REPORT,
     _active,
@@ -23,6 +22,7 @@ from peerreview.deadlines.sources import (
     _reviews,
     _writers,
 )
+from peerreview.extensions import db
 from peerreview.reports.models import Recommendation, Report, ReportVersion
 from peerreview.reviews.models import Review
 

@@ -7,7 +7,13 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, login, no_horizontal_scroll, outbox_messages, snap
+from tests.browser.conftest import (
+    assert_accessible,
+    login,
+    no_horizontal_scroll,
+    outbox_messages,
+    snap,
+)
 from tests.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
