@@ -10,7 +10,8 @@ Dates: the application takes "today" from ``date.today()``. The visit is set fiv
 as a real request would be, so every preparation deadline lies in the future. The steps tied to
 the visit dates wait for them: the clock (the ``clock`` fixture, shared by the live server)
 moves to the first visit day before the visit week starts, to the last one before the report
-starts, and past the visit before the report is issued. The factual check's deadline (after
+starts, to the day after the visit for the drafting, and a few days later for the issue
+(everyone logs in again each time: sessions last hours). The factual check's deadline (after
 today, at most 60 days away) is chosen two weeks from that day.
 """
 
@@ -110,8 +111,11 @@ class Journey:
         return self.live_server.url
 
     def on_visit_day(self, day: int, hour: int) -> None:
-        """Move the clock (the server's too) to ``hour`` UTC of visit day ``day`` (0: the first)."""
+        """Move the clock (the server's too) to ``hour`` UTC of visit day ``day`` (0: the first).
+        Sessions last hours, not weeks: everyone logs in again, as they would."""
         self.clock.move_to(datetime.combine(self.visit_start + timedelta(days=day), time(hour), tzinfo=UTC))
+        for who, page in self.pages.items():
+            login(page, self.live_server, self.people[who].email, TEST_PASSWORD)
 
     @property
     def review_url(self) -> str:
@@ -327,7 +331,7 @@ def accept_and_form_team(j: Journey) -> None:
         expect(mine).to_contain_text("invited")
         j.check(peer, f"{key}-invitation")
         mine.get_by_role("button", name="I accept").click()
-        expect_flash(peer, "Team updated.")
+        expect_flash(peer, "You are on the team")
         expect(mine).not_to_contain_text("invited")
         expect(mine.get_by_role("button")).to_have_count(0)
         j.check(peer, f"{key}-accepted")
@@ -493,6 +497,7 @@ def visit_week_notes(j: Journey) -> None:
 # --- 5. the rapporteur drafts ratings, texts and recommendations ------------------------------------
 
 def draft_report(j: Journey) -> None:
+    j.on_visit_day(4, 8)  # the day after the visit
     page = j.pages["rapporteur"]
     page.goto(j.review_url)
     expect(current_state(page)).to_have_text("Writing the report")
