@@ -302,6 +302,7 @@ def team(review_id: int):
             try:
                 services.add_member(review, user, role=form.role.data, status="accepted"
                                     if request.form.get("confirmed") else "invited", actor=current_user)
+                services.team_event(review, current_user, f"{user.name} added to the team by hand")
             except DomainError as exc:
                 db.session.rollback()
                 form_error(form, exc)

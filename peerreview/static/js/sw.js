@@ -50,7 +50,10 @@ function cacheFirst(request) {
       caches.open(CACHE).then((cache) => cache.put(request, copy));
     }
     return response;
-  }));
+  }).catch(() =>
+    // offline, and a page kept from before an update asks for an earlier version of a file:
+    // the version kept now serves it
+    caches.match(request, { ignoreSearch: true }).then((kept) => kept || Response.error())));
 }
 
 function networkFirst(request, key, keep) {
