@@ -169,9 +169,11 @@ def register_web(app: Flask) -> None:
     app.add_template_filter(country_name, "country_name")
     app.add_template_filter(language_name, "language_name")
 
-    from peerreview import formatting
+    from peerreview import assets, error_summary, formatting
 
     formatting.register(app)
+    error_summary.register(app)
+    assets.register(app)
 
     @app.context_processor
     def template_globals():

@@ -76,6 +76,11 @@ ROUTES = [
           team_only(anonymous=API_ANON, deactivated=API_ANON, peer_on_team=BAD), data=None),
     Route("api.submit_batch", "POST", lambda w: f"/api/v1/reviews/{w.obs_review.id}/observations/batch",
           team_only(anonymous=API_ANON, deactivated=API_ANON, peer_on_team=BAD), data=None),
+    # only the author attaches a file to a note; the author is not one of the roles
+    Route("api.attach_file", "POST",
+          lambda w: f"/api/v1/reviews/{w.obs_review.id}/observations/{w.obs.uuid}/file",
+          roles(FORBIDDEN, anonymous=API_ANON, deactivated=API_ANON),
+          data=lambda w: {"file": (io.BytesIO(PNG), "photo.png")}),
     Route("api.withdraw_observation", "POST",
           lambda w: f"/api/v1/reviews/{w.obs_review.id}/observations/{w.obs.uuid}/withdraw",
           team_only(anonymous=API_ANON, deactivated=API_ANON, peer_on_team=FORBIDDEN)),

@@ -202,7 +202,7 @@ ROUTES = [
                           f"version_{w.kf.id}": "1"}),
     Route("assessment.submit", "POST",
           lambda w: f"/reviews/{w.preparing_review.id}/self-assessment/submit",
-          roles(FORBIDDEN, host_contact=OK)),
+          roles(FORBIDDEN, host_contact=OK), data=lambda w: {"confirm_submit": "1"}),
     Route("assessment.upload", "POST",
           lambda w: f"/reviews/{w.preparing_review.id}/self-assessment/{w.kf.id}/files",
           roles(FORBIDDEN, host_member=OK, host_contact=OK),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import uuid
-from datetime import time
+from datetime import date, time, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -22,7 +22,9 @@ def rw(db_session, make_city, make_user, make_review, make_benchmark):
     rapporteur = make_user("Rita Rapporteur", city=make_city("Lisbon", "PT", timezone="Europe/Lisbon"))
     peer = make_user("Pavel Peer", city=make_city("Riga", "LV", timezone="Europe/Riga"))
     invited = make_user("Ivo Invited", city=make_city("Tampere", "FI", timezone="Europe/Helsinki"))
+    # the visit is over (a report is issued after it)
     review = make_review("reporting", host=host, benchmark=make_benchmark(key_factors=3),
+                         visit_start=date.today() - timedelta(days=12),
                          team=[(lead, "lead"), (rapporteur, "rapporteur"), (peer, "peer")],
                          host_questions=["Why do so many learners drop out?"])
     from peerreview.reviews.models import TeamMember

@@ -50,11 +50,12 @@ def test_draft_save_submit_and_read_only(client, login, setup, outbox):
     # a member cannot submit; the contact can, once everything is filled in
     assert client.post(f"/reviews/{review.id}/self-assessment/submit").status_code == 403
     login(setup["contact"])
-    res = client.post(f"/reviews/{review.id}/self-assessment/submit", follow_redirects=True)
+    res = client.post(f"/reviews/{review.id}/self-assessment/submit", data={"confirm_submit": "1"},
+                      follow_redirects=True)
     assert "cannot be submitted yet" in res.get_data(as_text=True)
     assert f"{kfs[2].code} needs a rating and a narrative" in res.get_data(as_text=True)
     client.post(f"/reviews/{review.id}/self-assessment", data=_fill(kfs))
-    client.post(f"/reviews/{review.id}/self-assessment/submit")
+    client.post(f"/reviews/{review.id}/self-assessment/submit", data={"confirm_submit": "1"})
     db.session.refresh(sa)
     assert sa.status == "submitted" and sa.submitted_at is not None
     assert any(m["To"] == setup["peer"].email for m in outbox())
@@ -74,7 +75,7 @@ def test_team_sees_it_only_once_submitted(client, login, setup):
     assert client.get(f"/reviews/{review.id}/self-assessment").status_code == 403
     assert "Draft thoughts" not in client.get(f"/reviews/{review.id}").get_data(as_text=True)
     login(setup["contact"])
-    client.post(f"/reviews/{review.id}/self-assessment/submit")
+    client.post(f"/reviews/{review.id}/self-assessment/submit", data={"confirm_submit": "1"})
     login(setup["peer"])
     page = client.get(f"/reviews/{review.id}/self-assessment")
     assert page.status_code == 200 and "Draft thoughts" in page.get_data(as_text=True)
@@ -96,7 +97,7 @@ def test_not_enough_evidence_is_a_rating(client, login, setup):
     review, kfs = setup["review"], setup["kfs"]
     login(setup["contact"])
     client.post(f"/reviews/{review.id}/self-assessment", data=_fill(kfs, rating="ne"))
-    client.post(f"/reviews/{review.id}/self-assessment/submit")
+    client.post(f"/reviews/{review.id}/self-assessment/submit", data={"confirm_submit": "1"})
     sa = db.session.scalars(select(SelfAssessment)).one()
     assert sa.status == "submitted" and {e.rating for e in sa.entries} == {"ne"}
     assert "Not enough evidence" in client.get(f"/reviews/{review.id}/self-assessment").get_data(as_text=True)
@@ -152,3 +153,63 @@ def test_evidence_files(client, login, setup):
     assert len(db.session.scalars(select(EvidenceFile)).all()) == 1
     login(setup["peer"])
     assert client.get(f"/reviews/{review.id}/self-assessment/files/{item.id}").status_code == 403
+
+
+def test_a_file_is_added_with_the_text_typed_around_it(client, login, setup):
+    """Choosing a file and saving keeps the rating and the text typed for the key factor."""
+    review, kfs = setup["review"], setup["kfs"]
+    login(setup["member"])
+    data = {**_fill(kfs[:1], rating="1", text="Only two districts offer courses."),
+            f"file_{kfs[0].id}": (io.BytesIO(PDF), "survey.pdf")}
+    res = client.post(f"/reviews/{review.id}/self-assessment", data=data,
+                      content_type="multipart/form-data")
+    assert res.status_code == 302 and res.headers["Location"].endswith(f"#kf-{kfs[0].id}")
+    sa = db.session.scalars(select(SelfAssessment)).one()
+    entry = next(e for e in sa.entries if e.key_factor_id == kfs[0].id)
+    assert (entry.rating, entry.narrative) == ("1", "Only two districts offer courses.")
+    assert [f.filename for f in entry.files] == ["survey.pdf"]
+    page = client.get(f"/reviews/{review.id}/self-assessment").get_data(as_text=True)
+    assert "Draft saved. File added to KF1." in page
+
+    # removing the file saves what was typed meanwhile too
+    data = {**_fill(kfs[:1], rating="2", text="Three districts now."), f"version_{kfs[0].id}": str(entry.version),
+            "remove_file": str(entry.files[0].id)}
+    client.post(f"/reviews/{review.id}/self-assessment", data=data)
+    db.session.refresh(entry)
+    assert (entry.rating, entry.narrative, entry.files) == ("2", "Three districts now.", [])
+
+
+def test_a_refused_file_keeps_everything_typed(client, login, setup):
+    review, kfs = setup["review"], setup["kfs"]
+    login(setup["member"])
+    data = {**_fill(kfs[:2], text="Typed before choosing a wrong file."),
+            f"file_{kfs[1].id}": (io.BytesIO(b"#!/bin/sh"), "run.sh")}
+    res = client.post(f"/reviews/{review.id}/self-assessment", data=data,
+                      content_type="multipart/form-data")
+    page = res.get_data(as_text=True)
+    assert res.status_code == 400
+    assert page.count("Typed before choosing a wrong file.") == 2  # both texts are back in the form
+    assert 'class="error-summary"' in page and f'href="#file_{kfs[1].id}"' in page
+    assert "is not an accepted kind of file" in page
+    assert db.session.scalars(select(EvidenceFile)).all() == []
+    for sa in db.session.scalars(select(SelfAssessment)):
+        assert all(e.narrative == "" for e in sa.entries)
+
+
+def test_submitting_asks_for_confirmation_and_keeps_the_draft(client, login, setup):
+    review, kfs = setup["review"], setup["kfs"]
+    login(setup["contact"])
+    res = client.post(f"/reviews/{review.id}/self-assessment/submit", data=_fill(kfs),
+                      follow_redirects=True)
+    assert "to confirm" in res.get_data(as_text=True)
+    sa = db.session.scalars(select(SelfAssessment)).one()
+    assert sa.status == "draft"
+    assert {e.narrative for e in sa.entries} == {"Courses are offered in every district."}
+    page = client.get(f"/reviews/{review.id}/self-assessment").get_data(as_text=True)
+    assert 'name="confirm_submit"' in page
+    client.post(f"/reviews/{review.id}/self-assessment/submit",
+                data={**_fill(kfs, text="Last words before submitting."), "confirm_submit": "1",
+                      **{f"version_{e.key_factor_id}": str(e.version) for e in sa.entries}})
+    db.session.refresh(sa)
+    assert sa.status == "submitted"
+    assert {e.narrative for e in sa.entries} == {"Last words before submitting."}

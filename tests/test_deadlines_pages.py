@@ -46,7 +46,9 @@ def test_my_tasks_lists_what_is_due_soonest_first_with_overdue_marked(
     # the draft report (in 14 days), the report (in 28 days): on the report's page
     assert len(links) == 4 and all(u.startswith(f"/reviews/{reporting.id}") for u in links[2:])
     titles = re.findall(r'<h2 class="task-title"><a href="[^"]+">([^<]+)</a>', html)
-    assert titles[2].startswith("Share the draft report") and titles[3] == "Finish the feedback report"
+    # the rapporteur gets the draft ready; sending it to the host city is the secretariat's task
+    assert titles[2] == "Finish the draft report for the factual check by the host city"
+    assert titles[3] == "Finish the feedback report"
     items = re.findall(r'<li class="task([^"]*)">', html)
     assert items[0] == " task-overdue" and "task-overdue" not in "".join(items[1:])
     assert "Overdue by 3 days" in html and "1 overdue" in html

@@ -49,7 +49,8 @@ def _mutations(base: dict):
 def test_forms_survive_hostile_input(_app, matrix_world, route):
     role = _allowed_role(route)
     base = route.data(matrix_world) if route.data else {}
-    is_api = route.endpoint.startswith("api.")
+    # the API takes JSON, except where it takes a file (a note's photo: multipart)
+    is_api = route.endpoint.startswith("api.") and not any(isinstance(v, tuple) for v in base.values())
 
     @settings(max_examples=6, deadline=None, derandomize=True,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

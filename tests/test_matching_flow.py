@@ -184,7 +184,7 @@ def test_the_matcher_refuses_reviews_not_forming_their_team(client, login, net):
     db.session.commit()
     login(net["coordinator"])
     res = client.post(f"/reviews/{review.id}/team/run", data={"time_limit": 2}, follow_redirects=True)
-    assert "forms teams for reviews that are forming their team" in res.get_data(as_text=True)
+    assert "The team changes while it is formed and until the end of the visit week" in res.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(MatchRun)) == 0
 
 
@@ -219,10 +219,10 @@ def test_cli_exit_codes(runner, net):
     res = runner.invoke(args=["match", "--review", str(review.id), "--time-limit", "2"])
     assert res.exit_code == 2 and "NO TEAM POSSIBLE" in res.output
     assert "no available peer speaks Greek" in res.output
-    review.state = "preparing"
+    review.state = "reporting"  # the team changes until the end of the visit week, not after
     db.session.commit()
     res = runner.invoke(args=["match", "--review", str(review.id)])
-    assert res.exit_code == 1 and "preparing the visit" in res.output
+    assert res.exit_code == 1 and "writing the report" in res.output
 
 
 # --- the pool --------------------------------------------------------------------------------------

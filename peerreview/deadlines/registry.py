@@ -23,6 +23,11 @@ Adding the deadlines of a feature takes one call. Put them in ``peerreview/<feat
                            subject=report.review.title, endpoint="reports.show",
                            url_values={"review_id": report.review_id})
 
+Give each deadline ``can``, the predicate of ``peerreview/permissions.py`` that says whether a
+person may do it (for example ``lambda u: perm.can_edit_programme(u, review)``): *My tasks*, the
+reminders and the digest then show it only to those of ``users`` who can, so that nobody is
+asked to do what they may not, and no task links to a page its reader may not use.
+
 The first argument is the kind's key: it names the kind in the reminders table and in people's
 preferences, so never rename it. Registering the same key again replaces the earlier source (a
 feature may take over a deadline this package defines only roughly, such as the report draft).
@@ -39,6 +44,7 @@ are listed on the preferences page but cannot be turned off.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.util
 import pkgutil
@@ -76,6 +82,8 @@ class Deadline:
     subject: str                    # what it is about, e.g. "Helsinki: Cultural diversity"
     endpoint: str                   # where it is done
     url_values: Mapping[str, Any] = field(default_factory=dict)
+    # may this person do it (and use the page)? None: everyone in ``users`` may
+    can: Callable[[Any], bool] | None = None
 
     @property
     def object_type(self) -> str:
@@ -171,6 +179,12 @@ def collect(*, user=None, today: date | None = None) -> list[Deadline]:
                 raise ValueError(f"The source of {key!r} returned a deadline of kind {d.kind!r}.")
             if user is not None and user not in d.users:
                 continue
+            if d.can is not None:
+                able = tuple(u for u in ((user,) if user is not None else d.users) if d.can(u))
+                if not able:
+                    continue
+                if user is None and able != tuple(d.users):
+                    d = dataclasses.replace(d, users=able)
             out.append(d)
     out.sort(key=lambda d: (d.due, d.kind, d.object_id))
     return out

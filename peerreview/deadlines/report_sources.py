@@ -11,6 +11,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from peerreview import permissions as perm
+from peerreview.auth.models import User
 from peerreview.deadlines.registry import Deadline, deadline_source
 from peerreview.deadlines.sources import (
     REPORT_DRAFT_DAYS_BEFORE_REPORT,
@@ -44,11 +46,36 @@ def report_draft_due(*, user=None, today):
             continue  # shared for the factual check already
         writers = _writers(r)
         if writers:
+            # the writers get the draft ready; the secretariat sends it (next source)
             out.append(Deadline(kind="review.report_draft", obj=r, users=writers,
                                 due=r.report_due - timedelta(days=REPORT_DRAFT_DAYS_BEFORE_REPORT),
-                                title="Share the draft report with the host city for a factual check",
-                                subject=r.title, endpoint="reports.show", url_values={"review_id": r.id}))
+                                title="Finish the draft report for the factual check by the host city",
+                                subject=r.title, endpoint="reports.show", url_values={"review_id": r.id},
+                                can=lambda u, r=r: perm.can_draft_report(u, r)))
     return out
+
+
+@deadline_source("report.factual_check_start", "Draft report to send for the factual check",
+                 "For the secretariat: the draft report goes to the host city for a factual check "
+                 "two weeks before the report is due.")
+def factual_check_start_due(*, user=None, today):
+    if user is not None and not perm.is_coordinator(user):
+        return []
+    stmt = (select(Review).where(Review.state == "reporting", Review.report_due.is_not(None))
+            .options(selectinload(Review.report)))
+    reviews = [r for r in _reviews(stmt) if r.report is None or r.report.state == "drafting"]
+    if not reviews:
+        return []
+    people = _active((user,) if user is not None else db.session.scalars(
+        select(User).where(User.is_coordinator.is_(True), User.active.is_(True)).order_by(User.id)))
+    return [Deadline(kind="report.factual_check_start", obj=r, users=people,
+                     due=r.report_due - timedelta(days=REPORT_DRAFT_DAYS_BEFORE_REPORT),
+                     title="Send the draft report to the host city for the factual check",
+                     subject=r.title, endpoint="reports.show",
+                     url_values={"review_id": r.id, "_anchor": "factual-check"},
+                     can=lambda u, r=r: perm.can_view_report(u, r)
+                     and perm.can_transition(u, r, "start_factual_check"))
+            for r in reviews] if people else []
 
 
 @deadline_source("report.factual_check", "Factual check of the draft report",
@@ -67,7 +94,8 @@ def factual_check_due(*, user=None, today):
     people = _city_people({r.host_city_id for r in reviews}, user=user, contacts_only=False)
     return [Deadline(kind="report.factual_check", due=r.report.factual_check_deadline, obj=r.report,
                      users=_active(people[r.host_city_id]), title="Check the facts of the draft report",
-                     subject=r.title, endpoint="reports.show", url_values={"review_id": r.id})
+                     subject=r.title, endpoint="reports.show", url_values={"review_id": r.id},
+                     can=lambda u, r=r: perm.can_comment_as_host(u, r))
             for r in reviews if people.get(r.host_city_id)]
 
 
@@ -137,6 +165,7 @@ def follow_up_due(*, user=None, today):
                                 title=f"Report progress on {_codes(waiting)} ({FOLLOW_UP_MONTHS[n]} "
                                       "months after the report)",
                                 subject=r.title, endpoint="reports.follow_up",
-                                url_values={"review_id": r.id}))
+                                url_values={"review_id": r.id},
+                                can=lambda u, r=r: perm.can_respond_to_recommendations(u, r)))
             break  # one follow-up date at a time
     return out

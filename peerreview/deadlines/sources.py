@@ -11,9 +11,10 @@ from collections import defaultdict
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from peerreview import permissions as perm
 from peerreview.auth.models import User
 from peerreview.deadlines.registry import Deadline, MessageKind, deadline_source, register_kind
 from peerreview.extensions import db
@@ -23,6 +24,7 @@ PREPARATION = ("accepted", "team_forming", "preparing")
 REPORTING = ("visit", "reporting")
 TEAM_OPEN = ("accepted", "team_forming", "preparing", "visit", "reporting")
 INVITATION_ANSWER_DAYS = 7
+REQUEST_ANSWER_DAYS = 14
 PROGRAMME_DAYS_BEFORE_VISIT = 14
 REPORT_DRAFT_DAYS_BEFORE_REPORT = 14
 
@@ -30,6 +32,10 @@ register_kind(MessageKind(
     "review.updates", "Review updates",
     "A review you take part in moves to its next step, or its host city submits the self-assessment.",
     group="Peer reviews", templates=("review_state", "self_assessment_submitted")))
+register_kind(MessageKind(
+    "review.team_dropouts", "Peers who cannot take part",
+    "For the secretariat: a peer declines an invitation or drops out of a review team, with "
+    "the reason they give.", group="Peer reviews", templates=("team_decline",)))
 register_kind(MessageKind(
     "review.team_invitation", "Invitations to a review team",
     "You are invited to a review team: the secretariat needs your answer.",
@@ -43,8 +49,10 @@ register_kind(MessageKind(
 def _reviews(stmt):
     from peerreview.framework.models import Benchmark
 
+    # the team and the self-assessment too: each deadline's ``can`` reads them
     return db.session.scalars(stmt.options(
         selectinload(Review.host_city), selectinload(Review.benchmark).selectinload(Benchmark.theme),
+        selectinload(Review.team), selectinload(Review.self_assessment),
     ).order_by(Review.id)).unique().all()
 
 
@@ -93,7 +101,8 @@ def self_assessment_due(*, user=None, today):
     return [Deadline(kind="review.self_assessment", due=r.self_assessment_due, obj=r,
                      users=_active(people.get(r.host_city_id, ())),
                      title="Complete and submit the self-assessment", subject=r.title,
-                     endpoint="assessment.show", url_values={"review_id": r.id})
+                     endpoint="assessment.show", url_values={"review_id": r.id},
+                     can=lambda u, r=r: perm.can_edit_self_assessment(u, r))
             for r in reviews if people.get(r.host_city_id)]
 
 
@@ -116,7 +125,8 @@ def programme_due(*, user=None, today):
             out.append(Deadline(kind="review.programme", due=due, obj=r,
                                 users=_active(people[r.host_city_id]),
                                 title="Draft the visit programme", subject=r.title,
-                                endpoint="programme.show", url_values={"review_id": r.id}))
+                                endpoint="programme.show", url_values={"review_id": r.id},
+                                can=lambda u, r=r: perm.can_edit_programme(u, r)))
     return out
 
 
@@ -145,8 +155,38 @@ def invitation_answer_due(*, user=None, today):
         out.append(Deadline(kind="review.invitation_answer", due=due, obj=seat, users=(seat.user,),
                             title="Accept or decline the invitation to the review team",
                             subject=review.title, endpoint="reviews.show",
-                            url_values={"review_id": review.id, "_anchor": "team-h"}))
+                            url_values={"review_id": review.id, "_anchor": "team-h"},
+                            can=lambda u, seat=seat: perm.can_answer_seat(u, seat, "accept")))
     return out
+
+
+@deadline_source("review.request_answer", "Requests waiting for acceptance",
+                 "For the secretariat: a city has requested a peer review; accept it (with visit "
+                 "dates) or decline it within two weeks.")
+def request_answer_due(*, user=None, today):
+    from peerreview.reviews.models import ReviewEvent
+
+    if user is not None and not perm.is_coordinator(user):
+        return []
+    reviews = _reviews(select(Review).where(Review.state == "requested"))
+    if not reviews:
+        return []
+    sent = dict(db.session.execute(
+        select(ReviewEvent.review_id, func.max(ReviewEvent.at))
+        .where(ReviewEvent.review_id.in_([r.id for r in reviews]), ReviewEvent.to_state == "requested")
+        .group_by(ReviewEvent.review_id)).all())
+    people = (user,) if user is not None else tuple(db.session.scalars(
+        select(User).where(User.is_coordinator.is_(True), User.active.is_(True)).order_by(User.id)))
+    people = _active(people)
+    if not people:
+        return []
+    return [Deadline(kind="review.request_answer", obj=r, users=people,
+                     due=(sent.get(r.id) or r.updated_at or r.created_at).date()
+                     + timedelta(days=REQUEST_ANSWER_DAYS),
+                     title="Accept or decline the request for a peer review", subject=r.title,
+                     endpoint="reviews.accept", url_values={"review_id": r.id},
+                     can=lambda u, r=r: perm.can_transition(u, r, "accept"))
+            for r in reviews]
 
 
 def _report_reviews(user, *options):
@@ -176,8 +216,9 @@ def report_draft_due(*, user=None, today):
             endpoint, values = _report_page(r)
             out.append(Deadline(kind="review.report_draft", obj=r, users=writers,
                                 due=r.report_due - timedelta(days=REPORT_DRAFT_DAYS_BEFORE_REPORT),
-                                title="Share the draft report with the host city for a factual check",
-                                subject=r.title, endpoint=endpoint, url_values=values))
+                                title="Finish the draft report for the factual check by the host city",
+                                subject=r.title, endpoint=endpoint, url_values=values,
+                                can=lambda u, r=r: perm.can_draft_report(u, r)))
     return out
 
 
@@ -192,7 +233,8 @@ def report_due(*, user=None, today):
             endpoint, values = _report_page(r)
             out.append(Deadline(kind="review.report", obj=r, users=writers, due=r.report_due,
                                 title="Finish the feedback report", subject=r.title,
-                                endpoint=endpoint, url_values=values))
+                                endpoint=endpoint, url_values=values,
+                                can=lambda u, r=r: perm.can_draft_report(u, r)))
     return out
 
 

@@ -1,7 +1,12 @@
 """Forming a review's team with the matcher: propose, store, change by hand, choose roles,
 invite, and find a replacement after a decline. Seats live in reviews.TeamMember:
 "proposed" (the matcher's or the coordinator's suggestion), then "invited", then "accepted"
-or "declined"."""
+or "declined"; a seat taken off the team after its peer was told stays as "removed".
+
+The team changes until the end of the visit week: a peer who drops out while the visit is being
+prepared, or during the visit, is replaced the same way (the matcher proposes who fits the
+rules, keeping the invited and accepted peers, and the coordinator sends a new invitation).
+Hand changes and invitations are written in the review's history."""
 
 from __future__ import annotations
 
@@ -21,12 +26,15 @@ from peerreview.reviews import services as seats
 from peerreview.reviews.workflow import STATE_LABELS
 
 ACTIVE = ("proposed", "invited", "accepted")
+GONE = ("declined", "removed")
+# The team is formed, and changed when someone drops out, until the visit week is over.
+TEAM_CHANGE_STATES = ("team_forming", "preparing", "visit")
 
 
 def matchable(review) -> None:
-    if review.state != "team_forming":
-        raise NotAllowed(f"The matcher forms teams for reviews that are forming their team; this one "
-                         f"is {STATE_LABELS[review.state].lower()}.")
+    if review.state not in TEAM_CHANGE_STATES:
+        raise NotAllowed(f"The team changes while it is formed and until the end of the visit week; "
+                         f"this review is {STATE_LABELS[review.state].lower()}.")
     if not review.visit_start or not review.visit_end:
         raise NotAllowed("Set the visit dates first: the matcher needs them.")
 
@@ -61,7 +69,7 @@ def run(reviews, *, actor, time_limit: float = DEFAULT_TIME_LIMIT, store: bool =
             proposed=team.members if team else [], messages=messages, stored=bool(store and team),
             details={"round": [r.id for r in reviews] if len(reviews) > 1 else [],
                      "roles": {str(u): r for u, r in (team.roles.items() if team else [])},
-                     "declined": sorted(s.user_id for s in review.team if s.status == "declined")}))
+                     "declined": sorted(s.user_id for s in review.team if s.status in GONE)}))
         record("matching.run", review, actor=actor, changes={
             "kind": kind, "status": result.status if team else "INFEASIBLE",
             "objective": result.objective if team else None, "bound": result.bound if team else None,
@@ -171,6 +179,15 @@ def apply_change(review, *, out_user=None, in_user=None, acknowledge: bool = Fal
         seats.add_member(review, in_user, role=role, status="proposed", actor=actor)
     record("matching.change", review, actor=actor, changes={
         "out": change.out_name, "in": change.in_name, "breaks": change.breaks})
+    if change.in_name and change.out_name:
+        note = f"Team changed by hand: {change.in_name} proposed instead of {change.out_name}"
+    elif change.in_name:
+        note = f"Team changed by hand: {change.in_name} proposed"
+    else:
+        note = f"Team changed by hand: {change.out_name} no longer proposed"
+    if change.breaks:
+        note += " (breaks: " + "; ".join(change.breaks) + ")"
+    seats.team_event(review, actor, note)
     return change
 
 
@@ -191,10 +208,15 @@ def set_roles(review, *, lead_id: int, rapporteur_id: int | None, actor) -> None
         names = sorted(active[u].user.name for u in trained)
         raise DomainError("The lead must be a trained peer when the team has one: "
                           + ", ".join(names) + ".", field="lead_id")
+    changed = []
     if lead.role != "lead":
         seats.set_seat_role(lead, "lead", actor=actor)
+        changed.append(f"{lead.user.name} leads the team")
     if rap is not None and rap.role != "rapporteur":
         seats.set_seat_role(rap, "rapporteur", actor=actor)
+        changed.append(f"{rap.user.name} is the rapporteur")
+    if changed:
+        seats.team_event(review, actor, "Roles chosen: " + "; ".join(changed))
 
 
 def send_invitations(review, *, actor) -> list:
@@ -222,15 +244,19 @@ def send_invitations(review, *, actor) -> list:
         queue_mail(seat.user.email, "team_invitation", user=seat.user, review=review, seat=seat,
                    link=link, actor=actor)
     record("matching.invite", review, actor=actor, changes={"invited": [s.user.name for s in proposed]})
+    seats.team_event(review, actor, "Invitations sent to " + ", ".join(s.user.name for s in proposed))
     return proposed
 
 
 def pending_decline(review):
-    """The latest decline that no stored matcher run has taken into account yet, if any."""
+    """The latest drop-out (a decline, or a seat taken off the team) that no stored matcher run
+    has taken into account yet, if any."""
+    if review.state not in TEAM_CHANGE_STATES:
+        return None
     last = db.session.scalar(select(MatchRun).where(
         MatchRun.review_id == review.id, MatchRun.stored.is_(True)).order_by(MatchRun.id.desc()).limit(1))
     known = set((last.details or {}).get("declined", [])) if last is not None else set()
-    declined = [s for s in review.team if s.status == "declined" and s.user_id not in known]
+    declined = [s for s in review.team if s.status in GONE and s.user_id not in known]
     if not declined:
         return None
     if len([s for s in review.team if s.status in ACTIVE]) >= review.team_max:

@@ -68,7 +68,8 @@ def team(review_id: int):
     members = [problem.by_id[u] for u in ids if u in problem.by_id]
     whys = {w.user_id: w for w in explain_members(problem, spec, ids, roles)}
     offer = offer_problem = None
-    declined = proposals.pending_decline(review) if review.state == "team_forming" else None
+    team_open = review.state in proposals.TEAM_CHANGE_STATES
+    declined = proposals.pending_decline(review)
     if declined is not None:
         offer, offer_problem = proposals.propose([review], time_limit=min(_time_limit(), 3.0))
     last_run = db.session.scalar(select(MatchRun).where(MatchRun.review_id == review.id)
@@ -92,7 +93,7 @@ def team(review_id: int):
     return render_template(
         "matching/team.html", review=review, spec=spec, seats=seats, whys=whys,
         broken=check_team(spec, members, roles=roles) if seats else [],
-        impossible=[b.message for b in precheck(problem, spec)] if review.state == "team_forming" else [],
+        impossible=[b.message for b in precheck(problem, spec)] if team_open else [], team_open=team_open,
         left=left_out(problem, spec, ids), last_run=last_run, status_words=STATUS_WORDS,
         declined=declined, offer=offer, offer_problem=offer_problem,
         offer_whys=_offer_whys(offer, offer_problem, review, ids) if offer else [],
@@ -103,7 +104,8 @@ def team(review_id: int):
             .order_by(ConflictOfInterest.id))),
         labels=workflow.STATE_LABELS, proposed=sum(1 for s in seats if s.status == "proposed"),
         prepare_missing=workflow.missing_for(review, prepare) if review.state == "team_forming" else None,
-        declined_seats=[s for s in review.team if s.status == "declined"])
+        declined_seats=[s for s in review.team if s.status == "declined"],
+        removed_seats=[s for s in review.team if s.status == "removed"])
 
 
 def _offer_whys(result, problem, review, current_ids):

@@ -209,6 +209,38 @@ def submit_batch(review_id: int):
     return jsonify({"results": with_retries(work)})
 
 
+@bp.post("/reviews/<int:review_id>/observations/<uuid>/file")
+@login_required
+def attach_file(review_id: int, uuid: str):
+    """The photo or document of a note, sent after the note (multipart, field ``file``).
+    Idempotent: the same file sent again returns the note as stored (200)."""
+    review = _review(review_id)
+    if review is None:
+        return _error(404, "No such review.")
+    if not perm.can_view_observations(current_user, review):
+        perm.require(False)
+    obs = services.by_uuid(uuid)
+    if obs is None or obs.review_id != review.id:
+        return _error(404, "No such note: send the note first.")
+    upload = request.files.get("file")
+    if upload is None:
+        return jsonify({"error": "Send the file in the field \"file\".",
+                        "errors": {"file": "No file was sent."}}), 400
+    try:
+        changed = services.attach(obs, upload, actor=current_user)
+        db.session.commit()
+    except NotAllowed as exc:  # audited as a refusal (domain.py)
+        db.session.rollback()
+        return _error(403, exc.message)
+    except Conflict as exc:
+        db.session.rollback()
+        return _error(409, exc.message, current=services.to_json(obs, current_user))
+    except DomainError as exc:
+        db.session.rollback()
+        return jsonify({"error": exc.message, "errors": {"file": exc.message}}), 400
+    return jsonify(services.to_json(obs, current_user)), 201 if changed else 200
+
+
 @bp.post("/reviews/<int:review_id>/observations/<uuid>/withdraw")
 @login_required
 def withdraw_observation(review_id: int, uuid: str):

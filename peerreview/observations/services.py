@@ -11,6 +11,7 @@ from peerreview import permissions as perm
 from peerreview.audit.services import record
 from peerreview.domain import Conflict, DomainError, NotAllowed
 from peerreview.extensions import db
+from peerreview.formatting import moment
 from peerreview.framework.constants import parse_rating
 from peerreview.observations.models import KINDS, Observation, PeerRating
 from peerreview.reviews.models import ORGANISATION_TYPES, Review, VisitSession
@@ -190,15 +191,23 @@ def submit(review: Review, author, item: ObservationInput) -> tuple[Observation,
     return existing, False
 
 
-def attach(obs: Observation, upload, *, actor) -> None:
+def attach(obs: Observation, upload, *, actor) -> bool:
+    """Attach a photo or document to the note; returns whether anything changed. Idempotent
+    like the notes themselves: sending the same file again (an offline queue retrying after a
+    lost answer) changes nothing, and a note keeps the one file it was given."""
     from peerreview.files import services as files
 
     if not perm.can_edit_observation(actor, obs):
         raise NotAllowed("This note can no longer be changed.")
     stored, filename = files.store_upload(upload, field="file")
+    if obs.file_id is not None:
+        if obs.file_id == stored.id:
+            return False
+        raise Conflict(f"This note already has a file ({obs.filename}).", current=obs)
     obs.file, obs.filename = stored, filename
     obs.version += 1
     record("observation.attach", obs, actor=actor, changes={"file": filename})
+    return True
 
 
 def withdraw(obs: Observation, *, actor, base_version: int | None = None) -> None:
@@ -247,5 +256,6 @@ def to_json(obs: Observation, viewer=None) -> dict:
         "filename": obs.filename, "version": obs.version,
         "created_at": obs.created_at.isoformat() + "Z", "updated_at": obs.updated_at.isoformat() + "Z",
         "withdrawn": obs.withdrawn_at is not None,
+        "created_local": moment(obs.created_at, obs.review.host_city.timezone),
         "mine": viewer is not None and obs.author_id == getattr(viewer, "id", None),
     }

@@ -15,6 +15,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -24,7 +25,7 @@ from peerreview.domain import Conflict, DomainError
 from peerreview.downloads import name_part, send_download
 from peerreview.extensions import db
 from peerreview.files.services import ACCEPT_ATTR, send_stored
-from peerreview.formatting import clock, short_day
+from peerreview.formatting import clock, local_datetime, short_day, zone_abbreviation
 from peerreview.framework.constants import RATING_CHOICES, rating_label
 from peerreview.loading import child_or_404
 from peerreview.observations import queries, services
@@ -36,11 +37,16 @@ from peerreview.reviews.views import load_review
 bp = Blueprint("observations", __name__, url_prefix="/reviews/<int:review_id>/observations")
 
 
-def _now_in(review) -> datetime:
+def _zone(review) -> ZoneInfo | None:
     try:
-        return datetime.now(ZoneInfo(review.host_city.timezone)).replace(tzinfo=None)
+        return ZoneInfo(review.host_city.timezone)
     except Exception:  # noqa: BLE001 - an unknown zone falls back to UTC
-        return datetime.utcnow()
+        return None
+
+
+def _now_in(review) -> datetime:
+    zone = _zone(review)
+    return datetime.now(zone).replace(tzinfo=None) if zone else datetime.utcnow()
 
 
 def current_session(review):
@@ -54,6 +60,37 @@ def current_session(review):
     return upcoming[0] if upcoming else None
 
 
+def session_instants(review) -> dict[int, tuple[int, int]]:
+    """Each session's start and end as milliseconds since 1970 (UTC), so that the page can
+    choose the session running now by itself, also offline, hours after it was loaded."""
+    zone = _zone(review)
+    out = {}
+    for s in review.sessions:
+        start, end = (datetime.combine(s.day, t, tzinfo=zone) if zone else datetime.combine(s.day, t)
+                      for t in (s.start_time, s.end_time))
+        out[s.id] = (int(start.timestamp() * 1000), int(end.timestamp() * 1000))
+    return out
+
+
+# Without JavaScript every save reloads the page: the choices of the last note are kept in the
+# session for the next one, for as long as a meeting lasts.
+KEEP_CHOICES_SECONDS = 3 * 3600
+
+
+def _kept_choices(review) -> dict | None:
+    kept = session.get(f"capture-{review.id}")
+    if not isinstance(kept, dict) or datetime.utcnow().timestamp() - kept.get("at", 0) > KEEP_CHOICES_SECONDS:
+        return None
+    return kept
+
+
+def _keep_choices(review, form) -> None:
+    session[f"capture-{review.id}"] = {
+        "session_id": form.session_id.data or "", "key_factor_id": form.key_factor_id.data or "",
+        "kind": form.kind.data or "evidence", "source_type": form.source_type.data or "",
+        "at": int(datetime.utcnow().timestamp()), "saved": True}
+
+
 def _prepare_form(form, review, obs=None):
     form.session_id.choices = [("", "No particular session")] + [
         (str(s.id), f"{short_day(s.day)} {clock(s.start_time)} {s.title}")
@@ -62,6 +99,13 @@ def _prepare_form(form, review, obs=None):
                                   for kf in review.benchmark.key_factors] + [("", "General")]
     if request.method == "GET" and obs is None:
         form.uuid.data = str(uuidlib.uuid4())
+        kept = _kept_choices(review)
+        if kept is not None:
+            form.session_id.data = kept["session_id"]
+            form.key_factor_id.data = kept["key_factor_id"]
+            form.kind.data = kept["kind"]
+            form.source_type.data = kept["source_type"]
+            return form
         running = current_session(review)
         form.session_id.data = str(running.id) if running else ""
         form.kind.data = "evidence"
@@ -91,6 +135,10 @@ def _show_errors(form, exc: DomainError):
             flash(message, "error")
 
 
+# The page lists the newest notes; "Show all" lists every one. It stays light on a phone.
+NOTES_SHOWN = 30
+
+
 @bp.route("", methods=["GET", "POST"])
 @login_required
 def capture(review_id: int):
@@ -110,8 +158,13 @@ def capture(review_id: int):
                 _show_errors(form, exc)
             else:
                 db.session.commit()
+                _keep_choices(review, form)
                 flash("Note saved." if created else "This note was already saved.", "success")
                 return redirect(url_for("observations.capture", review_id=review.id))
+    kept = _kept_choices(review) if request.method == "GET" else None
+    just_saved = bool(kept and kept.pop("saved", False))
+    if just_saved:
+        session[f"capture-{review.id}"] = kept
     args = request.args
     filters = {
         "key_factor": args.get("kf") if args.get("kf") == "general" else args.get("kf", type=int),
@@ -119,12 +172,16 @@ def capture(review_id: int):
         "session": args.get("session", type=int), "author": args.get("author", type=int),
     }
     notes = queries.observations(review, **filters)
+    show_all = args.get("all") == "1" or any(filters.values())
     team = [s.user for s in review.team if s.status != "declined"]
     status = 400 if form.errors else 200
+    zone_now = local_datetime(datetime.utcnow(), review.host_city.timezone)
     return render_template(
-        "observations/capture.html", review=review, form=form, notes=notes, kinds=KINDS,
+        "observations/capture.html", review=review, form=form, kinds=KINDS,
+        notes=notes if show_all else notes[:NOTES_SHOWN], notes_total=len(notes),
         can_add=can_add, filters=filters, team=team, org_types=ORGANISATION_TYPES,
-        accept_attr=ACCEPT_ATTR, running=current_session(review)), status
+        accept_attr=ACCEPT_ATTR, running=current_session(review), instants=session_instants(review),
+        zone=zone_abbreviation(zone_now), just_saved=just_saved), status
 
 
 def _load_obs(review, obs_id: int) -> Observation:
@@ -301,11 +358,21 @@ def export_xlsx(review_id: int):
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+# The files the capture page needs offline; the service worker caches them when it installs.
+OFFLINE_ASSETS = ("css/app.css", "js/confirm.js", "js/forms.js", "js/capture.js", "favicon.svg")
+
+
 def register_service_worker(app):
     @app.get("/sw.js")
     def service_worker():
+        import hashlib
+        import json
+
         path = current_app.static_folder + "/js/sw.js"
         with open(path, encoding="utf-8") as fh:
             body = fh.read()
+        assets = [url_for("static", filename=name) for name in OFFLINE_ASSETS]
+        version = hashlib.sha256((body + "".join(assets)).encode()).hexdigest()[:10]
+        body = body.replace("__ASSETS__", json.dumps(assets)).replace("__VERSION__", version)
         return Response(body, mimetype="application/javascript",
                         headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})

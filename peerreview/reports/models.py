@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -247,17 +248,27 @@ class ReportRevision(db.Model):
 
 
 class ReportComment(db.Model):
-    """A comment on one part of the draft.
+    """A comment on one part of the draft: a text, one finding (``kf:<key factor id>``), one
+    recommendation (``rec:<id>``) or the report as a whole (``section`` names the place).
 
     ``kind`` "team": the team's internal discussion, never shown to the host city.
     ``kind`` "host": the host city's factual-check comment, which the team answers.
+    A comment on a finding or a recommendation also points at it; if the recommendation is
+    removed before issue the comment stays, with ``section`` as its place.
     """
 
     __tablename__ = "report_comment"
+    __table_args__ = (
+        CheckConstraint("finding_id IS NULL OR recommendation_id IS NULL", name="one_target"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
     section: Mapped[str] = mapped_column(String(40))
+    finding_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report_finding.id", ondelete="SET NULL"), index=True)
+    recommendation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report_recommendation.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     body: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

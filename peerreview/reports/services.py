@@ -339,14 +339,49 @@ def revisions(report: Report, target_type: str, target_id: int) -> list[ReportRe
 # --- comments ---------------------------------------------------------------------------------
 
 def comment_places(report: Report) -> dict[str, str]:
-    """Where a comment may be attached: every text, every key factor, the recommendations."""
+    """Where a comment may be attached: every text, one finding (per key factor), one
+    recommendation, or the report as a whole."""
     review = report.review
     places = {key: section_title(review, key) for key in section_keys(review)}
     for f in findings_in_order(report):
         places[f"kf:{f.key_factor_id}"] = f"{f.key_factor.code} {f.key_factor.title}"
-    places["recommendations"] = "Recommendations"
+    numbers = numbering(report)
+    for r in recommendations_in_order(report):
+        action = " ".join(r.action.split())
+        places[f"rec:{r.id}"] = f"{numbers[r.id]} {action[:70]}{'…' if len(action) > 70 else ''}"
     places["general"] = "The report as a whole"
     return places
+
+
+# Comments made before they attached to one recommendation keep their place's name.
+OLD_PLACES = {"recommendations": "Recommendations"}
+
+
+def comment_place_label(report: Report, place: str) -> str:
+    return comment_places(report).get(place) or OLD_PLACES.get(place) or (
+        "A recommendation since removed" if place.startswith("rec:") else place)
+
+
+def comment_choices(report: Report) -> dict[str, list[tuple[str, str]]]:
+    """The places for the comment form, in groups: texts, findings, recommendations."""
+    groups: dict[str, list[tuple[str, str]]] = {
+        "Texts": [], "Findings, one per key factor": [], "Recommendations, one by one": []}
+    for key, label in comment_places(report).items():
+        group = ("Findings, one per key factor" if key.startswith("kf:")
+                 else "Recommendations, one by one" if key.startswith("rec:") else "Texts")
+        groups[group].append((key, label))
+    return {name: items for name, items in groups.items() if items}
+
+
+def _target(report: Report, place: str) -> dict:
+    """The finding or recommendation a place names, as the comment's columns."""
+    kind, _, ident = place.partition(":")
+    if kind == "kf" and ident.isdigit():
+        finding = next((f for f in report.findings if f.key_factor_id == int(ident)), None)
+        return {"finding_id": finding.id if finding is not None else None}
+    if kind == "rec" and ident.isdigit():
+        return {"recommendation_id": int(ident)}
+    return {}
 
 
 def add_comment(report: Report, *, place: str, body: str, kind: str, actor) -> ReportComment:
@@ -364,7 +399,8 @@ def add_comment(report: Report, *, place: str, body: str, kind: str, actor) -> R
                              "secretariat if something is still wrong.")
     elif report.review.state != "reporting":
         raise NotAllowed("Comments on the draft are closed: the report is issued.")
-    comment = ReportComment(report=report, section=place, kind=kind, body=body, author_id=actor.id)
+    comment = ReportComment(report=report, section=place, kind=kind, body=body, author_id=actor.id,
+                            **_target(report, place))
     db.session.add(comment)
     db.session.flush()
     record(f"report.{kind}_comment", report.review, actor=actor,
@@ -403,7 +439,7 @@ def _notify_team_of_host_comment(report: Report, comment: ReportComment, actor) 
     people = {s.user for s in review.team if s.status == "accepted" and s.user.is_active}
     people.discard(actor)
     link = absolute_url("reports.show", review_id=review.id) + "#host-comments"
-    place = comment_places(report).get(comment.section, comment.section)
+    place = comment_place_label(report, comment.section)
     for user in sorted(people, key=lambda u: u.id):
         queue_mail(user.email, "report_host_comment", user=user, review=review, actor=actor,
                    place=place, comment=comment, link=link)

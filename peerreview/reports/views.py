@@ -38,6 +38,7 @@ from peerreview.reports.models import (
     Report,
     ReportComment,
 )
+from peerreview.reviews import workflow
 from peerreview.reviews.models import Review
 from peerreview.reviews.views import load_review
 
@@ -122,6 +123,8 @@ def show(review_id: int):
         places = drafting.comment_places(report)
         comments = [c for c in report.comments if c.kind == "host" or team_view]
         refs = references.targets_for(report)
+        for c in comments:  # places of older comments, or of a recommendation since removed
+            places.setdefault(c.section, drafting.OLD_PLACES.get(c.section, "A recommendation since removed"))
         context.update(
             numbers=drafting.numbering(report), recs=drafting.recommendations_in_order(report),
             linked=lambda text: references.link(text, refs),
@@ -129,7 +132,8 @@ def show(review_id: int):
                       for k in drafting.section_keys(review)],
             places=places, comments=comments,
             comment_counts=Counter(c.section for c in comments if c.kind == "team"),
-            missing=issuing.report_complete(review), superseded=issuing.superseded_by(report),
+            missing="; ".join(workflow.missing_for(review, workflow.BY_NAME["issue"])) or None,
+            superseded=issuing.superseded_by(report),
             issue_job=rendering.issue_job(review) if team_view else None,
             comment_form=_comment_form(report), answer_form=AnswerForm(),
             factual_form=FactualCheckForm(), reissue_form=ReissueForm())
@@ -140,7 +144,8 @@ def show(review_id: int):
 
 def _comment_form(report, place: str | None = None) -> CommentForm:
     form = CommentForm()
-    form.place.choices = list(drafting.comment_places(report).items())
+    form.place.choices = drafting.comment_choices(report)
+    place = place or request.args.get("place")
     if place and request.method == "GET":
         form.place.data = place
     return form

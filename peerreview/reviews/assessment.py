@@ -63,7 +63,11 @@ def save(review: Review, inputs: list[EntryInput], *, actor) -> int:
         entry = by_kf.get(item.key_factor_id)
         if entry is None:
             raise DomainError("That key factor is not part of this review's benchmark.")
-        rating = parse_rating(item.rating) if item.rating not in (None, "") else None
+        try:
+            rating = parse_rating(item.rating) if item.rating not in (None, "") else None
+        except DomainError as exc:
+            raise DomainError(f"{entry.key_factor.code}: {exc.message}",
+                              field=f"rating_{entry.key_factor_id}") from None
         narrative, evidence = (item.narrative or "").strip(), (item.evidence or "").strip()
         if len(narrative) > MAX_TEXT or len(evidence) > MAX_TEXT:
             raise DomainError(f"{entry.key_factor.code}: keep each text under 20,000 characters.",

@@ -40,7 +40,7 @@ def _inputs(form_data, sa) -> list[assessment.EntryInput]:
     return out
 
 
-def _page(review, sa, *, conflict=None, status=200, submitted_values=None):
+def _page(review, sa, *, conflict=None, status=200, submitted_values=None, field_errors=None):
     editable = perm.can_edit_self_assessment(current_user, review)
     if sa is not None:
         entries = assessment.entries_in_order(sa)
@@ -51,7 +51,8 @@ def _page(review, sa, *, conflict=None, status=200, submitted_values=None):
         can_submit=perm.can_submit_self_assessment(current_user, review),
         missing=assessment.missing(sa) if sa else [], ratings=RATING_CHOICES,
         rating_label=rating_label, conflict=conflict, submitted_values=submitted_values or {},
-        form=CsrfForm(), upload=UploadForm(), accept_attr=ACCEPT_ATTR), status
+        field_errors=field_errors or {}, form=CsrfForm(), upload=UploadForm(),
+        accept_attr=ACCEPT_ATTR), status
 
 
 @bp.get("")
@@ -64,6 +65,46 @@ def show(review_id: int):
     return _page(review, review.self_assessment)
 
 
+def _save_everything(review):
+    """Save the typed texts and ratings, then add the chosen files and remove the one asked
+    for: one form, so that adding a file never loses the text around it. Returns what was
+    done, or a page to show (a conflict, or a mistake with everything typed kept)."""
+    sa = assessment.get_or_create(review)
+    inputs = _inputs(request.form, sa)
+    kept = {i.key_factor_id: i for i in inputs}
+    try:
+        changed = assessment.save(review, inputs, actor=current_user)
+    except Conflict as exc:
+        db.session.rollback()
+        return None, _page(review, review.self_assessment, conflict=exc, status=409, submitted_values=kept)
+    except DomainError as exc:
+        db.session.rollback()
+        return None, _page(review, assessment.get_or_create(review), status=400, submitted_values=kept,
+                           field_errors={exc.field or "": exc.message})
+    added, anchor = [], None
+    for entry in assessment.entries_in_order(sa):
+        upload = request.files.get(f"file_{entry.key_factor_id}")
+        if upload is None or not upload.filename:
+            continue
+        try:
+            assessment.add_file(review, entry, upload, actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            # rebuilt for the page only: this request commits nothing, the typed text is shown
+            return None, _page(review, assessment.get_or_create(review), status=400, submitted_values=kept,
+                               field_errors={f"file_{entry.key_factor_id}": f"{entry.key_factor.code}: {exc.message}"})
+        added.append(entry.key_factor.code)
+        anchor = entry.key_factor_id
+    removed = None
+    remove_id = request.form.get("remove_file", type=int)
+    if remove_id:
+        item = _file(review, remove_id)
+        anchor = item.entry.key_factor_id
+        assessment.remove_file(review, item, actor=current_user)
+        removed = item.filename
+    return (changed, added, removed, anchor), None
+
+
 @bp.post("")
 @login_required
 def save(review_id: int):
@@ -72,37 +113,44 @@ def save(review_id: int):
     form = CsrfForm()
     if not form.validate_on_submit():
         abort(400)
-    sa = assessment.get_or_create(review)
-    inputs = _inputs(request.form, sa)
-    try:
-        changed = assessment.save(review, inputs, actor=current_user)
-    except Conflict as exc:
-        db.session.rollback()
-        sa = review.self_assessment
-        return _page(review, sa, conflict=exc, status=409,
-                     submitted_values={i.key_factor_id: i for i in inputs})
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        # rebuilt for the page only: this request commits nothing
-        return _page(review, assessment.get_or_create(review), status=400,
-                     submitted_values={i.key_factor_id: i for i in inputs})
+    done, page = _save_everything(review)
+    if page is not None:
+        return page
+    changed, added, removed, anchor = done
     db.session.commit()
-    flash("Draft saved." if changed else "Nothing had changed.", "success")
-    return redirect(url_for("assessment.show", review_id=review.id))
+    parts = ["Draft saved." if changed else ("Nothing had changed." if not (added or removed) else "")]
+    if added:
+        parts.append(f"File added to {', '.join(added)}.")
+    if removed:
+        parts.append(f"File {removed} removed.")
+    flash(" ".join(p for p in parts if p), "success")
+    return redirect(url_for("assessment.show", review_id=review.id) + (f"#kf-{anchor}" if anchor else ""))
 
 
 @bp.post("/submit")
 @login_required
 def submit(review_id: int):
+    """Submit, after saving what the form holds: what was typed last is part of it."""
     review = load_review(review_id)
     perm.require(perm.can_submit_self_assessment(current_user, review))
     if not CsrfForm().validate_on_submit():
         abort(400)
+    done, page = _save_everything(review)
+    if page is not None:
+        return page
+    if not request.form.get("confirm_submit"):
+        db.session.commit()  # the draft is kept; submitting waits for the confirmation
+        perm.refuse("Tick \u201cYes, submit it\u201d to confirm: once submitted, the self-assessment "
+                    "can no longer be changed. Your draft is saved.")
+        return redirect(url_for("assessment.show", review_id=review.id) + "#submit-h")
     try:
         assessment.submit(review, actor=current_user)
     except DomainError as exc:
         db.session.rollback()
+        # the draft is saved even when the submission must wait
+        done, page = _save_everything(review)
+        if page is None:
+            db.session.commit()
         flash(exc.message, "error")
     else:
         db.session.commit()

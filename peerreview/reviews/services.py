@@ -152,6 +152,12 @@ def remove_document(doc: ReviewDocument, *, actor) -> None:
 
 # --- team seats (the matcher and invitations build on these) ---------------------------------
 
+def team_event(review: Review, actor, note: str) -> None:
+    """A line in the review's history about its team (the state does not change)."""
+    db.session.add(workflow.ReviewEvent(review=review, actor_id=getattr(actor, "id", None),
+                                        from_state=review.state, to_state=review.state, note=note))
+
+
 def add_member(review: Review, user, *, role: str = "peer", status: str = "proposed", actor) -> TeamMember:
     if role not in TEAM_ROLES:
         raise DomainError(f"Unknown team role {role!r}.", field="role")
@@ -174,13 +180,49 @@ def set_seat_status(seat: TeamMember, status: str, *, actor, reason: str = "") -
     if status == "accepted" and seat.status != "invited":
         raise NotAllowed("Only an invited seat can be accepted: the secretariat sends the "
                          "invitation first.")
+    reason = (reason or "").strip()
+    if len(reason) > 2000:
+        raise DomainError("Keep the reason under 2,000 characters.", field="reason")
     before = seat.status
     seat.status = status
-    seat.reason = (reason or "").strip()
+    seat.reason = reason
     if status in ("accepted", "declined"):
         seat.answered_at = utcnow()
     record("review.team_status", seat.review, actor=actor,
            changes={"user": seat.user.name, "status": [before, status]})
+    own = getattr(actor, "id", None) == seat.user_id
+    name = seat.user.name
+    if status == "accepted":
+        team_event(seat.review, actor, f"{name} accepted the invitation to the team"
+                   if own else f"{name}'s acceptance recorded by the secretariat")
+    elif status == "declined":
+        # the reason stays with the secretariat (the team page); the history only says who
+        team_event(seat.review, actor, f"{name} cannot take part" if before == "invited"
+                   else f"{name} dropped out of the team")
+        if own:
+            _tell_coordinators_of_decline(seat, before)
+
+
+def _tell_coordinators_of_decline(seat: TeamMember, before: str) -> None:
+    from peerreview.auth.models import User
+    from peerreview.notifications.queue import queue_mail
+    from peerreview.urls import absolute_url
+
+    review = seat.review
+    coordinators = db.session.scalars(select(User).where(
+        User.is_coordinator.is_(True), User.active.is_(True)).order_by(User.id))
+    link = absolute_url("matching.team", review_id=review.id) if _has_team_page() else \
+        absolute_url("reviews.show", review_id=review.id)
+    for user in coordinators:
+        if user.is_active:
+            queue_mail(user.email, "team_decline", user=user, review=review, seat=seat,
+                       was_accepted=before == "accepted", link=link)
+
+
+def _has_team_page() -> bool:
+    from flask import current_app
+
+    return "matching.team" in current_app.view_functions
 
 
 def set_seat_role(seat: TeamMember, role: str, *, actor) -> None:
@@ -209,4 +251,6 @@ def remove_member(seat: TeamMember, *, actor) -> None:
     if seat.status == "proposed":
         db.session.delete(seat)
     else:
+        team_event(review, actor, f"{seat.user.name} taken off the team" if seat.status == "accepted"
+                   else f"Invitation of {seat.user.name} withdrawn")
         seat.status = "removed"

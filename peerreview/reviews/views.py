@@ -153,6 +153,7 @@ def show(review_id: int):
     return render_template(
         "reviews/show.html", review=review, labels=workflow.STATE_LABELS,
         path=workflow.MAIN_PATH, actions=workflow.available(review, current_user),
+        early=workflow.early_notices(review, current_user),
         reason_form=ReasonForm(), doc_form=DocumentForm(), accept_attr=ACCEPT_ATTR,
         deadlines=queries.deadlines(review), today=date.today())
 
@@ -300,6 +301,7 @@ def team(review_id: int):
             try:
                 services.add_member(review, user, role=form.role.data, status="accepted"
                                     if request.form.get("confirmed") else "invited", actor=current_user)
+                services.team_event(review, current_user, f"{user.name} added to the team by hand")
             except DomainError as exc:
                 db.session.rollback()
                 form_error(form, exc)
@@ -325,6 +327,8 @@ def seat_action(review_id: int, seat_id: int, action: str):
         perm.require(perm.can_answer_seat(current_user, seat, action))
     else:
         perm.require(perm.can_manage_team(current_user, review))
+    own = seat.user_id == current_user.id
+    name = seat.user.display_name
     try:
         if action in ("accept", "decline"):
             services.set_seat_status(seat, {"accept": "accepted", "decline": "declined"}[action],
@@ -339,11 +343,32 @@ def seat_action(review_id: int, seat_id: int, action: str):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash("Team updated.", "success")
+        flash(_seat_message(action, own, name, review), "success")
     if perm.can_manage_team(current_user, review):
-        return redirect(url_for("reviews.team", review_id=review.id))
+        return redirect(url_for(_team_endpoint(), review_id=review.id) + "#team")
     if perm.can_view_review(current_user, review):
-        return redirect(url_for("reviews.show", review_id=review.id))
-    # a peer who declined no longer sees the review: back to their own page
-    return redirect(url_for("matching.profile") if "matching.profile" in current_app.view_functions
+        return redirect(url_for("reviews.show", review_id=review.id) + "#team-h")
+    # a peer who declined no longer sees the review: their own tasks, a page they may use
+    return redirect(url_for("deadlines.tasks") if "deadlines.tasks" in current_app.view_functions
                     else url_for("main.index"))
+
+
+def _team_endpoint() -> str:
+    return "matching.team" if "matching.team" in current_app.view_functions else "reviews.team"
+
+
+def _seat_message(action: str, own: bool, name: str, review) -> str:
+    if action == "accept":
+        return (f"You are on the team for {review.title}. The review page is yours to prepare the visit."
+                if own else f"{name}'s acceptance is recorded.")
+    if action == "decline":
+        return (f"The secretariat now knows that you cannot take part in {review.title}, and will "
+                "invite someone else. Thank you for saying so." if own
+                else f"{name} cannot take part; the team page proposes a replacement.")
+    if action == "remove":
+        return f"{name} is off the team; the team page proposes a replacement."
+    if action == "lead":
+        return f"{name} now leads the team."
+    if action == "rapporteur":
+        return f"{name} is now the rapporteur."
+    return f"{name}'s role is saved."

@@ -3,17 +3,25 @@
 Each transition names who may make it and what must be true. A forbidden transition raises
 NotAllowed with a message that says what is missing. Every transition records a timeline
 event and an audit entry, and e-mails the people concerned once the change is committed.
+
+Steps tied to the visit dates are guarded by them, in the host city's calendar. Too early by
+far, a step is refused with the date from which it becomes possible (a check, listed with what
+is missing). A little early (the visit week started the day before the visit, the report begun
+before the last visit day), the step asks for a reason, which the review's history keeps.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from peerreview import permissions as perm
 from peerreview.audit.services import record
 from peerreview.domain import NotAllowed
 from peerreview.extensions import db
+from peerreview.formatting import date_range, full_day
 from peerreview.reviews.models import Review, ReviewEvent
 
 STATE_LABELS = {
@@ -102,6 +110,55 @@ def programme_ready(review: Review) -> str | None:
     return None
 
 
+# --- the visit dates ---------------------------------------------------------------------------
+
+VISIT_WEEK_EARLIEST_DAYS = 7
+"""The visit week can start at most this many days before the first visit day (with a reason)."""
+
+
+def host_today(review: Review) -> date:
+    """Today in the host city (the visit dates are its dates)."""
+    try:
+        return datetime.now(ZoneInfo(review.host_city.timezone)).date()
+    except Exception:  # noqa: BLE001 - an unknown zone: the server's date
+        return date.today()
+
+
+def visit_week_not_too_early(review: Review) -> str | None:
+    if not review.visit_start:
+        return "the visit dates are not set"
+    earliest = review.visit_start - timedelta(days=VISIT_WEEK_EARLIEST_DAYS)
+    if host_today(review) < earliest:
+        return (f"the visit starts on {full_day(review.visit_start)}: the visit week can start from "
+                f"{full_day(earliest)}")
+    return None
+
+
+def visit_has_started(review: Review) -> str | None:
+    if review.visit_start and host_today(review) < review.visit_start:
+        return (f"the visit has not started (it starts on {full_day(review.visit_start)}): the report "
+                f"can start from that day")
+    return None
+
+
+def visit_is_over(review: Review) -> str | None:
+    if review.visit_end and host_today(review) <= review.visit_end:
+        return (f"the visit ends on {full_day(review.visit_end)}: the report can be issued from "
+                f"{full_day(review.visit_end + timedelta(days=1))}")
+    return None
+
+
+def early_notice(review: Review, name: str) -> str | None:
+    """Why taking the step now is ahead of the visit dates (it then needs a reason), or None."""
+    today = host_today(review)
+    dates = date_range(review.visit_start, review.visit_end)
+    if name == "start_visit" and review.visit_start and today < review.visit_start:
+        return f"The visit is planned for {dates}: starting the visit week now is ahead of the dates."
+    if name == "start_reporting" and review.visit_end and today < review.visit_end:
+        return f"The visit is planned for {dates}: starting the report now ends the visit week early."
+    return None
+
+
 EXTRA_CHECKS: dict[str, list[Check]] = {}
 """Checks that later features add to a transition (for example, the report must be issued)."""
 
@@ -119,11 +176,11 @@ TRANSITIONS: list[Transition] = [
                "a coordinator", (team_complete,)),
     Transition("start_visit", ("preparing",), "visit", "Start the visit week",
                "a coordinator or the team lead",
-               (self_assessment_submitted, programme_ready)),
+               (self_assessment_submitted, programme_ready, visit_week_not_too_early)),
     Transition("start_reporting", ("visit",), "reporting", "Visit over: start the report",
-               "a coordinator or the team lead"),
+               "a coordinator or the team lead", (visit_has_started,)),
     Transition("issue", ("reporting",), "issued", "Issue the report",
-               "a coordinator"),
+               "a coordinator", (visit_is_over,)),
     Transition("follow_up", ("issued",), "follow_up", "Start the follow-up",
                "a coordinator or the host city's contact"),
     Transition("close", ("follow_up",), "closed", "Close the review",
@@ -152,6 +209,17 @@ def available(review: Review, user) -> list[tuple[Transition, list[str]]]:
     return out
 
 
+def early_notices(review: Review, user) -> dict[str, str]:
+    """For the review page: the steps ``user`` may take now that are ahead of the visit dates,
+    each with why (the page then asks for the reason)."""
+    out = {}
+    for t, _missing in available(review, user):
+        notice = early_notice(review, t.name)
+        if notice:
+            out[t.name] = notice
+    return out
+
+
 def transition(review: Review, name: str, actor, *, reason: str = "", notify: bool = True) -> ReviewEvent:
     t = BY_NAME.get(name)
     if t is None:
@@ -167,15 +235,23 @@ def transition(review: Review, name: str, actor, *, reason: str = "", notify: bo
     missing = missing_for(review, t)
     if missing:
         raise NotAllowed(f"{t.label} is not possible yet: " + "; ".join(missing) + ".")
+    early = early_notice(review, name)
+    note = reason
+    if early:
+        if not reason:
+            raise NotAllowed(f"{early} To go ahead, give the reason: the review's history keeps it.",
+                             field="reason")
+        note = f"Ahead of the visit dates ({date_range(review.visit_start, review.visit_end)}): {reason}"
     before = review.state
     review.state = t.target
     if t.needs_reason:
         review.state_reason = reason
     event = ReviewEvent(review=review, actor_id=getattr(actor, "id", None), from_state=before,
-                        to_state=t.target, note=reason)
+                        to_state=t.target, note=note)
     db.session.add(event)
     record(f"review.{name}", review, actor=actor,
-           changes={"state": [before, t.target], **({"reason": reason} if reason else {})})
+           changes={"state": [before, t.target], **({"reason": reason} if reason else {}),
+                    **({"ahead_of_the_dates": True} if early else {})})
     if notify:
         notify_state_change(review, before, actor, reason)
     return event

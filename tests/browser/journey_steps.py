@@ -6,11 +6,13 @@ every step of the workflow is clicked and typed in chromium by the person who do
 a browser of their own. Every page a step visits is audited with axe-core and saved as a
 screenshot (``NN-<who>-<page>``); the phone pages must also fit 360 px.
 
-Dates: the application takes "today" from ``date.today()`` and the review's workflow moves by
-state, not by the calendar (the visit week starts and ends with the team lead's buttons). The
-visit is therefore set five weeks ahead, as a real request would be: every preparation deadline
-lies in the future, and the only date rule met later, the factual check's deadline (after
-today, at most 60 days away), is chosen two weeks from today.
+Dates: the application takes "today" from ``date.today()``. The visit is set five weeks ahead,
+as a real request would be, so every preparation deadline lies in the future. The steps tied to
+the visit dates wait for them: the clock (the ``clock`` fixture, shared by the live server)
+moves to the first visit day before the visit week starts, to the last one before the report
+starts, to the day after the visit for the drafting, and a few days later for the issue
+(everyone logs in again each time: sessions last hours). The factual check's deadline (after
+today, at most 60 days away) is chosen two weeks from that day.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import shutil
 import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -98,6 +100,7 @@ class Journey:
     people: dict
     kfs: dict                     # code -> key factor id
     visit_start: date
+    clock: object = None          # the test's time-machine traveller (tests/conftest.py)
     pages: dict = field(default_factory=dict)
     review_id: int | None = None
     shots: int = 0
@@ -106,6 +109,13 @@ class Journey:
     @property
     def url(self) -> str:
         return self.live_server.url
+
+    def on_visit_day(self, day: int, hour: int) -> None:
+        """Move the clock (the server's too) to ``hour`` UTC of visit day ``day`` (0: the first).
+        Sessions last hours, not weeks: everyone logs in again, as they would."""
+        self.clock.move_to(datetime.combine(self.visit_start + timedelta(days=day), time(hour), tzinfo=UTC))
+        for who, page in self.pages.items():
+            login(page, self.live_server, self.people[who].email, TEST_PASSWORD)
 
     @property
     def review_url(self) -> str:
@@ -321,7 +331,7 @@ def accept_and_form_team(j: Journey) -> None:
         expect(mine).to_contain_text("invited")
         j.check(peer, f"{key}-invitation")
         mine.get_by_role("button", name="I accept").click()
-        expect_flash(peer, "Team updated.")
+        expect_flash(peer, "You are on the team")
         expect(mine).not_to_contain_text("invited")
         expect(mine.get_by_role("button")).to_have_count(0)
         j.check(peer, f"{key}-accepted")
@@ -354,6 +364,7 @@ def self_assessment_and_programme(j: Journey) -> None:
     page.get_by_role("button", name="Save the draft").click()
     expect_flash(page, "Draft saved.")
     j.check(page, "host-self-assessment-draft")
+    page.get_by_label("Yes, submit it").check()
     page.get_by_role("button", name="Submit the self-assessment").click()
     expect_flash(page, "The self-assessment is submitted")
     expect(page.locator(".page-head .badge")).to_contain_text("Submitted")
@@ -406,6 +417,7 @@ def _note(page, session: int, code: str, kind: str, text: str) -> None:
 
 def visit_week_notes(j: Journey) -> None:
     lead = j.pages["lead"]
+    j.on_visit_day(0, 7)  # the morning of the first visit day
     lead.goto(j.review_url)
     expect(current_state(lead)).to_have_text("Preparing the visit")
     j.check(lead, "lead-phone-review-preparing")
@@ -471,6 +483,7 @@ def visit_week_notes(j: Journey) -> None:
     lead.locator(f"#kf-{j.kfs['KF2']}").get_by_role("button", name="Save").click()
     expect_flash(lead, "Your suggested rating is saved.")
     j.check(lead, "lead-phone-by-key-factor")
+    j.on_visit_day(3, 15)  # the afternoon of the last visit day
     lead.goto(j.review_url)
     expect(current_state(lead)).to_have_text("Visit week")
     j.check(lead, "lead-phone-review-visit")
@@ -484,6 +497,7 @@ def visit_week_notes(j: Journey) -> None:
 # --- 5. the rapporteur drafts ratings, texts and recommendations ------------------------------------
 
 def draft_report(j: Journey) -> None:
+    j.on_visit_day(4, 8)  # the day after the visit
     page = j.pages["rapporteur"]
     page.goto(j.review_url)
     expect(current_state(page)).to_have_text("Writing the report")
@@ -606,6 +620,7 @@ def factual_check(j: Journey) -> None:
 # --- 7. the secretariat issues the report; the host city downloads the PDF ---------------------------
 
 def issue_report(j: Journey) -> None:
+    j.on_visit_day(8, 9)  # the visit is over: the report can be issued
     coordinator = j.pages["coordinator"]
     coordinator.goto(f"{j.review_url}/report")
     expect(coordinator.locator(".rp-ready")).to_be_visible()

@@ -27,6 +27,10 @@ NEW_PASSWORD = "a-long-enough-password-2026"
 
 
 def main_nav(page):
+    """The main menu; on a narrow screen it is behind the menu button, which this opens."""
+    toggle = page.locator("[data-menu-toggle]")
+    if toggle.count() and toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
     return page.get_by_role("navigation", name="Main")
 
 

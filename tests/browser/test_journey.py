@@ -33,13 +33,13 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def journey(request, live_server, new_page, tmp_path, db_session, make_city, make_user):
+def journey(request, live_server, new_page, tmp_path, db_session, make_city, make_user, clock):
     for old in SCREENSHOT_DIR.glob(f"{request.node.name}-*.png"):  # screenshots of an earlier run
         old.unlink()
     world = steps.build_world(db_session, make_city, make_user)
     return Journey(live_server=live_server, new_page=new_page, tmp_path=tmp_path,
                    people=world["people"], kfs=world["kfs"],
-                   visit_start=date.today() + timedelta(days=35))
+                   visit_start=date.today() + timedelta(days=35), clock=clock)
 
 
 def test_whole_journey(journey):

@@ -18,5 +18,29 @@
       });
     }
   });
-
+  // 3. The menu button of narrow screens opens and closes the main menu in place (without
+  //    JavaScript it is a link to the menu, which the stylesheet shows as the page's target).
+  var toggle = document.querySelector("[data-menu-toggle]");
+  var menu = document.getElementById("site-menu");
+  if (toggle && menu) {
+    toggle.setAttribute("role", "button");
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.addEventListener("click", function (event) {
+      event.preventDefault();
+      var open = !menu.classList.contains("open");
+      menu.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) { var first = menu.querySelector("a, button"); if (first) first.focus(); }
+    });
+    toggle.addEventListener("keydown", function (event) {
+      if (event.key === " ") { event.preventDefault(); toggle.click(); }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.classList.contains("open")) {
+        menu.classList.remove("open");
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.focus();
+      }
+    });
+  }
 })();
