@@ -47,6 +47,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     ext.csrf.init_app(app)
     ext.limiter.init_app(app)
 
+    from peerreview import i18n
+
+    i18n.init_app(app)
+
     from peerreview import models  # noqa: F401  (registers every model with the metadata)
     from peerreview.web import register_web
 
