@@ -23,7 +23,7 @@ Adding the deadlines of a feature takes one call. Put them in ``peerreview/<feat
                            subject=report.review.title, endpoint="reports.show",
                            url_values={"review_id": report.review_id})
 
-Give each deadline ``can``, the predicate of ``peerreview/permissions.py`` that says whether a
+Give each deadline ``can``, the predicate of ``peerreview.permissions`` that says whether a
 person may do it (for example ``lambda u: perm.can_edit_programme(u, review)``): *My tasks*, the
 reminders and the digest then show it only to those of ``users`` who can, so that nobody is
 asked to do what they may not, and no task links to a page its reader may not use.

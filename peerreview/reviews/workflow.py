@@ -60,7 +60,7 @@ class Transition:
     has_form: bool = False
 
     def who(self, user, review: Review) -> bool:
-        """Whether ``user`` is one of those who take this step (permissions.py decides)."""
+        """Whether ``user`` is one of those who take this step (the permissions package decides)."""
         return perm.may_take_step(user, review, self.name)
 
 
