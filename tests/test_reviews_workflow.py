@@ -346,3 +346,17 @@ def test_document_link_needs_a_scheme(client, login, people, make_review):
         "title": "Website", "url": "javascript:alert(1)"}, follow_redirects=True)
     assert "A link starts with https://" in res.get_data(as_text=True)
     assert db.session.scalars(select(ReviewDocument)).all() == []
+
+
+@pytest.mark.parametrize("state, linked", [("visit", False), ("reporting", True)])
+def test_the_review_page_links_the_team_to_the_report_only_when_it_may_open_it(
+        client, login, people, make_review, make_city, make_user, state, linked):
+    peer = make_user("Pia Peer", city=make_city("Porto", "PT", timezone="Europe/Lisbon"))
+    review = make_review(state, host=people["host"], team=[(peer, "peer")])
+    login(peer)
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    report_url = f"/reviews/{review.id}/report"
+    assert (f'href="{report_url}"' in page) is linked
+    # and where the page links to the report, the report opens
+    if linked:
+        assert client.get(report_url).status_code == 200

@@ -31,7 +31,7 @@ from peerreview.loading import child_or_404
 from peerreview.observations import queries, services
 from peerreview.observations.forms import ObservationForm
 from peerreview.observations.models import KINDS, Observation
-from peerreview.reviews.models import ORGANISATION_TYPES
+from peerreview.reviews.models import ACTIVE_SEAT_STATUSES, ORGANISATION_TYPES
 from peerreview.reviews.views import load_review
 
 bp = Blueprint("observations", __name__, url_prefix="/reviews/<int:review_id>/observations")
@@ -173,7 +173,7 @@ def capture(review_id: int):
     }
     notes = queries.observations(review, **filters)
     show_all = args.get("all") == "1" or any(filters.values())
-    team = [s.user for s in review.team if s.status != "declined"]
+    team = [s.user for s in review.team if s.status in ACTIVE_SEAT_STATUSES]
     status = 400 if form.errors else 200
     zone_now = local_datetime(datetime.utcnow(), review.host_city.timezone)
     return render_template(

@@ -96,6 +96,7 @@ from peerreview.permissions.reports import (  # noqa: F401
 from peerreview.permissions.reviews import (  # noqa: F401
     BEFORE_VISIT,
     SEAT_ANSWER_STATES,
+    SEES_REVIEW,
     can_add_document,
     can_answer_seat,
     can_edit_programme,
@@ -115,6 +116,7 @@ from peerreview.permissions.reviews import (  # noqa: F401
     is_team_lead,
     is_team_member,
     team_seat,
+    visible_reviews,
 )
 from peerreview.permissions.steps import (  # noqa: F401
     REPORT_STEP_STATES,

@@ -26,12 +26,15 @@ def team_seat(user, review):
     return None
 
 
+SEES_REVIEW = ("invited", "accepted")
+"""Seats whose peer sees the review: invited (to decide) or accepted. A proposed seat is only
+the matcher's suggestion: its peer knows nothing of it yet and sees nothing of the review; a
+declined or removed seat sees nothing either."""
+
+
 def is_invited_or_on_team(user, review) -> bool:
-    """Invited (to decide) or accepted. A proposed seat is only the matcher's suggestion: its
-    peer knows nothing of it yet and sees nothing of the review; a declined or removed seat
-    sees nothing either."""
     seat = team_seat(user, review)
-    return seat is not None and seat.status in ("invited", "accepted")
+    return seat is not None and seat.status in SEES_REVIEW
 
 
 def is_team_member(user, review) -> bool:
@@ -51,6 +54,26 @@ def can_list_reviews(user) -> bool:
 
 def can_request_review(user) -> bool:
     return _auth(user) and user.city_id is not None and user.city_role == "contact"
+
+
+def visible_reviews(user):
+    """The SQL condition on Review for the reviews ``user`` may see (None: all of them, for a
+    coordinator; False: none). Every list, count and search of reviews uses it, so that it
+    agrees with ``can_view_review``."""
+    from sqlalchemy import false, or_, select
+
+    from peerreview.reviews.models import Review, TeamMember
+
+    if is_coordinator(user):
+        return None
+    if not _auth(user):
+        return false()
+    seats = select(TeamMember.review_id).where(TeamMember.user_id == user.id,
+                                               TeamMember.status.in_(SEES_REVIEW))
+    conditions = [Review.id.in_(seats)]
+    if user.city_id is not None:
+        conditions.append(Review.host_city_id == user.city_id)
+    return or_(*conditions)
 
 
 def can_view_review(user, review) -> bool:

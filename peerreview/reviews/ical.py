@@ -20,9 +20,11 @@ from icalendar import Calendar, Event
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from peerreview import permissions as perm
 from peerreview.audit.services import record
 from peerreview.extensions import db
 from peerreview.reviews.models import (
+    ACTIVE_SEAT_STATUSES,
     SESSION_TYPES,
     CalendarToken,
     Review,
@@ -122,7 +124,7 @@ def feed_sessions(user) -> list[VisitSession]:
     of the reviews the city hosts; none of declined or cancelled reviews."""
     attends = (select(session_attendee.c.session_id)
                .join(TeamMember, TeamMember.id == session_attendee.c.team_member_id)
-               .where(TeamMember.user_id == user.id, TeamMember.status != "declined"))
+               .where(TeamMember.user_id == user.id, TeamMember.status.in_(perm.SEES_REVIEW)))
     conditions = [VisitSession.id.in_(attends)]
     if user.city_id is not None and user.city_role == "contact":
         conditions.append(Review.host_city_id == user.city_id)
@@ -154,7 +156,7 @@ def description(session: VisitSession) -> str:
         lines.append(f"Organisations: {session.organisations or types}")
     if session.interpreter_needed:
         lines.append("Interpreter needed")
-    peers = [m.user.display_name for m in session.attendees if m.status != "declined"]
+    peers = [m.user.display_name for m in session.attendees if m.status in ACTIVE_SEAT_STATUSES]
     lines.append("Peers: " + (", ".join(peers) or "none yet"))
     if session.key_factors:
         lines.append("Key factors: " + "; ".join(f"{kf.code} {kf.title}" for kf in session.key_factors))

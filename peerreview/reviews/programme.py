@@ -25,6 +25,7 @@ from peerreview.domain import Conflict, DomainError
 from peerreview.extensions import db
 from peerreview.formatting import clock, day
 from peerreview.reviews.models import (
+    ACTIVE_SEAT_STATUSES,
     ORGANISATION_TYPES,
     SESSION_TYPES,
     Review,
@@ -86,7 +87,7 @@ def describe(session: VisitSession) -> str:
 
 def eligible_attendees(review: Review) -> list[TeamMember]:
     """The team members who may attend sessions: every seat that is not declined."""
-    return [s for s in review.team if s.status != "declined"]
+    return [s for s in review.team if s.status in ACTIVE_SEAT_STATUSES]
 
 
 def visit_days(review: Review) -> list[date]:
@@ -137,7 +138,7 @@ def clashes(sessions: Iterable[VisitSession]) -> dict[int, list[Clash]]:
                 continue
             b_ids = {m.id for m in b.attendees}
             for member in a.attendees:
-                if member.id in b_ids and member.status != "declined":
+                if member.id in b_ids and member.status in ACTIVE_SEAT_STATUSES:
                     out.setdefault(a.id, []).append(Clash(a, b, member))
                     out.setdefault(b.id, []).append(Clash(b, a, member))
     return out

@@ -47,20 +47,8 @@ def session_count(review: Review) -> int:
     return cached if cached is not None else len(review.sessions)
 
 
-def _visibility(user):
-    """The condition on Review for the reviews a user may list; None for coordinators."""
-    if perm.is_coordinator(user):
-        return None
-    seats = select(TeamMember.review_id).where(TeamMember.user_id == user.id,
-                                               TeamMember.status != "declined")
-    conditions = [Review.id.in_(seats)]
-    if user.city_id is not None:
-        conditions.append(Review.host_city_id == user.city_id)
-    return or_(*conditions)
-
-
 def _visible(stmt, user):
-    condition = _visibility(user)
+    condition = perm.visible_reviews(user)
     return stmt if condition is None else stmt.where(condition)
 
 
