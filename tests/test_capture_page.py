@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from peerreview.extensions import db
 from peerreview.files.models import StoredFile
-from peerreview.formatting import moment
+from peerreview.formatting import local_datetime, moment, zone_abbreviation
 from peerreview.observations.models import Observation
+from tests.conftest import FROZEN_NOW
 
 PNG = b"\x89PNG\r\n\x1a\nphoto-of-a-noticeboard"
 OTHER_PNG = b"\x89PNG\r\n\x1a\nanother-photo"
@@ -28,15 +29,20 @@ def visit(make_city, make_user, make_review, today):
     other = make_user("Bo Peer", city=make_city("Oslo", "NO", timezone="Europe/Oslo"))
     review = make_review("visit", host=host, visit_start=today - timedelta(days=1),
                          team=[(peer, "lead"), (other, "rapporteur")])
-    # 09:30 UTC is 11:30 in Ghent: the first session runs now
-    now = VisitSession(review=review, day=today, start_time=time(11), end_time=time(12),
-                       title="Equality body", session_type="interview")
-    later = VisitSession(review=review, day=today, start_time=time(15), end_time=time(16),
-                         title="Welcome desk", session_type="site_visit")
+    # the first session runs now in Ghent (whatever moment the clock is frozen at); the
+    # second is on the next day of the visit
+    here = local_datetime(FROZEN_NOW.replace(tzinfo=None), "Europe/Brussels")
+    start = max(here - timedelta(minutes=30), here.replace(hour=0, minute=0, second=0))
+    end = min(here + timedelta(minutes=30), here.replace(hour=23, minute=59, second=0))
+    now = VisitSession(review=review, day=here.date(), start_time=start.time().replace(second=0),
+                       end_time=end.time().replace(second=0), title="Equality body",
+                       session_type="interview")
+    later = VisitSession(review=review, day=here.date() + timedelta(days=1), start_time=time(15),
+                         end_time=time(16), title="Welcome desk", session_type="site_visit")
     db.session.add_all([now, later])
     db.session.commit()
     return {"review": review, "peer": peer, "other": other, "now": now, "later": later,
-            "kfs": review.benchmark.key_factors}
+            "kfs": review.benchmark.key_factors, "zone": zone_abbreviation(here)}
 
 
 def _note(client, visit, **kw):
@@ -89,7 +95,7 @@ def test_without_javascript_the_choices_stay_for_the_next_note(client, login, vi
     page = client.get(url).get_data(as_text=True)
     # the session running now in Ghent is chosen, its times named in Ghent's zone
     assert f'<option value="{visit["now"].id}" selected' in page
-    assert "(times in Ghent, CEST)" in page
+    assert f"(times in Ghent, {visit['zone']})" in page
     kf = visit["kfs"][2]
     res = client.post(url, data={"uuid": str(uuid.uuid4()), "text": "First note.", "kind": "strength",
                                  "key_factor_id": str(kf.id), "session_id": str(visit["later"].id),

@@ -262,6 +262,18 @@ def flash_texts(page) -> list[str]:
     return [t.strip() for t in page.locator(".flash").all_inner_texts()]
 
 
+def expect_flash_with(page, *texts: str) -> None:
+    """Wait for the page that follows a click to show a message holding every one of ``texts``.
+
+    Reading the messages straight after a click may read the page before it navigates."""
+    from playwright.sync_api import expect
+
+    flash = page.locator(".flash")
+    for text in texts:
+        flash = flash.filter(has_text=text)
+    expect(flash.first).to_be_visible()
+
+
 def login(page, live_server, email: str, password: str, *, expect_success: bool = True) -> None:
     """Log in through the login form and wait for the answer to load."""
     page.goto(f"{live_server.url}/login")

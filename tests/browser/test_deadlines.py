@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import (
     assert_accessible,
-    flash_texts,
+    expect_flash_with,
     login,
     no_horizontal_scroll,
     snap,
@@ -52,7 +52,7 @@ def test_my_tasks_and_notification_choices(page, phone_page, live_server, make_r
     page.get_by_role("group", name="Review updates").get_by_label("In a weekly digest").check()
     page.get_by_role("group", name="Self-assessment due").get_by_label("Off").check()
     page.get_by_role("button", name="Save your choices").click()
-    assert "Your choices are saved." in flash_texts(page)
+    expect_flash_with(page, "Your choices are saved.")
     expect(page.get_by_role("group", name="Review updates").get_by_label("In a weekly digest")).to_be_checked()
     assert_accessible(page)
     snap(page, "preferences")

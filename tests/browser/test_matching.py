@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from peerreview.formatting import date_range
 from tests.browser.conftest import (
     assert_accessible,
-    flash_texts,
+    expect_flash_with,
     login,
     no_horizontal_scroll,
     outbox_messages,
@@ -54,7 +54,7 @@ def test_coordinator_forms_a_team_with_the_matcher(page, phone_page, live_server
     page.get_by_role("link", name="Manage the team").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Form the team")
     page.get_by_role("button", name="Run the matcher").click()
-    assert any("The matcher proposes 3 peers" in f for f in flash_texts(page)), flash_texts(page)
+    expect_flash_with(page, "The matcher proposes 3 peers")
     expect(page.get_by_text("This team meets every rule.")).to_be_visible()
     expect(page.locator(".mt-card").first).to_contain_text("expert in Diversity in administration")
     expect(page.get_by_role("heading", name="Strong candidates left out")).to_be_visible()
@@ -69,11 +69,11 @@ def test_coordinator_forms_a_team_with_the_matcher(page, phone_page, live_server
     assert_accessible(page)
     snap(page, "swap-check")
     page.get_by_role("button", name="Save the change").click()
-    assert any("Tick" in f and "Save anyway" in f for f in flash_texts(page)), flash_texts(page)
+    expect_flash_with(page, "Tick", "Save anyway")
 
     page.goto(f"{live_server.url}/reviews/{review.id}/team/manage")
     page.get_by_role("button", name="Send 3 invitations").click()
-    assert any("Invitations sent to 3 peers" in f for f in flash_texts(page)), flash_texts(page)
+    expect_flash_with(page, "Invitations sent to 3 peers")
     invited = [m["To"] for m in outbox_messages(live_server.app)
                if "Invitation to the review team" in m["Subject"]]
     assert sorted(invited) == sorted(p.email for k, p in peers.items() if k != "Dirk")
@@ -96,7 +96,7 @@ def test_a_peer_fills_in_a_profile_and_answers_a_call(page, live_server, team_wo
     expect(page.get_by_role("heading", level=1)).to_have_text("Your peer profile")
     page.get_by_role("group", name="Diversity in administration").get_by_label("Some").check()
     page.get_by_role("button", name="Save my profile").click()
-    assert "Your peer profile is saved." in flash_texts(page)
+    expect_flash_with(page, "Your peer profile is saved.")
     page.fill("#start", "2031-07-01")
     page.fill("#end", "2031-07-14")
     page.get_by_role("button", name="Add the period").click()

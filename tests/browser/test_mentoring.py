@@ -10,7 +10,13 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, flash_texts, login, no_horizontal_scroll, snap
+from tests.browser.conftest import (
+    assert_accessible,
+    expect_flash_with,
+    login,
+    no_horizontal_scroll,
+    snap,
+)
 from tests.conftest import TEST_PASSWORD
 from tests.mentoring_helpers import baseline, mw  # noqa: F401  (fixture)
 
@@ -49,7 +55,7 @@ def test_mentor_dashboard_progress_review_and_plan(page, phone_page, live_server
     page.get_by_label("Summary").fill("The letter goes out; nothing yet for family migrants.")
     assert_accessible(page)
     page.get_by_role("button", name="Save the progress review").click()
-    assert any("recorded" in t for t in flash_texts(page))
+    expect_flash_with(page, "recorded")
     expect(page.locator("svg.mv-strip")).to_have_count(4)
     expect(page.locator("svg.mv-up")).to_have_count(1)
     expect(page.locator(".mv-text").first).to_contain_text("Partly in place → Largely in place")
