@@ -362,7 +362,8 @@ def export_xlsx(review_id: int):
 
 
 # The files the capture page needs offline; the service worker caches them when it installs.
-OFFLINE_ASSETS = ("css/app.css", "js/confirm.js", "js/forms.js", "js/capture.js", "favicon.svg")
+OFFLINE_ASSETS = ("css/app.css", "js/i18n.js", "js/confirm.js", "js/forms.js", "js/capture.js",
+                  "favicon.svg")
 
 
 def register_service_worker(app):
@@ -375,6 +376,11 @@ def register_service_worker(app):
         with open(path, encoding="utf-8") as fh:
             body = fh.read()
         assets = [url_for("static", filename=name) for name in OFFLINE_ASSETS]
+        offline = json.dumps({
+            "title": _("Offline"), "heading": _("You are offline"),
+            "body": _("This page was not saved on this device yet. Open it once while online."),
+        })
+        body = body.replace("__OFFLINE_TEXT__", offline)
         version = hashlib.sha256((body + "".join(assets)).encode()).hexdigest()[:10]
         body = body.replace("__ASSETS__", json.dumps(assets)).replace("__VERSION__", version)
         return Response(body, mimetype="application/javascript",
