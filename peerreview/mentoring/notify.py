@@ -10,8 +10,6 @@ caused the event is not told about it.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from peerreview.mentoring.models import Mentorship
 
 TEMPLATE = "mentoring_event"
@@ -30,7 +28,7 @@ def notify(m: Mentorship, event: str, *, actor, **context) -> None:
     from peerreview.urls import absolute_url
 
     if event not in EVENTS:
-        raise ValueError(_("Unknown mentoring event %(event)s", event=f"{event!r}"))
+        raise ValueError(f"Unknown mentoring event {event!r}")
     action = context.get("action")
     if action is not None:
         from peerreview.mentoring.plan import source_text
