@@ -93,16 +93,17 @@ def use_locale(code: str | None):
     from flask_babel import force_locale
 
     code = valid(code) or DEFAULT
-    with force_locale(code):
-        before = g.get("locale_code")
-        g.locale_code = code
-        try:
+    before = g.get("locale_code")
+    # set first: Flask-Babel's force_locale does nothing while ``g`` is still empty
+    g.locale_code = code
+    try:
+        with force_locale(code):
             yield code
-        finally:
-            if before is None:
-                g.pop("locale_code", None)
-            else:
-                g.locale_code = before
+    finally:
+        if before is None:
+            g.pop("locale_code", None)
+        else:
+            g.locale_code = before
 
 
 def alternates() -> list[tuple[str, str]]:
@@ -115,6 +116,14 @@ def alternates() -> list[tuple[str, str]]:
         args[QUERY_ARG] = [code]
         out.append((code, f"{request.base_url}?{urlencode(args, doseq=True)}"))
     return out
+
+
+def switcher_next() -> str:
+    """Where the switcher brings the person back: this page, without ``?lang=``."""
+    from urllib.parse import urlencode
+
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != QUERY_ARG]
+    return request.path + (f"?{urlencode(args)}" if args else "")
 
 
 def init_app(app: Flask) -> None:
@@ -133,4 +142,4 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _languages():
         return {"languages": LANGUAGES, "page_language": current_language,
-                "language_alternates": alternates}
+                "language_alternates": alternates, "switcher_next": switcher_next}

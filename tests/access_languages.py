@@ -1,0 +1,18 @@
+"""Access-matrix rows for choosing a language. Anyone may choose: a person who is logged in
+keeps the choice on the account (an audited change); for someone logged out the choice lives
+only in the browser's session cookie, so nothing in the database changes (tests/test_languages.py
+checks that the pages then follow it)."""
+
+from __future__ import annotations
+
+from tests.access import BAD, NO_EFFECT, OK, Route, roles
+
+ROUTES = [
+    Route("languages.choose", "POST", lambda w: "/language",
+          roles(OK, anonymous=NO_EFFECT, deactivated=NO_EFFECT),
+          data=lambda w: {"language": "fr", "next": "/"}),
+    # a language that is not offered is refused with a message and changes nothing
+    Route("languages.choose", "POST", lambda w: "/language",
+          roles(BAD, anonymous=BAD, deactivated=BAD),
+          data=lambda w: {"language": "xx", "next": "/"}),
+]
