@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from peerreview.audit.services import record
 from peerreview.domain import DomainError
 from peerreview.extensions import db
+from peerreview.framework import translations
 from peerreview.framework.models import Benchmark, KeyFactor, Theme
 from peerreview.framework.schema import FORMAT, FORMAT_VERSION, FrameworkFileError, validate
 from peerreview.framework.services import benchmark_to_dict, build_benchmark
@@ -32,6 +33,8 @@ class ImportResult:
     themes_unchanged: list[str] = field(default_factory=list)
     benchmarks_created: list[str] = field(default_factory=list)
     benchmarks_unchanged: list[str] = field(default_factory=list)
+    # versions here whose content is the file's, but whose translations the file changes
+    benchmarks_translated: list[str] = field(default_factory=list)
 
     @property
     def created(self) -> int:
@@ -44,7 +47,8 @@ class ImportResult:
 
     @property
     def changed(self) -> bool:
-        return bool(self.themes_created or self.themes_updated or self.benchmarks_created)
+        return bool(self.themes_created or self.themes_updated or self.benchmarks_created
+                    or self.benchmarks_translated)
 
     def summary(self) -> str:
         if not self.changed:
@@ -53,7 +57,11 @@ class ImportResult:
         parts = [f"{len(self.themes_created)} theme(s) created",
                  f"{len(self.benchmarks_created)} benchmark version(s) created"]
         if self.themes_updated:
-            parts.append(f"{len(self.themes_updated)} theme(s) renamed or redescribed")
+            parts.append(f"{len(self.themes_updated)} theme(s) renamed, redescribed or "
+                         "translated")
+        if self.benchmarks_translated:
+            parts.append(f"translations of {len(self.benchmarks_translated)} benchmark "
+                         "version(s) updated")
         parts.append(f"{len(self.benchmarks_unchanged)} already here")
         return "Imported: " + ", ".join(parts) + "."
 
@@ -119,11 +127,14 @@ def export_framework(*, slugs: list[str] | None = None, published_only: bool = F
         stmt = stmt.where(Theme.slug.in_(slugs))
     themes = []
     for theme in db.session.scalars(stmt):
-        themes.append({
+        item = {
             "slug": theme.slug, "name": theme.name, "description": theme.description,
             "benchmarks": [benchmark_to_dict(b) for b in theme.benchmarks
                            if b.is_published or not published_only],
-        })
+        }
+        if theme_tr := translations.theme_to_dict(theme):
+            item["translations"] = theme_tr
+        themes.append(item)
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "themes": themes}
 
 
@@ -138,8 +149,9 @@ def _existing_themes(slugs: list[str]) -> dict[str, Theme]:
 
 
 def _plan_theme(t: int, item: dict, theme: Theme | None, result: ImportResult,
-                errors: list[str]) -> list[dict]:
-    """Check one theme of the file against the database; return the benchmarks to create."""
+                errors: list[str]) -> tuple[list[dict], list[tuple[Benchmark, dict]]]:
+    """Check one theme of the file against the database; return the benchmarks to create and
+    the versions here whose translations the file changes (their content is the same)."""
     where = f"themes[{t}]"
     taken = db.session.scalar(select(Theme).where(
         func.lower(Theme.name) == item["name"].lower(), Theme.slug != item["slug"]))
@@ -148,7 +160,7 @@ def _plan_theme(t: int, item: dict, theme: Theme | None, result: ImportResult,
                       f"with the short name {taken.slug!r}")
     existing = {b.version: b for b in theme.benchmarks} if theme is not None else {}
     draft = next((b for b in existing.values() if b.is_draft), None)
-    to_create = []
+    to_create, to_translate = [], []
     for b, bench in enumerate(item["benchmarks"]):
         bwhere = f"{where}.benchmarks[{b}]"
         label = f"{item['slug']} version {bench['version']}"
@@ -156,6 +168,12 @@ def _plan_theme(t: int, item: dict, theme: Theme | None, result: ImportResult,
         if here is not None:
             if benchmark_to_dict(here) == bench:
                 result.benchmarks_unchanged.append(label)
+            elif (benchmark_to_dict(here, translations=False)
+                  == translations.without_translations(bench)):
+                # the same benchmark with other translations: translations may be added to
+                # any version, published ones too (they do not change what it asks)
+                to_translate.append((here, bench))
+                result.benchmarks_translated.append(label)
             elif here.is_published:
                 errors.append(f"{bwhere}: {label} is already published here with different "
                               "content; published versions never change, so give the changed "
@@ -177,7 +195,7 @@ def _plan_theme(t: int, item: dict, theme: Theme | None, result: ImportResult,
                           f"{bench['version']}")
         to_create.append(bench)
         result.benchmarks_created.append(label)
-    return to_create
+    return to_create, to_translate
 
 
 def import_framework(data: object, *, source: str = "", actor=None) -> ImportResult:
@@ -191,22 +209,31 @@ def import_framework(data: object, *, source: str = "", actor=None) -> ImportRes
              for t, item in enumerate(clean["themes"])]
     if errors:
         raise FrameworkFileError(errors, source)
-    for item, theme, to_create in plans:
+    for item, theme, (to_create, to_translate) in plans:
         if theme is None:
             theme = Theme(slug=item["slug"], name=item["name"], description=item["description"])
+            translations.apply_theme(theme, item.get("translations"))
             db.session.add(theme)
             db.session.flush()
             record("theme.create", theme, actor=actor,
                    changes={"slug": theme.slug, "name": theme.name, "source": "import"})
             result.themes_created.append(theme.slug)
-        elif (theme.name, theme.description) != (item["name"], item["description"]):
+        elif ((theme.name, theme.description) != (item["name"], item["description"])
+              or translations.theme_to_dict(theme) != item.get("translations", {})):
             changes = {k: [getattr(theme, k), item[k]] for k in ("name", "description")
                        if getattr(theme, k) != item[k]}
+            before = translations.theme_to_dict(theme)
             theme.name, theme.description = item["name"], item["description"]
+            if translations.apply_theme(theme, item.get("translations")):
+                changes["translations"] = [before, translations.theme_to_dict(theme)]
             record("theme.update", theme, actor=actor, changes={**changes, "source": "import"})
             result.themes_updated.append(theme.slug)
         else:
             result.themes_unchanged.append(theme.slug)
+        for here, bench in to_translate:
+            translations.apply_benchmark(here, bench)
+            record("benchmark.translations", here, actor=actor, changes={
+                "theme": theme.slug, "version": here.version, "source": "import"})
         for bench in sorted(to_create, key=lambda b: b["version"]):
             benchmark = build_benchmark(theme, bench)
             db.session.flush()
@@ -216,6 +243,7 @@ def import_framework(data: object, *, source: str = "", actor=None) -> ImportRes
         record("framework.import", object_type="framework", actor=actor, changes={
             "source": source, "themes_created": result.themes_created,
             "benchmarks_created": result.benchmarks_created,
-            "themes_updated": result.themes_updated})
+            "themes_updated": result.themes_updated,
+            "benchmarks_translated": result.benchmarks_translated})
     db.session.flush()
     return result

@@ -144,3 +144,93 @@ def clean(data: dict | None, fields: tuple[str, ...], languages) -> dict:
         if kept:
             out[lang] = kept
     return out
+
+
+# --- the file format (peerreview/framework/schema.py) -------------------------------------------
+# Translations travel beside the originals: a theme's and a key factor's as stored; the guide
+# questions' inside their key factor's and the context factors' inside their benchmark's, as
+# lists parallel to the originals ("" where one is missing).
+
+def _lists_out(items, lang: str) -> list[str] | None:
+    texts = [item.translation(lang, "text") for item in items]
+    return texts if any(texts) else None
+
+
+def _languages_of(*objects) -> list[str]:
+    return sorted({lang for obj in objects for lang in (obj.translations or {})})
+
+
+def theme_to_dict(theme) -> dict:
+    return {lang: dict(entry) for lang, entry in sorted((theme.translations or {}).items())}
+
+
+def key_factor_to_dict(kf) -> dict:
+    out = {}
+    for lang in _languages_of(kf, *kf.guide_questions):
+        entry = dict((kf.translations or {}).get(lang) or {})
+        questions = _lists_out(kf.guide_questions, lang)
+        if questions:
+            entry["guide_questions"] = questions
+        if entry:
+            out[lang] = entry
+    return out
+
+
+def benchmark_to_dict(benchmark) -> dict:
+    out = {}
+    for lang in _languages_of(benchmark, *benchmark.context_factors):
+        entry = dict((benchmark.translations or {}).get(lang) or {})
+        factors = _lists_out(benchmark.context_factors, lang)
+        if factors:
+            entry["context_factors"] = factors
+        if entry:
+            out[lang] = entry
+    return out
+
+
+def _apply(obj, data: dict, fields) -> bool:
+    changed = False
+    langs = set(data) | set(obj.translations or {})
+    for lang in sorted(langs):
+        for f in fields:
+            changed |= obj.set_translation(lang, f, ((data.get(lang) or {}).get(f)) or "")
+    return changed
+
+
+def _apply_list(items, data: dict, key: str) -> bool:
+    changed = False
+    langs = set(data) | {lang for item in items for lang in (item.translations or {})}
+    for lang in sorted(langs):
+        texts = (data.get(lang) or {}).get(key) or []
+        for n, item in enumerate(items):
+            changed |= item.set_translation(lang, "text", texts[n] if n < len(texts) else "")
+    return changed
+
+
+def apply_theme(theme, data: dict | None) -> bool:
+    return _apply(theme, data or {}, theme.TRANSLATED)
+
+
+def apply_key_factor(kf, data: dict | None) -> bool:
+    data = data or {}
+    return _apply(kf, data, kf.TRANSLATED) | _apply_list(kf.guide_questions, data, "guide_questions")
+
+
+def apply_benchmark(benchmark, bench: dict) -> bool:
+    """Set the translations of a benchmark's texts from its file form (``bench``, whose key
+    factors are in the benchmark's order); True if any changed."""
+    data = bench.get("translations") or {}
+    changed = _apply(benchmark, data, benchmark.TRANSLATED)
+    changed |= _apply_list(benchmark.context_factors, data, "context_factors")
+    for kf, kf_data in zip(benchmark.key_factors, bench.get("key_factors", []), strict=False):
+        changed |= apply_key_factor(kf, kf_data.get("translations"))
+    return changed
+
+
+def without_translations(data):
+    """A benchmark dict (file format) without its translations: what "the same content" means."""
+    if isinstance(data, dict):
+        return {k: without_translations(v) for k, v in data.items() if k != "translations"}
+    if isinstance(data, list):
+        return [without_translations(v) for v in data]
+    return data
