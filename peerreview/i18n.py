@@ -139,6 +139,12 @@ def init_app(app: Flask) -> None:
 
         g.locale_code = str(get_locale() or DEFAULT)
 
+    from peerreview.framework.translations import html_of, text_of
+
+    # benchmark texts in the reader's language: bt() marks a missing translation, bt_text()
+    # is the plain text (attributes, titles, sorting)
+    app.jinja_env.globals.update(bt=html_of, bt_text=text_of)
+
     @app.context_processor
     def _languages():
         return {"languages": LANGUAGES, "page_language": current_language,
