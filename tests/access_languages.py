@@ -5,7 +5,7 @@ checks that the pages then follow it)."""
 
 from __future__ import annotations
 
-from tests.access import BAD, NO_EFFECT, OK, Route, roles
+from tests.access import BAD, FORBIDDEN, NO_EFFECT, NOT_FOUND, OK, Route, roles
 
 ROUTES = [
     Route("languages.choose", "POST", lambda w: "/language",
@@ -15,4 +15,17 @@ ROUTES = [
     Route("languages.choose", "POST", lambda w: "/language",
           roles(BAD, anonymous=BAD, deactivated=BAD),
           data=lambda w: {"language": "xx", "next": "/"}),
+]
+
+# The report's language: the host contact and the secretariat, until the report is issued.
+ROUTES += [
+    Route("languages.report_language", "POST",
+          lambda w: f"/reviews/{w.preparing_review.id}/report-language",
+          roles(FORBIDDEN, host_contact=OK, coordinator=OK),
+          data=lambda w: {"report_language": "nl"}),
+    Route("languages.report_language", "POST",
+          lambda w: f"/reviews/{w.issued_review.id}/report-language",
+          roles(FORBIDDEN), data=lambda w: {"report_language": "nl"}),
+    Route("languages.report_language", "POST", lambda w: "/reviews/999999/report-language",
+          roles(NOT_FOUND), data=lambda w: {"report_language": "nl"}),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_babel import force_locale, gettext
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from peerreview.domain import DomainError
 from peerreview.extensions import db
@@ -33,4 +33,29 @@ def choose():
     with force_locale(code):
         flash(gettext("The pages are now shown in %(language)s.", language=LANGUAGES[code]),
               "success")
+    return redirect(back)
+
+
+@bp.post("/reviews/<int:review_id>/report-language")
+@login_required
+def report_language(review_id: int):
+    """The host contact or the secretariat changes the report's language, until it is issued."""
+    from peerreview import permissions as perm
+    from peerreview.languages.services import set_report_language
+    from peerreview.reviews.views import load_review
+
+    review = load_review(review_id)
+    perm.require(perm.can_set_report_language(current_user, review))
+    back = url_for("reviews.show", review_id=review.id)
+    try:
+        changed = set_report_language(review, request.form.get("report_language"),
+                                      actor=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(back)
+    db.session.commit()
+    if changed:
+        flash(gettext("The feedback report will be written in %(language)s.",
+                      language=LANGUAGES[review.report_language]), "success")
     return redirect(back)
