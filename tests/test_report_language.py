@@ -16,7 +16,7 @@ from sqlalchemy import select
 from peerreview.audit.models import AuditEntry
 from peerreview.extensions import db
 from peerreview.formatting import full_day
-from peerreview.reports import document, issuing, pdf
+from peerreview.reports import document, issuing
 from peerreview.reports.models import ReportVersion
 from tests import pdf_checks
 from tests.reports_helpers import complete, rw  # noqa: F401  (fixture)
