@@ -130,3 +130,17 @@ def test_a_new_draft_keeps_the_translations(db_session):
     db.session.commit()
     assert draft.key_factors[0].translation("fr", "title") == "Facteur 1"
     assert draft.translation("fr", "standard") == "Norme, version 1."
+
+
+def test_the_shipped_framework_is_complete_in_french(db_session):
+    from peerreview.framework.translations import missing_by_language, total_texts
+
+    io.import_framework(io.load_default(), source="default")
+    db_session.commit()
+    benchmarks = db_session.scalars(select(Benchmark)).all()
+    assert len(benchmarks) >= 7
+    for bench in benchmarks:
+        assert missing_by_language(bench, ["fr"]) == {"fr": 0}, bench.theme.slug
+        assert missing_by_language(bench, ["de"]) == {"de": total_texts(bench)}
+    theme = db_session.scalar(select(Theme).where(Theme.slug == "anti-discrimination"))
+    assert theme.translation("fr", "name") == "Lutte contre les discriminations"
