@@ -196,6 +196,7 @@ def _feature_blueprints():
     from peerreview.deadlines.views import bp as deadlines_bp
     from peerreview.framework.views import bp as framework_bp
     from peerreview.jobs.views import bp as jobs_bp
+    from peerreview.languages.views import bp as languages_bp
     from peerreview.matching.views import bp as matching_bp
     from peerreview.mentoring.views import bp as mentoring_bp
     from peerreview.observations.api import bp as api_bp
@@ -208,4 +209,4 @@ def _feature_blueprints():
 
     return [cities_bp, audit_bp, reviews_bp, assessment_bp, framework_bp, programme_bp,
             observations_bp, api_bp, matching_bp, deadlines_bp, reports_bp, followup_bp, mentoring_bp,
-            jobs_bp]
+            jobs_bp, languages_bp]

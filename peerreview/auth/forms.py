@@ -6,6 +6,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from peerreview.forms_common import MultiCheckboxField, language_choices
+from peerreview.languages.forms import interface_language_choices
 
 
 class LoginForm(FlaskForm):
@@ -40,6 +41,8 @@ class InviteForm(FlaskForm):
 class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     languages = MultiCheckboxField(_l("Languages spoken"), choices=language_choices())
+    language = SelectField(_l("Language of the pages and of your e-mails"),
+                           choices=interface_language_choices, validate_choice=False)
 
 
 class ConfirmForm(FlaskForm):

@@ -194,10 +194,16 @@ def reinvite(user: User, *, actor) -> str:
     return token
 
 
-def update_profile(user: User, *, name: str, languages: list[str], actor) -> None:
+def update_profile(user: User, *, name: str, languages: list[str], actor,
+                   language=...) -> None:
+    """``language``: the interface language ("" or None: the browser's); left out, unchanged."""
+    from peerreview.languages.services import set_account_language
+
     name = (name or "").strip()
     if not name:
         raise DomainError(_("Give your name."), field="name")
+    if language is not ...:
+        set_account_language(user, language or None, actor=actor)
     changes = diff_fields(user, {"name": name, "languages": sorted(set(languages))})
     if changes:
         record("user.update", user, actor=actor, changes=changes)

@@ -193,7 +193,8 @@ def account():
     if form.validate_on_submit():
         try:
             accounts.update_profile(current_user, name=form.name.data,
-                                    languages=form.languages.data or [], actor=current_user)
+                                    languages=form.languages.data or [], actor=current_user,
+                                    language=form.language.data)
         except DomainError as exc:
             db.session.rollback()
             form_error(form, exc)

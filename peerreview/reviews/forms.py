@@ -7,6 +7,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from peerreview.forms_common import MultiCheckboxField, language_choices
+from peerreview.languages.forms import report_language_choices
 from peerreview.reviews.models import TEAM_ROLE_LABELS, TEAM_ROLES
 
 
@@ -21,6 +22,10 @@ class RequestForm(FlaskForm):
     preferred_start = DateField(_l("Preferred visit window: from"), validators=[Optional()])
     preferred_end = DateField(_l("Preferred visit window: to"), validators=[Optional()])
     working_languages = MultiCheckboxField(_l("Working languages of the visit"), choices=language_choices())
+    report_language = SelectField(_l("Language of the feedback report"), default="en",
+                                  choices=report_language_choices, validate_choice=False,
+                                  description=_l("Its headings, dates and the benchmark's texts; "
+                                                 "you can change it until the report is issued."))
     background = TextAreaField(_l("Background"), validators=[Length(max=20000)],
                                description=_l("Your city's migration context, the policy under review, "
                                            "who is responsible, recent changes."))
@@ -28,7 +33,8 @@ class RequestForm(FlaskForm):
     def values(self) -> dict:
         return {"host_questions": [self.question_1.data, self.question_2.data, self.question_3.data],
                 "preferred_start": self.preferred_start.data, "preferred_end": self.preferred_end.data,
-                "working_languages": self.working_languages.data or [], "background": self.background.data}
+                "working_languages": self.working_languages.data or [], "background": self.background.data,
+                "report_language": self.report_language.data or "en"}
 
 
 class AcceptForm(FlaskForm):

@@ -80,6 +80,9 @@ class Review(db.Model):
     preferred_start: Mapped[date | None] = mapped_column(Date)
     preferred_end: Mapped[date | None] = mapped_column(Date)
     working_languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The language of the feedback report's fixed texts, dates and benchmark texts
+    # (peerreview.i18n.LANGUAGES), chosen by the host; changeable until the report is issued.
+    report_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     background: Mapped[str] = mapped_column(Text, default="")
     visit_start: Mapped[date | None] = mapped_column(Date)
     visit_end: Mapped[date | None] = mapped_column(Date)

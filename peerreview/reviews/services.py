@@ -47,8 +47,14 @@ def _clean_request(values: dict) -> dict:
     background = (values.get("background") or "").strip()
     if len(background) > 20_000:
         raise DomainError(_("Keep the background under 20,000 characters."), field="background")
-    return {"host_questions": questions, "preferred_start": start, "preferred_end": end,
-            "working_languages": languages, "background": background}
+    cleaned = {"host_questions": questions, "preferred_start": start, "preferred_end": end,
+               "working_languages": languages, "background": background}
+    if "report_language" in values:
+        from peerreview.languages.services import check_language
+
+        cleaned["report_language"] = check_language(values["report_language"],
+                                                    field="report_language")
+    return cleaned
 
 
 def create_request(*, city, theme, values: dict, actor) -> Review:
