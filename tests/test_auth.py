@@ -128,6 +128,34 @@ def test_invitation_journey(client, login, make_user, make_city, outbox):
     assert _login(client, "rita.sousa@lisboa.example", "a-good-long-password").status_code == 302
 
 
+def test_opening_an_invitation_link_leaves_whoever_is_logged_in_logged_in(client, login,
+                                                                          make_user):
+    """Only setting the password switches the browser to the invited person: a link (or an
+    image pointing at one) must not log anyone out."""
+    from peerreview.auth import services as accounts
+    from peerreview.auth.models import LoginSession
+
+    coordinator = make_user("Coordinator", coordinator=True)
+    invited = make_user("Rita Sousa", password=False)
+    token = accounts.issue_token(invited, "invite")
+    db.session.commit()
+    login(coordinator)
+
+    assert client.get(f"/invitation/{token}").status_code == 200
+    assert client.get("/invitation/not-a-token").status_code == 400
+    assert client.get("/account").status_code == 200  # still the coordinator
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.action == "auth.logout")) == 0
+
+    done = client.post(f"/invitation/{token}", data={"password": "a-good-long-password",
+                                                      "confirm": "a-good-long-password"})
+    assert done.status_code == 302
+    assert "Rita Sousa" in client.get("/account").get_data(as_text=True)
+    ended = db.session.scalars(select(LoginSession).where(
+        LoginSession.user_id == coordinator.id)).one()
+    assert ended.ended_at is not None  # the coordinator's cookie opens nothing any more
+
+
 def test_invitation_link_expires_after_seven_days(client, make_user):
     from peerreview.auth import services as accounts
 

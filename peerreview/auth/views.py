@@ -131,6 +131,10 @@ def _token_page(purpose: str, token: str, template: str, success: str):
             db.session.rollback()
             form_error(form, exc)
         else:
+            if current_user.is_authenticated:
+                # whoever was logged in on this browser gives way to the person the link is
+                # for; only this POST (with its CSRF token) does that, never opening the link
+                sessions.logout(current_user)
             sessions.login(user)
             user.last_login_at = utcnow()
             db.session.commit()
@@ -141,9 +145,6 @@ def _token_page(purpose: str, token: str, template: str, success: str):
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    if current_user.is_authenticated:
-        sessions.logout(current_user)
-        db.session.commit()
     return _token_page("invite", token, "auth/accept_invitation.html",
                        _l("Welcome! Your password is set and you are logged in."))
 
