@@ -110,3 +110,17 @@ def test_the_rotterdam_demo_report_is_in_dutch(runner, app, tmp_path):
     assert _flat(full_day(version.issued_at.date(), "nl")) in _flat(pdf_checks.text(data, tmp_path))
     others = [r for r in db.session.scalars(select(Review)) if r.host_city.name != "Rotterdam"]
     assert {r.report_language for r in others} == {"en"}
+
+
+def test_the_preview_bar_is_in_the_readers_language(app, rw):  # noqa: F811
+    """The preview is the report in its language; the bar above it is the reader's."""
+    rw.review.report_language = "nl"
+    db.session.commit()
+    with app.test_request_context("/?lang=el"):
+        html = document.render_html(rw.review, mode="preview")
+        back = gettext("Back to the report")
+    assert re.search(r'<html lang="nl"', html)
+    assert back != "Back to the report"
+    bar = re.search(r'<nav class="preview-bar" lang="el"[^>]*>(.*?)</nav>', html, re.S)
+    assert bar and back in bar.group(1)
+    assert "Back to the report" not in html

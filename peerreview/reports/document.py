@@ -164,8 +164,14 @@ def render_html(review, *, mode: str = "preview", version: int | None = None,
                 issued_on: date | None = None) -> str:
     """The report in its own language (``review.report_language``, chosen by the host): fixed
     texts, dates and the benchmark's texts, whatever the language of the person who asks."""
+    from markupsafe import Markup
+
     from peerreview.i18n import use_locale
 
+    # the preview's bar (back to the report) is for the reader, in the reader's language
+    bar = (Markup(render_template("reports/_preview_bar.html", review=review,
+                                  draft=version is None))
+           if mode == "preview" else None)
     with use_locale(review.report_language) as language:
-        return render_template("reports/document.html", report_language=language,
+        return render_template("reports/document.html", report_language=language, preview_bar=bar,
                                **build(review, mode=mode, version=version, issued_on=issued_on))
