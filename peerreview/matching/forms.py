@@ -24,7 +24,7 @@ class ProfileForm(FlaskForm):
 
     languages = MultiCheckboxField(_l("Languages you can work in"), choices=language_choices())
     max_reviews_per_year = IntegerField(
-        "Most reviews a year", default=2,
+        _l("Most reviews a year"), default=2,
         validators=[NumberRange(0, MAX_REVIEWS_PER_YEAR,
                                 message=_l("Choose between 0 and %(max)d.", max=MAX_REVIEWS_PER_YEAR))],
         description=_l("Each review takes a visit week plus about a week of preparation and writing. "

@@ -8,7 +8,7 @@ language's catalog gives it another wording, or when it contains common English 
 marked with another language (``lang="en"``: a benchmark text not yet translated, shown in its
 original; the names of the languages in the switcher; a report's preview, which is the report in
 its own language under a bar in the reader's) and people's own content (the titles of the visit
-programme's sessions) are not counted.
+programme's sessions, the mentoring actions) are not counted.
 """
 
 from __future__ import annotations
@@ -88,10 +88,12 @@ def _pages(world) -> dict[str, list[str]]:
 def _own_texts(app) -> list[str]:
     """What people wrote themselves (in whatever language they work in), longest first."""
     from peerreview.extensions import db
+    from peerreview.mentoring.plan_models import MentoringAction
     from peerreview.reviews.models import VisitSession
 
     with app.app_context():
         texts = {t for s in db.session.scalars(select(VisitSession)) for t in (s.title, s.venue)}
+        texts |= set(db.session.scalars(select(MentoringAction.description)))
     return sorted((t for t in texts if t), key=len, reverse=True)
 
 
