@@ -32,7 +32,10 @@ if TYPE_CHECKING:
 
 STATES = ("draft", "requested", "accepted", "declined", "team_forming", "preparing", "visit",
           "reporting", "issued", "follow_up", "closed", "cancelled")
-TEAM_ROLES = ("lead", "rapporteur", "peer", "expert")
+TEAM_ROLES = ("lead", "rapporteur", "peer", "expert", "external", "staff")
+# Seats outside the matcher's rules: an external expert (facilitator) and the network's
+# secretariat staff. They do not count for team size, one seat per city or the countries.
+OUTSIDE_ROLES = ("external", "staff")
 SEAT_STATUSES = ("proposed", "invited", "accepted", "declined", "removed")
 # Seats that still count: the matcher's proposals, open invitations and accepted seats. A
 # declined or removed seat stays on record (who was asked, who dropped out) but is off the team.
@@ -142,6 +145,8 @@ class TeamMember(db.Model):
     role: Mapped[str] = mapped_column(String(20), default="peer")
     status: Mapped[str] = mapped_column(String(20), default="proposed")
     reason: Mapped[str] = mapped_column(Text, default="")
+    # for external experts and staff: the organisation shown in the report's team annex
+    organisation: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime)
 
