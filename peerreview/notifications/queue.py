@@ -43,9 +43,11 @@ def render(template: str, **context) -> tuple[str, str, str | None]:
     return subject, text, html
 
 
-def queue_mail(to: str, template: str, *, message_id: str | None = None, **context):
+def queue_mail(to: str, template: str, *, message_id: str | None = None,
+               attachments: list[dict] | None = None, **context):
     """Render ``mail/<template>`` and put it in the outbox; None if the person chose to get
-    this kind of message in the weekly digest or not at all."""
+    this kind of message in the weekly digest or not at all. ``attachments``: text files sent
+    with it, each {"filename", "content_type", "content"} (an .ics file)."""
     from peerreview.deadlines.preferences import held_back
     from peerreview.notifications import outbox
 
@@ -55,7 +57,8 @@ def queue_mail(to: str, template: str, *, message_id: str | None = None, **conte
         return None
     user = context.get("user")
     user_id = getattr(user, "id", None) if getattr(user, "email", None) == to else None
-    row = outbox.enqueue(to, subject, text, html, message_id=message_id, user_id=user_id)
+    row = outbox.enqueue(to, subject, text, html, message_id=message_id, user_id=user_id,
+                         attachments=attachments)
     if not _manual.get():
         db.session.info.setdefault(_KEY, []).append(row.id)
     return row

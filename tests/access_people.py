@@ -1,0 +1,99 @@
+"""Access-matrix rows for the people of the visit week: interviewees (the host's list, the
+team's view, a person's data and erasure), the answer page behind an interviewee's secret link,
+the consent check before issue, outside seats on the team, first impressions and surveys."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from tests.access import FORBIDDEN, NOT_FOUND, OK, Route, everyone, roles
+
+TOKEN = "people-world-token-0123456789abcdefghij"
+
+
+def viewers():
+    """The host city, the team (accepted seats) and the coordinator."""
+    return roles(FORBIDDEN, host_member=OK, host_contact=OK, coordinator=OK, peer_on_team=OK)
+
+
+def managers():
+    """The host city and the coordinator list and invite interviewees."""
+    return roles(FORBIDDEN, host_member=OK, host_contact=OK, coordinator=OK)
+
+
+def build_world(world, db_session):
+    from peerreview.framework.models import Benchmark, KeyFactor, Theme
+    from peerreview.people.interviewees import hash_token
+    from peerreview.people.models import Interviewee
+    from peerreview.reports.models import Finding, Report, ReportSection
+    from peerreview.reviews.models import Review, VisitSession
+
+    theme = Theme(slug="people-theme", name="People theme", description="")
+    bench = Benchmark(theme=theme, version=1, status="published", standard="A standard.")
+    kf = KeyFactor(benchmark=bench, code="KF1", title="First", position=1, charter_roles=["employer"])
+    db_session.add_all([theme, bench, kf])
+
+    def review(state, start):
+        r = Review(host_city=world.host_city, benchmark=bench, state=state, working_languages=["en"],
+                   visit_start=start, visit_end=start + timedelta(days=3))
+        s = VisitSession(review=r, day=start, start_time=time(10), end_time=time(11),
+                         title="Meeting the welcome office", venue="Town hall", session_type="interview")
+        db_session.add_all([r, s])
+        return r, s
+
+    preparing, session = review("preparing", date.today() + timedelta(days=30))
+    reporting, rep_session = review("reporting", date.today() - timedelta(days=20))
+    person = Interviewee(review=preparing, session=session, name="Ana Answer", role="Head of office",
+                         organisation="Welcome office", organisation_type="city_department",
+                         email="ana.answer@example.org", language="en", token_hash=hash_token(TOKEN))
+    refuser = Interviewee(review=reporting, session=rep_session, name="Nadia Refuser",
+                          organisation="Residents' forum", organisation_type="residents",
+                          attending="yes", quote_consent="none", photo_consent=False)
+    report = Report(review=reporting, state="drafting")
+    db_session.add_all([person, refuser, report,
+                        ReportSection(report=report, key="executive_summary",
+                                      body="Nadia Refuser told the team that the forms are too long."),
+                        Finding(report=report, key_factor=kf, rating="1")])
+    db_session.flush()
+    world.objects.update(pp_review=preparing, pp_session=session, pp_person=person,
+                         pp_rep_review=reporting, pp_refuser=refuser)
+
+
+def _p(w, path=""):
+    return f"/reviews/{w.pp_review.id}/interviewees{path}"
+
+
+def _person_data(w):
+    return {"session_id": str(w.pp_session.id), "name": "Omar Other", "role": "Teacher",
+            "organisation": "Language school", "organisation_type": "service_provider",
+            "email": "omar.other@example.org", "phone": "", "language": "en"}
+
+
+ROUTES = [
+    Route("interviewees.index", "GET", _p, viewers()),
+    Route("interviewees.index", "GET", lambda w: "/reviews/999999/interviewees", roles(NOT_FOUND)),
+    Route("interviewees.add", "POST", _p, managers(), data=_person_data),
+    Route("interviewees.edit", "GET", lambda w: _p(w, f"/{w.pp_person.id}/edit"), managers()),
+    Route("interviewees.edit", "POST", lambda w: _p(w, f"/{w.pp_person.id}/edit"), managers(),
+          data=_person_data),
+    Route("interviewees.delete", "POST", lambda w: _p(w, f"/{w.pp_person.id}/delete"), managers()),
+    Route("interviewees.invite_all", "POST", lambda w: _p(w, "/invite"), managers()),
+    Route("interviewees.invite_one", "POST", lambda w: _p(w, f"/{w.pp_person.id}/invite"), managers()),
+    # a person's request: their data as a file, or erasure (the host city's contact, the secretariat)
+    Route("interviewees.export", "GET", lambda w: _p(w, f"/{w.pp_person.id}/data.json"),
+          roles(FORBIDDEN, host_contact=OK, coordinator=OK)),
+    Route("interviewees.erase", "POST", lambda w: _p(w, f"/{w.pp_person.id}/erase"),
+          roles(FORBIDDEN, host_contact=OK, coordinator=OK)),
+    # the secret link is the credential: it opens that person's answer page for anyone, and only it
+    Route("interviewee_answer.answer", "GET", lambda w: f"/answer/{TOKEN}", everyone(OK)),
+    Route("interviewee_answer.answer", "POST", lambda w: f"/answer/{TOKEN}", everyone(OK),
+          data=lambda w: {"attending": "yes", "quote_consent": "anonymous", "photo_consent": "no"}),
+    Route("interviewee_answer.answer", "GET", lambda w: "/answer/not-a-real-token", everyone(NOT_FOUND)),
+    # the consent check before issue: the team reads it, the coordinator records a reason
+    Route("interviewees.consent_check", "GET", lambda w: f"/reviews/{w.pp_rep_review.id}/report/consent",
+          roles(FORBIDDEN, coordinator=OK, peer_on_team=OK)),
+    Route("interviewees.override", "POST",
+          lambda w: f"/reviews/{w.pp_rep_review.id}/report/consent/{w.pp_refuser.id}/override",
+          roles(FORBIDDEN, coordinator=OK),
+          data=lambda w: {"kind": "name", "reason": "She agreed in writing on the last day."}),
+]
