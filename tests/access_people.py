@@ -42,7 +42,13 @@ def build_world(world, db_session):
         return r, s
 
     preparing, session = review("preparing", date.today() + timedelta(days=30))
+    visiting, _ = review("visit", date.today() - timedelta(days=1))
     reporting, rep_session = review("reporting", date.today() - timedelta(days=20))
+    from peerreview.people.models import FirstImpressions
+    from peerreview.timeutil import utcnow
+
+    db_session.add_all([FirstImpressions(review=visiting, body="Strong leadership; weak outreach."),
+                        FirstImpressions(review=reporting, body="Shared already.", shared_at=utcnow())])
     person = Interviewee(review=preparing, session=session, name="Ana Answer", role="Head of office",
                          organisation="Welcome office", organisation_type="city_department",
                          email="ana.answer@example.org", language="en", token_hash=hash_token(TOKEN))
@@ -55,7 +61,7 @@ def build_world(world, db_session):
                                       body="Nadia Refuser told the team that the forms are too long."),
                         Finding(report=report, key_factor=kf, rating="1")])
     db_session.flush()
-    world.objects.update(pp_review=preparing, pp_session=session, pp_person=person,
+    world.objects.update(pp_visit_review=visiting, pp_review=preparing, pp_session=session, pp_person=person,
                          pp_rep_review=reporting, pp_refuser=refuser)
 
 
@@ -96,4 +102,20 @@ ROUTES = [
           lambda w: f"/reviews/{w.pp_rep_review.id}/report/consent/{w.pp_refuser.id}/override",
           roles(FORBIDDEN, coordinator=OK),
           data=lambda w: {"kind": "name", "reason": "She agreed in writing on the last day."}),
+    # experts and staff: the coordinator gives them a seat (here: joins the visit as staff)
+    Route("visit_team.add_outside_seat", "POST", lambda w: f"/reviews/{w.pp_review.id}/team/outside",
+          roles(FORBIDDEN, coordinator=OK),
+          data=lambda w: {"user_id": str(w.users["coordinator"].id), "role": "staff",
+                          "organisation": "Network secretariat"}),
+    # first impressions: the team writes them; the host reads them once shared
+    Route("visit_team.first_impressions", "GET", lambda w: f"/reviews/{w.pp_visit_review.id}/first-impressions",
+          roles(FORBIDDEN, coordinator=OK, peer_on_team=OK)),
+    Route("visit_team.first_impressions", "GET", lambda w: f"/reviews/{w.pp_rep_review.id}/first-impressions",
+          viewers()),
+    Route("visit_team.first_impressions", "POST", lambda w: f"/reviews/{w.pp_visit_review.id}/first-impressions",
+          roles(FORBIDDEN, coordinator=OK, peer_on_team=OK),
+          data=lambda w: {"body": "Strong leadership; outreach to residents is weak.", "version": "1"}),
+    Route("visit_team.share_first_impressions", "POST",
+          lambda w: f"/reviews/{w.pp_visit_review.id}/first-impressions/share",
+          roles(FORBIDDEN, coordinator=OK, team_lead=OK, rapporteur=OK)),
 ]
