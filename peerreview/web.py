@@ -197,8 +197,8 @@ def _feature_blueprints():
     from peerreview.mentoring.views import bp as mentoring_bp
     from peerreview.observations.api import bp as api_bp
     from peerreview.observations.views import bp as observations_bp
-    from peerreview.people.views import answer_bp
     from peerreview.people.team_views import bp as visit_team_bp
+    from peerreview.people.views import answer_bp
     from peerreview.people.views import bp as interviewees_bp
     from peerreview.reports.lifecycle_views import followup_bp
     from peerreview.reports.views import bp as reports_bp
