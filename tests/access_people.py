@@ -60,8 +60,18 @@ def build_world(world, db_session):
                         ReportSection(report=report, key="executive_summary",
                                       body="Nadia Refuser told the team that the forms are too long."),
                         Finding(report=report, key_factor=kf, rating="1")])
+    # issued thirteen months ago: the outcome survey is open
+    from datetime import datetime
+
+    from peerreview.reports.models import ReportVersion
+
+    issued, _ = review("issued", date.today() - timedelta(days=420))
+    issued_report = Report(review=issued, state="issued")
+    db_session.add_all([issued_report, ReportVersion(
+        report=issued_report, number=1, sha256="0" * 64, size=1,
+        issued_at=datetime.combine(date.today() - timedelta(days=400), time(12)))])
     db_session.flush()
-    world.objects.update(pp_visit_review=visiting, pp_review=preparing, pp_session=session, pp_person=person,
+    world.objects.update(pp_issued_review=issued, pp_visit_review=visiting, pp_review=preparing, pp_session=session, pp_person=person,
                          pp_rep_review=reporting, pp_refuser=refuser)
 
 
@@ -118,4 +128,21 @@ ROUTES = [
     Route("visit_team.share_first_impressions", "POST",
           lambda w: f"/reviews/{w.pp_visit_review.id}/first-impressions/share",
           roles(FORBIDDEN, coordinator=OK, team_lead=OK, rapporteur=OK)),
+    # surveys: the host city and the team after the visit week; the host city a year after issue
+    Route("surveys.answer", "GET", lambda w: f"/reviews/{w.pp_rep_review.id}/surveys/visit",
+          roles(FORBIDDEN, host_member=OK, host_contact=OK, peer_on_team=OK)),
+    Route("surveys.answer", "POST", lambda w: f"/reviews/{w.pp_rep_review.id}/surveys/visit",
+          roles(FORBIDDEN, host_member=OK, host_contact=OK, peer_on_team=OK),
+          data=lambda w: {"useful": "4", "organised": "5", "change": "Fewer meetings a day.",
+                          "again": "yes"}),
+    Route("surveys.answer", "GET", lambda w: f"/reviews/{w.pp_review.id}/surveys/visit", roles(FORBIDDEN)),
+    Route("surveys.answer", "GET", lambda w: f"/reviews/{w.pp_issued_review.id}/surveys/outcome",
+          roles(FORBIDDEN, host_member=OK, host_contact=OK)),
+    Route("surveys.answer", "POST", lambda w: f"/reviews/{w.pp_issued_review.id}/surveys/outcome",
+          roles(FORBIDDEN, host_member=OK, host_contact=OK),
+          data=lambda w: {"changed": "A one-stop welcome desk opened.", "impact": "4"}),
+    Route("surveys.review_results", "GET", lambda w: f"/reviews/{w.pp_rep_review.id}/surveys/results",
+          roles(FORBIDDEN, coordinator=OK)),
+    Route("surveys.network_results", "GET", lambda w: "/surveys", roles(FORBIDDEN, coordinator=OK)),
+    Route("surveys.results_csv", "GET", lambda w: "/surveys/results.csv", roles(FORBIDDEN, coordinator=OK)),
 ]

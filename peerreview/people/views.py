@@ -3,7 +3,9 @@ interviewee's secret link opens, and the consent check before issue."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -12,6 +14,7 @@ from peerreview import permissions as perm
 from peerreview.audit.services import record
 from peerreview.auth.views import form_error
 from peerreview.domain import DomainError
+from peerreview.downloads import send_download
 from peerreview.extensions import db
 from peerreview.loading import child_or_404
 from peerreview.people import consent, interviewees, notice
@@ -167,10 +170,8 @@ def export(review_id: int, interviewee_id: int):
     record("interviewee.export", review, actor=current_user, changes={"interviewee": person.id})
     data = interviewees.export(person)
     db.session.commit()
-    out = jsonify(data)
-    out.headers["Content-Disposition"] = f'attachment; filename="interviewee-{person.id}.json"'
-    out.headers["Cache-Control"] = "no-store"
-    return out
+    return send_download(json.dumps(data, indent=2, ensure_ascii=False), f"interviewee-{interviewee_id}.json",
+                         "application/json")
 
 
 @bp.post("/reviews/<int:review_id>/interviewees/<int:interviewee_id>/erase")
