@@ -340,3 +340,64 @@ def test_first_impressions_reach_the_host_before_the_draft(client, login, visit,
     assert "outreach is weak" in client.get(url).get_data(as_text=True)
     login(visit.peer)
     assert client.post(url, data={"body": "Changed later.", "version": "1"}).status_code == 403
+
+
+def test_surveys_are_sent_answered_and_shown_to_the_coordinator(client, login, visit, runner, outbox,
+                                                                  today, make_user, clock):
+    from peerreview.people.models import SurveyResponse
+    from peerreview.people.retention import add_months
+    from peerreview.reports import services as drafting
+
+    visit.review.state = "reporting"
+    db.session.commit()
+    after = visit.review.visit_end + timedelta(days=1)
+    result = runner.invoke(args=["reminders", "send", "--today", after.isoformat()])
+    assert result.exit_code == 0, result.output
+    sent = [m for m in outbox() if "survey about the visit week" in m["Subject"]]
+    assert {m["To"] for m in sent} == {visit.contact.email, visit.lead.email, visit.peer.email}
+
+    url = f"/reviews/{visit.review.id}/surveys/visit"
+    login(visit.contact)
+    res = client.post(url, data={"useful": "9", "organised": "4", "again": "yes"})
+    assert res.status_code == 400 and "how useful" in res.get_data(as_text=True)
+    assert client.post(url, data={"useful": "5", "organised": "4", "change": "Shorter days.",
+                                  "again": "yes"}).status_code == 302
+    login(visit.peer)
+    assert client.post(url, data={"useful": "3", "organised": "2", "change": "=HYPERLINK(1)",
+                                  "again": "maybe"}).status_code == 302
+    assert client.post(url, data={"useful": "1", "organised": "1", "again": "no"}).status_code == 302
+    assert db.session.query(SurveyResponse).count() == 2  # a second answer changes nothing
+    login(make_user("Other Person", city=visit.lead.city))
+    assert client.get(url).status_code == 403
+
+    # the outcome survey: twelve months after issue, to the host city's contact
+    report = drafting.get_or_create(visit.review)
+    drafting.add_recommendation(report, drafting.RecommendationInput(
+        key_factor_id=visit.review.benchmark.key_factors[0].id, action="Open a welcome desk.",
+        priority="high", owner="Civil affairs", timeframe_months=6), actor=visit.lead)
+    db.session.commit()
+    _issue(visit.review, datetime.combine(today, time(12)))
+    opens = add_months(today, 12)
+    login(visit.contact)
+    outcome = f"/reviews/{visit.review.id}/surveys/outcome"
+    assert client.get(outcome).status_code == 403  # not before twelve months
+    clock.move_to(datetime.combine(opens - timedelta(days=1), time(6)))
+    runner.invoke(args=["reminders", "send"])
+    assert not [m for m in outbox() if "outcome survey" in m["Subject"]]
+    clock.move_to(datetime.combine(opens, time(6)))
+    runner.invoke(args=["reminders", "send"])
+    assert [m["To"] for m in outbox() if "outcome survey" in m["Subject"]] == [visit.contact.email]
+    login(visit.contact)
+    rec = report.recommendations[0]
+    assert client.post(outcome, data={"changed": ""}).status_code == 400
+    assert client.post(outcome, data={"recommendations": [str(rec.id)], "changed": "A welcome desk opened.",
+                                      "impact": "4"}).status_code == 302
+
+    login(visit.coordinator)
+    page = client.get("/surveys").get_data(as_text=True)
+    assert "<svg" in page and visit.review.title in page and "4.0" in page  # (5 + 3) / 2
+    detail = client.get(f"/reviews/{visit.review.id}/surveys/results").get_data(as_text=True)
+    assert "Shorter days." in detail and "A welcome desk opened." in detail
+    csv_text = client.get("/surveys/results.csv").get_data(as_text=True)
+    assert csv_text.splitlines()[0].startswith("review_id,review,survey")
+    assert "'=HYPERLINK(1)" in csv_text and "R1" in csv_text and csv_text.count("\n") == 4
