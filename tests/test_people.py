@@ -401,3 +401,23 @@ def test_surveys_are_sent_answered_and_shown_to_the_coordinator(client, login, v
     csv_text = client.get("/surveys/results.csv").get_data(as_text=True)
     assert csv_text.splitlines()[0].startswith("review_id,review,survey")
     assert "'=HYPERLINK(1)" in csv_text and "R1" in csv_text and csv_text.count("\n") == 4
+
+
+def test_the_demo_has_interviewees_with_answers_and_an_external_expert(runner, client, login):
+    from peerreview.auth.models import User
+    from peerreview.people.models import Interviewee
+    from peerreview.reviews.models import TeamMember
+
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    people = db.session.scalars(select(Interviewee)).all()
+    assert len(people) >= 6 and sum(1 for p in people if p.answered_at) == 2
+    assert any(p.quote_consent == "none" for p in people)
+    expert = db.session.scalar(select(TeamMember).where(TeamMember.role == "external"))
+    assert expert is not None and expert.user.city_id is None and expert.organisation
+    again = runner.invoke(args=["demo", "load"])
+    assert again.exit_code == 0 and len(db.session.scalars(select(Interviewee)).all()) == len(people)
+    # the host's page lists them; the peer sees the refusal on the programme
+    host = db.session.scalar(select(User).where(User.email.like("ghent.contact@%")))
+    login(host)
+    page = client.get(f"/reviews/{people[0].review_id}/interviewees").get_data(as_text=True)
+    assert "Ahmed Benali" in page and "Not to be quoted" in page
