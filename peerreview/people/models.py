@@ -68,7 +68,7 @@ class Interviewee(db.Model):
 
     review: Mapped[Review] = relationship()
     session: Mapped[VisitSession] = relationship(
-        backref=db.backref("interviewees", order_by="Interviewee.id", cascade="all, delete-orphan"))
+        backref=db.backref("interviewees", order_by="Interviewee.id", passive_deletes="all"))
 
     @property
     def may_be_named(self) -> bool:
