@@ -19,13 +19,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from peerreview.audit.services import record
 from peerreview.domain import DomainError, NotAllowed
 from peerreview.extensions import db
+from peerreview.i18n import use_locale
 from peerreview.people import notice
 from peerreview.people.models import ATTENDANCE, QUOTE_CONSENT, Interviewee
 from peerreview.reviews.models import ORGANISATION_TYPES, VisitSession
@@ -168,8 +168,9 @@ def invite(review, people: list[Interviewee], *, actor) -> list[Interviewee]:
         person.token_hash = hash_token(token)
         person.invited_at = utcnow()
         link = absolute_url("interviewee_answer.answer", token=token)
-        with force_locale(person.language or "en"):
-            queue_mail(person.email, "interviewee_invitation", person=person, review=review,
+        with use_locale(person.language):
+            queue_mail(person.email, "interviewee_invitation", language=person.language,
+                       person=person, review=review,
                        session=person.session, link=link, notice=notice.paragraphs(review),
                        network_name=current_app.config["NETWORK_NAME"],
                        attachments=[{"filename": "session.ics",
