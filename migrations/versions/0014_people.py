@@ -2,7 +2,7 @@
 first impressions, participant surveys, attachments to e-mails
 
 Revision ID: people
-Revises: 0012 (comment_targets)
+Revises: 0013 (languages)
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ from peerreview.constraints import one_of_sql
 
 # revision identifiers, used by Alembic.
 revision = 'people'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
