@@ -35,6 +35,12 @@ from peerreview.mentoring.plan_models import (  # noqa: F401
 )
 from peerreview.notifications.models import OutgoingMail  # noqa: F401
 from peerreview.observations.models import Observation, PeerRating  # noqa: F401
+from peerreview.people.models import (  # noqa: F401
+    ConsentOverride,
+    FirstImpressions,
+    Interviewee,
+    SurveyResponse,
+)
 from peerreview.reports.models import (  # noqa: F401
     Finding,
     Recommendation,

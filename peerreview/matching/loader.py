@@ -104,7 +104,11 @@ def _titles(review_ids: set[int]) -> dict[int, str]:
 
 
 def _spec(review, bids, conflicts) -> ReviewSpec:
-    seats = sorted(review.team, key=lambda s: s.id)
+    from peerreview.reviews.models import OUTSIDE_ROLES
+
+    outside = frozenset(s.user_id for s in review.team if s.role in OUTSIDE_ROLES)
+    # experts and staff hold seats outside the rules: not counted, never proposed as peers
+    seats = sorted((s for s in review.team if s.role not in OUTSIDE_ROLES), key=lambda s: s.id)
     fixed = tuple(s.user_id for s in seats if s.status in COMMITTED)
     start = review.visit_start or review.preferred_start
     end = review.visit_end or review.preferred_end or start
@@ -116,6 +120,6 @@ def _spec(review, bids, conflicts) -> ReviewSpec:
         fixed=fixed,
         fixed_roles={s.user_id: s.role for s in seats if s.status in COMMITTED and s.role != "peer"},
         conflicts={u: reason for rid, u, reason in conflicts if rid == review.id},
-        cannot=frozenset(u for rid, u, kind in bids if rid == review.id and kind == "cannot"),
+        cannot=frozenset(u for rid, u, kind in bids if rid == review.id and kind == "cannot") | outside,
         wants=frozenset(u for rid, u, kind in bids if rid == review.id and kind == "join"),
         declined=frozenset(s.user_id for s in seats if s.status in ("declined", "removed")))

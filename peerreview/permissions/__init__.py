@@ -57,6 +57,20 @@ from peerreview.permissions.observations import (  # noqa: F401
     can_rate_as_peer,
     can_view_observations,
 )
+from peerreview.permissions.participants import (  # noqa: F401
+    can_add_outside_seat,
+    can_answer_survey,
+    can_erase_interviewee,
+    can_manage_interviewees,
+    can_override_consent,
+    can_share_first_impressions,
+    can_view_consent_check,
+    can_view_first_impressions,
+    can_view_interviewees,
+    can_view_survey_results,
+    can_write_first_impressions,
+    survey_respondent,
+)
 from peerreview.permissions.people import (  # noqa: F401
     can_edit_city,
     can_edit_notification_preferences,
