@@ -1,7 +1,7 @@
 """the people of the visit week: interviewees and their consent, outside seats on the team,
 first impressions, participant surveys, attachments to e-mails
 
-Revision ID: people
+Revision ID: 0014
 Revises: 0013 (languages)
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from peerreview.constraints import one_of_sql
 
 # revision identifiers, used by Alembic.
-revision = 'people'
+revision = '0014'
 down_revision = '0013'
 branch_labels = None
 depends_on = None
