@@ -59,7 +59,7 @@ def items_of(form) -> list[ErrorItem]:
             continue
         if field.type == "FormField":
             continue  # its sub-form is walked as a form of its own when it is in the context
-        label = field.label.text if field.label else ""
+        label = str(field.label.text) if field.label else ""
         for message in field.errors:
             if isinstance(message, str | bytes):
                 text = f"{label}: {message}" if label and not str(message).startswith(label) else str(message)

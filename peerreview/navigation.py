@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from peerreview import permissions as perm
@@ -33,6 +34,9 @@ NAV: list[Entry] = [
           "Peer reviews: requests, visit weeks, reports and follow-up."),
     Entry("Follow-up", "followup.index", perm.can_view_all_follow_up,
           "What host cities did with each recommendation of their reports, across all reviews."),
+    Entry(_l("Library"), "library.index", perm.can_use_library,
+          _l("Recommendations, findings and good practices the cities share; comparisons "
+             "across cities and years.")),
     Entry("Benchmarks", "framework.index", perm.can_view_framework,
           "The themes and their benchmarks: standards, key factors, guide questions."),
     Entry("Cities", "cities.index", perm.can_list_cities,

@@ -149,8 +149,12 @@ def apply_publication(report) -> None:
     db.session.flush()
 
 
+def needs_index(report) -> bool:
+    return bool(report.versions) and db.session.scalar(
+        select(LibraryItem.id).where(LibraryItem.report_id == report.id).limit(1)) is None
+
+
 def ensure_indexed(report) -> None:
     """Reports issued before the library existed get their copy on first need."""
-    if report.versions and db.session.scalar(
-            select(LibraryItem.id).where(LibraryItem.report_id == report.id).limit(1)) is None:
+    if needs_index(report):
         index_report(report)

@@ -3,6 +3,7 @@ findings, recommendations and good practices it holds back. Every change is audi
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -35,13 +36,13 @@ def set_publication(report, *, level: str, withheld: set[str], actor) -> bool:
     """Publish ``report`` at ``level`` and hold back the items whose codes are in
     ``withheld``. Returns whether anything changed (and was audited)."""
     if not report.versions:
-        raise NotAllowed(_l("The report is published once it has been issued."))
+        raise NotAllowed(_("The report is published once it has been issued."))
     if level not in LEVELS:
-        raise DomainError(_l("Choose who may read the report."), field="level")
+        raise DomainError(_("Choose who may read the report."), field="level")
     items = {i.code: i for i in items_of(report)}
     unknown = sorted(set(withheld) - set(items))
     if unknown:
-        raise DomainError(_l("These items are not in the issued report: %(codes)s.",
+        raise DomainError(_("These items are not in the issued report: %(codes)s.",
                              codes=", ".join(unknown)), field="withheld")
     pub = index.publication_of(report)
     before_level = pub.level
