@@ -24,7 +24,13 @@ def build_world(world, db_session):
     from peerreview.library import index
     from peerreview.library.models import WithheldItem
     from peerreview.reports import issuing
-    from peerreview.reports.models import Finding, Recommendation, Report, ReportSection, ReportVersion
+    from peerreview.reports.models import (
+        Finding,
+        Recommendation,
+        Report,
+        ReportSection,
+        ReportVersion,
+    )
     from peerreview.reviews.models import Review
 
     private = world.issued_review

@@ -74,7 +74,8 @@ def _entries(report) -> list[dict]:
     for f in sorted(report.findings, key=lambda f: f.key_factor.position):
         kf = f.key_factor
         body = "\n\n".join(t for t in (f.rationale, f.strengths, f.improvements) if t and t.strip())
-        out.append({"kind": "finding", "code": kf.code, "kf": kf, "title": kf.title, "body": body,
+        out.append({"kind": "finding", "code": kf.code, "kf": kf, "title": headline(body) or kf.title,
+                    "body": body,
                     "rating": f.rating, "self_rating": self_ratings.get(kf.id)})
     for r in recommendations_in_order(report):
         if not r.number:
@@ -103,6 +104,17 @@ def index_report(report) -> None:
         select(LibraryItem).where(LibraryItem.report_id == report.id))}
     seen = set()
     now = utcnow()
+    theme_name, theme_id = bench.theme.name, bench.theme_id
+    with db.session.no_autoflush:
+        _write(report, review, bench, city, theme_id, theme_name, issued_on, existing, seen, now)
+    for key, item in existing.items():
+        if key not in seen:
+            db.session.delete(item)
+    db.session.flush()
+    apply_publication(report)
+
+
+def _write(report, review, bench, city, theme_id, theme_name, issued_on, existing, seen, now) -> None:
     for e in _entries(report):
         key = (e["kind"], e["code"])
         seen.add(key)
@@ -117,20 +129,15 @@ def index_report(report) -> None:
         item.kf_title = kf.title if kf is not None else ""
         item.kf_position = kf.position if kf is not None else 0
         item.charter_roles = "".join(f"|{r}" for r in (kf.charter_roles or [])) + "|" if kf is not None else ""
-        item.theme_id, item.theme_name = bench.theme_id, bench.theme.name
+        item.theme_id, item.theme_name = theme_id, theme_name
         item.benchmark_id, item.benchmark_version = bench.id, bench.version
         item.city_id, item.city_name, item.country = city.id, city.name, city.country
         item.issued_on, item.year = issued_on, issued_on.year
         item.title, item.body = e["title"], e["body"]
         item.rating, item.self_rating = e.get("rating"), e.get("self_rating")
         item.search_text = " ".join(t for t in (e["code"], item.kf_code, item.kf_title, e["title"],
-                                                 e["body"], city.name, bench.theme.name) if t)
+                                                 e["body"], city.name, theme_name) if t)
         item.indexed_at = now
-    for key, item in existing.items():
-        if key not in seen:
-            db.session.delete(item)
-    db.session.flush()
-    apply_publication(report)
 
 
 def apply_publication(report) -> None:

@@ -72,7 +72,7 @@ def _match(words: list[str]):
         # every word as a prefix, all of them required; words are \w+ only, so no operators
         tsquery = func.to_tsquery(literal_column("'simple'::regconfig"),
                                   " & ".join(f"{w}:*" for w in words))
-        vector = text("to_tsvector('simple'::regconfig, library_item.search_text)")
+        vector = literal_column("to_tsvector('simple'::regconfig, library_item.search_text)")
         return None, vector.op("@@")(tsquery), -func.ts_rank(vector, tsquery)
     query = " ".join(f'"{w}"*' for w in words)
     sub = (select(literal_column("rowid").label("id"), literal_column("rank").label("rank"))
