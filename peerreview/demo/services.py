@@ -81,6 +81,9 @@ def load() -> dict:
     reviews = load_reviews(tally, cities, people)
     load_reports(tally, people, reviews)
     load_barcelona(tally, people, reviews)
+    from peerreview.demo.library import load_library
+
+    load_library(tally, people, cities)
     load_matching(tally, people, cities=cities)
     load_tasks(tally, people)
     load_mentoring(tally, people, cities)
