@@ -8,7 +8,7 @@ texts and updates them.
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 
 from peerreview.extensions import babel
 
@@ -22,6 +22,8 @@ def select_locale() -> str:
     chosen = getattr(g, "locale_override", None)
     if chosen in LANGUAGES:
         return chosen
+    if not has_request_context():  # the command line, a job: no browser to ask
+        return DEFAULT
     return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT
 
 

@@ -61,6 +61,11 @@ def member_reasons(problem: Problem, review: ReviewSpec, members: list[Candidate
     seats = c.load.get(review.year, 0)
     out.append(f"{seats} other review{'s' * (seats != 1)} in {review.year} "
                f"(takes up to {c.max_per_year})" if seats else f"no other review in {review.year}")
+    if scoring.brings_practice(problem, review, c):
+        from flask_babel import lazy_gettext as _l
+
+        out.append(str(_l("brings a shared good practice on a key factor of this review: %(city)s is "
+                          "rated 3 on it in a report shared with the network", city=c.city)))
     if scoring.city_balance(problem, c.city_id) > 0:
         out.append(f"{c.city} has hosted more reviews than it has sent peers to")
     if c.user_id in review.fixed:
