@@ -114,7 +114,7 @@ def _past_review(tally, city, spec, people, today: date) -> None:
     report.section("good_practices").body = practices
     report.section("executive_summary").body = (
         f"{city.name} runs one of the network's most complete programmes of courses for newcomers.")
-    for n, (pos, priority, months, owner, action, rationale, *_rest) in enumerate(recs, 1):
+    for pos, priority, months, owner, action, rationale, *_rest in recs:
         drafting.add_recommendation(report, drafting.RecommendationInput(
             key_factor_id=kfs[pos - 1].id, action=action, rationale=rationale, priority=priority,
             owner=owner, timeframe_months=months), actor=coordinator)
