@@ -22,7 +22,7 @@ def select_locale() -> str:
     chosen = getattr(g, "locale_override", None)
     if chosen in LANGUAGES:
         return chosen
-    if not has_request_context():  # the command line, a job: no browser to ask
+    if not has_request_context():  # a command or a job: no browser to ask
         return DEFAULT
     return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -48,14 +50,21 @@ class ImportResult:
 
     def summary(self) -> str:
         if not self.changed:
-            return (f"Nothing to import: all {len(self.benchmarks_unchanged)} benchmark "
-                    f"version(s) of {len(self.themes_unchanged)} theme(s) are already here.")
-        parts = [f"{len(self.themes_created)} theme(s) created",
-                 f"{len(self.benchmarks_created)} benchmark version(s) created"]
+            themes = ngettext("%(num)d theme", "%(num)d themes", len(self.themes_unchanged))
+            return ngettext("Nothing to import: the %(num)d benchmark version of %(themes)s is "
+                            "already here.",
+                            "Nothing to import: all %(num)d benchmark versions of %(themes)s are "
+                            "already here.", len(self.benchmarks_unchanged), themes=themes)
+        parts = [ngettext("%(num)d theme created", "%(num)d themes created",
+                          len(self.themes_created)),
+                 ngettext("%(num)d benchmark version created", "%(num)d benchmark versions created",
+                          len(self.benchmarks_created))]
         if self.themes_updated:
-            parts.append(f"{len(self.themes_updated)} theme(s) renamed or redescribed")
-        parts.append(f"{len(self.benchmarks_unchanged)} already here")
-        return "Imported: " + ", ".join(parts) + "."
+            parts.append(ngettext("%(num)d theme renamed or redescribed",
+                                  "%(num)d themes renamed or redescribed", len(self.themes_updated)))
+        parts.append(_("%(num)d already here", num=len(self.benchmarks_unchanged)))
+        # Translators: the parts are "2 themes created", "3 benchmark versions created" ...
+        return _("Imported: %(parts)s.", parts=", ".join(parts))
 
 
 # --- reading and writing files ----------------------------------------------------------------
@@ -66,7 +75,8 @@ def file_kind(name: str) -> str:
         return "json"
     if suffix in (".yaml", ".yml"):
         return "yaml"
-    raise DomainError(f"{name}: use a file name ending in .json, .yaml or .yml.", field="file")
+    raise DomainError(_("%(name)s: use a file name ending in .json, .yaml or .yml.", name=name),
+                      field="file")
 
 
 def parse_text(text: str, kind: str, source: str = "") -> object:
@@ -76,13 +86,18 @@ def parse_text(text: str, kind: str, source: str = "") -> object:
         return yaml.safe_load(text)
     except json.JSONDecodeError as exc:
         raise FrameworkFileError(
-            [f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"], source
+            [_("not valid JSON: line %(line)d column %(column)d: %(problem)s",
+               line=exc.lineno, column=exc.colno, problem=exc.msg)], source
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise FrameworkFileError([f"not valid YAML: {where}{problem}"], source) from None
+        if mark:
+            message = _("not valid YAML: line %(line)d column %(column)d: %(problem)s",
+                        line=mark.line + 1, column=mark.column + 1, problem=problem)
+        else:
+            message = _("not valid YAML: %(problem)s", problem=problem)
+        raise FrameworkFileError([message], source) from None
 
 
 def read_file(path: str | Path) -> object:
@@ -91,9 +106,9 @@ def read_file(path: str | Path) -> object:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise DomainError(f"{path}: no such file.") from None
+        raise DomainError(_("%(path)s: no such file.", path=path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise DomainError(f"{path}: cannot be read ({exc}).") from None
+        raise DomainError(_("%(path)s: cannot be read (%(problem)s).", path=path, problem=exc)) from None
     return parse_text(text, kind, str(path))
 
 
@@ -144,37 +159,42 @@ def _plan_theme(t: int, item: dict, theme: Theme | None, result: ImportResult,
     taken = db.session.scalar(select(Theme).where(
         func.lower(Theme.name) == item["name"].lower(), Theme.slug != item["slug"]))
     if taken is not None:
-        errors.append(f"{where}.name: a theme called {taken.name!r} already exists here "
-                      f"with the short name {taken.slug!r}")
+        errors.append(_("%(where)s.name: a theme called %(name)s already exists here "
+                        "with the short name %(slug)s", where=where, name=repr(taken.name),
+                        slug=repr(taken.slug)))
     existing = {b.version: b for b in theme.benchmarks} if theme is not None else {}
     draft = next((b for b in existing.values() if b.is_draft), None)
     to_create = []
     for b, bench in enumerate(item["benchmarks"]):
         bwhere = f"{where}.benchmarks[{b}]"
-        label = f"{item['slug']} version {bench['version']}"
+        label = _("%(slug)s version %(version)s", slug=item["slug"], version=bench["version"])
         here = existing.get(bench["version"])
         if here is not None:
             if benchmark_to_dict(here) == bench:
                 result.benchmarks_unchanged.append(label)
             elif here.is_published:
-                errors.append(f"{bwhere}: {label} is already published here with different "
-                              "content; published versions never change, so give the changed "
-                              "benchmark a new version number")
+                errors.append(_("%(where)s: %(label)s is already published here with different "
+                                "content; published versions never change, so give the changed "
+                                "benchmark a new version number", where=bwhere, label=label))
             else:
-                errors.append(f"{bwhere}: {label} is a draft here with different content; "
-                              "delete or publish that draft first, or use another version")
+                errors.append(_("%(where)s: %(label)s is a draft here with different content; "
+                                "delete or publish that draft first, or use another version",
+                                where=bwhere, label=label))
             continue
         if bench["status"] == "draft":
             if draft is not None:
-                errors.append(f"{bwhere}.status: {item['slug']} already has a draft here "
-                              f"(version {draft.version}); a theme has at most one draft")
+                errors.append(_("%(where)s.status: %(slug)s already has a draft here "
+                                "(version %(version)s); a theme has at most one draft",
+                                where=bwhere, slug=item["slug"], version=draft.version))
             elif existing and max(existing) > bench["version"]:
-                errors.append(f"{bwhere}.status: a draft must be the theme's highest version, "
-                              f"but version {max(existing)} exists here")
+                errors.append(_("%(where)s.status: a draft must be the theme's highest version, "
+                                "but version %(version)s exists here", where=bwhere,
+                                version=max(existing)))
         elif draft is not None and draft.version < bench["version"]:
-            errors.append(f"{bwhere}.version: the draft version {draft.version} here must stay "
-                          f"the highest; publish or delete it before importing version "
-                          f"{bench['version']}")
+            errors.append(_("%(where)s.version: the draft version %(draft)s here must stay "
+                            "the highest; publish or delete it before importing version "
+                            "%(version)s", where=bwhere, draft=draft.version,
+                            version=bench["version"]))
         to_create.append(bench)
         result.benchmarks_created.append(label)
     return to_create

@@ -14,6 +14,7 @@ from datetime import date
 from itertools import groupby
 
 from flask import current_app, render_template
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -140,9 +141,12 @@ def build(review, *, mode: str = "preview", version: int | None = None,
         "recommendations": recs, "by_priority": by_priority,
         "top": by_priority[:TOP_RECOMMENDATIONS],
         "text": report.text, "answers": answers,
-        "chart": Markup(chart.ratings_svg(rows, title=(
-            f"Bar chart of the city’s self-rating and the review team’s rating for each of the "
-            f"{len(rows)} key factors; the table below the chart gives the same ratings."))),
+        "chart": Markup(chart.ratings_svg(rows, title=ngettext(
+            "Bar chart of the city’s self-rating and the review team’s rating for the %(num)d key "
+            "factor; the table below the chart gives the same ratings.",
+            "Bar chart of the city’s self-rating and the review team’s rating for each of the "
+            "%(num)d key factors; the table below the chart gives the same ratings.",
+            len(rows)))),
         "sessions": sessions,
         "days": [(d, list(items)) for d, items in groupby(sessions, key=lambda s: s.day)],
         "session_types": Counter(s.session_type for s in sessions),
