@@ -46,7 +46,9 @@ def build_world(world, db_session):
                                        number=1, issued_on=start + timedelta(days=30), position=1),
                         Recommendation(report=report, key_factor=kf, action="Held back recommendation.",
                                        number=2, issued_on=start + timedelta(days=30), position=2),
-                        ReportSection(report=report, key="good_practices", body="- A shared practice.")])
+                        ReportSection(report=report, key="good_practices", body="- A shared practice."),
+                        *(ReportSection(report=report, key=key, body="")
+                          for key in ("executive_summary", "host_context", "follow_up"))])
     digest = issuing.write_once(PDF)
     db_session.add(ReportVersion(report=report, number=1, sha256=digest, size=len(PDF), pages=1))
     db_session.flush()

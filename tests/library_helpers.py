@@ -40,6 +40,8 @@ def issued_report(db_session, *, host, benchmark, issued_on: date, findings=None
                                       issued_on=issued_on, position=n, response=response,
                                       progress=progress, done_on=done_on))
     db_session.add(ReportSection(report=report, key="good_practices", body=practices))
+    for key in ("executive_summary", "host_context", "follow_up"):
+        db_session.add(ReportSection(report=report, key=key, body=""))
     if self_ratings:
         sa = SelfAssessment(review=review, status="submitted")
         for i, (rating, narrative) in self_ratings.items():
