@@ -196,6 +196,7 @@ def _feature_blueprints():
     from peerreview.deadlines.views import bp as deadlines_bp
     from peerreview.framework.views import bp as framework_bp
     from peerreview.jobs.views import bp as jobs_bp
+    from peerreview.languages.views import bp as languages_bp
     from peerreview.library import compare_views  # noqa: F401  (adds its routes to library_bp)
     from peerreview.library.public_views import bp as public_bp
     from peerreview.library.views import bp as library_bp
@@ -211,4 +212,4 @@ def _feature_blueprints():
 
     return [cities_bp, audit_bp, reviews_bp, assessment_bp, framework_bp, programme_bp,
             observations_bp, api_bp, matching_bp, deadlines_bp, reports_bp, followup_bp, mentoring_bp,
-            jobs_bp, library_bp, public_bp]
+            jobs_bp, languages_bp, library_bp, public_bp]

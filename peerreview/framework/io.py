@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from peerreview.audit.services import record
 from peerreview.domain import DomainError
 from peerreview.extensions import db
+from peerreview.framework import translations
 from peerreview.framework.models import Benchmark, KeyFactor, Theme
 from peerreview.framework.schema import FORMAT, FORMAT_VERSION, FrameworkFileError, validate
 from peerreview.framework.services import benchmark_to_dict, build_benchmark
@@ -34,6 +35,8 @@ class ImportResult:
     themes_unchanged: list[str] = field(default_factory=list)
     benchmarks_created: list[str] = field(default_factory=list)
     benchmarks_unchanged: list[str] = field(default_factory=list)
+    # versions here whose content is the file's, but whose translations the file changes
+    benchmarks_translated: list[str] = field(default_factory=list)
 
     @property
     def created(self) -> int:
@@ -46,7 +49,8 @@ class ImportResult:
 
     @property
     def changed(self) -> bool:
-        return bool(self.themes_created or self.themes_updated or self.benchmarks_created)
+        return bool(self.themes_created or self.themes_updated or self.benchmarks_created
+                    or self.benchmarks_translated)
 
     def summary(self) -> str:
         if not self.changed:
@@ -60,8 +64,13 @@ class ImportResult:
                  ngettext("%(num)d benchmark version created", "%(num)d benchmark versions created",
                           len(self.benchmarks_created))]
         if self.themes_updated:
-            parts.append(ngettext("%(num)d theme renamed or redescribed",
-                                  "%(num)d themes renamed or redescribed", len(self.themes_updated)))
+            parts.append(ngettext("%(num)d theme renamed, redescribed or translated",
+                                  "%(num)d themes renamed, redescribed or translated",
+                                  len(self.themes_updated)))
+        if self.benchmarks_translated:
+            parts.append(ngettext("translations of %(num)d benchmark version updated",
+                                  "translations of %(num)d benchmark versions updated",
+                                  len(self.benchmarks_translated)))
         parts.append(_("%(num)d already here", num=len(self.benchmarks_unchanged)))
         # Translators: the parts are "2 themes created", "3 benchmark versions created" ...
         return _("Imported: %(parts)s.", parts=", ".join(parts))
@@ -134,11 +143,14 @@ def export_framework(*, slugs: list[str] | None = None, published_only: bool = F
         stmt = stmt.where(Theme.slug.in_(slugs))
     themes = []
     for theme in db.session.scalars(stmt):
-        themes.append({
+        item = {
             "slug": theme.slug, "name": theme.name, "description": theme.description,
             "benchmarks": [benchmark_to_dict(b) for b in theme.benchmarks
                            if b.is_published or not published_only],
-        })
+        }
+        if theme_tr := translations.theme_to_dict(theme):
+            item["translations"] = theme_tr
+        themes.append(item)
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "themes": themes}
 
 
@@ -153,8 +165,9 @@ def _existing_themes(slugs: list[str]) -> dict[str, Theme]:
 
 
 def _plan_theme(t: int, item: dict, theme: Theme | None, result: ImportResult,
-                errors: list[str]) -> list[dict]:
-    """Check one theme of the file against the database; return the benchmarks to create."""
+                errors: list[str]) -> tuple[list[dict], list[tuple[Benchmark, dict]]]:
+    """Check one theme of the file against the database; return the benchmarks to create and
+    the versions here whose translations the file changes (their content is the same)."""
     where = f"themes[{t}]"
     taken = db.session.scalar(select(Theme).where(
         func.lower(Theme.name) == item["name"].lower(), Theme.slug != item["slug"]))
@@ -164,7 +177,7 @@ def _plan_theme(t: int, item: dict, theme: Theme | None, result: ImportResult,
                         slug=repr(taken.slug)))
     existing = {b.version: b for b in theme.benchmarks} if theme is not None else {}
     draft = next((b for b in existing.values() if b.is_draft), None)
-    to_create = []
+    to_create, to_translate = [], []
     for b, bench in enumerate(item["benchmarks"]):
         bwhere = f"{where}.benchmarks[{b}]"
         label = _("%(slug)s version %(version)s", slug=item["slug"], version=bench["version"])
@@ -172,6 +185,12 @@ def _plan_theme(t: int, item: dict, theme: Theme | None, result: ImportResult,
         if here is not None:
             if benchmark_to_dict(here) == bench:
                 result.benchmarks_unchanged.append(label)
+            elif (benchmark_to_dict(here, translations=False)
+                  == translations.without_translations(bench)):
+                # the same benchmark with other translations: translations may be added to
+                # any version, published ones too (they do not change what it asks)
+                to_translate.append((here, bench))
+                result.benchmarks_translated.append(label)
             elif here.is_published:
                 errors.append(_("%(where)s: %(label)s is already published here with different "
                                 "content; published versions never change, so give the changed "
@@ -197,7 +216,7 @@ def _plan_theme(t: int, item: dict, theme: Theme | None, result: ImportResult,
                             version=bench["version"]))
         to_create.append(bench)
         result.benchmarks_created.append(label)
-    return to_create
+    return to_create, to_translate
 
 
 def import_framework(data: object, *, source: str = "", actor=None) -> ImportResult:
@@ -211,22 +230,31 @@ def import_framework(data: object, *, source: str = "", actor=None) -> ImportRes
              for t, item in enumerate(clean["themes"])]
     if errors:
         raise FrameworkFileError(errors, source)
-    for item, theme, to_create in plans:
+    for item, theme, (to_create, to_translate) in plans:
         if theme is None:
             theme = Theme(slug=item["slug"], name=item["name"], description=item["description"])
+            translations.apply_theme(theme, item.get("translations"))
             db.session.add(theme)
             db.session.flush()
             record("theme.create", theme, actor=actor,
                    changes={"slug": theme.slug, "name": theme.name, "source": "import"})
             result.themes_created.append(theme.slug)
-        elif (theme.name, theme.description) != (item["name"], item["description"]):
+        elif ((theme.name, theme.description) != (item["name"], item["description"])
+              or translations.theme_to_dict(theme) != item.get("translations", {})):
             changes = {k: [getattr(theme, k), item[k]] for k in ("name", "description")
                        if getattr(theme, k) != item[k]}
+            before = translations.theme_to_dict(theme)
             theme.name, theme.description = item["name"], item["description"]
+            if translations.apply_theme(theme, item.get("translations")):
+                changes["translations"] = [before, translations.theme_to_dict(theme)]
             record("theme.update", theme, actor=actor, changes={**changes, "source": "import"})
             result.themes_updated.append(theme.slug)
         else:
             result.themes_unchanged.append(theme.slug)
+        for here, bench in to_translate:
+            translations.apply_benchmark(here, bench)
+            record("benchmark.translations", here, actor=actor, changes={
+                "theme": theme.slug, "version": here.version, "source": "import"})
         for bench in sorted(to_create, key=lambda b: b["version"]):
             benchmark = build_benchmark(theme, bench)
             db.session.flush()
@@ -236,6 +264,7 @@ def import_framework(data: object, *, source: str = "", actor=None) -> ImportRes
         record("framework.import", object_type="framework", actor=actor, changes={
             "source": source, "themes_created": result.themes_created,
             "benchmarks_created": result.benchmarks_created,
-            "themes_updated": result.themes_updated})
+            "themes_updated": result.themes_updated,
+            "benchmarks_translated": result.benchmarks_translated})
     db.session.flush()
     return result

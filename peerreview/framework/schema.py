@@ -13,6 +13,15 @@ The format (``format_version`` 1)::
 
 ``description``, ``source_note`` and ``context_factors`` may be left out; nothing else may be
 added (a misspelt key is an error, not silently dropped).
+
+Each theme, benchmark and key factor may carry ``translations`` of its texts, by language
+(peerreview/framework/translations.py)::
+
+    theme:      "translations": {"fr": {"name", "description"}}
+    benchmark:  "translations": {"fr": {"standard", "context_factors": ["...", ""]}}
+    key factor: "translations": {"fr": {"title", "description", "guide_questions": ["...?"]}}
+
+The lists follow the originals' order and length ("" where a text is not translated).
 """
 
 from __future__ import annotations
@@ -24,6 +33,10 @@ from jsonschema import Draft202012Validator
 from peerreview.domain import DomainError
 from peerreview.framework.constants import CHARTER_ROLE_VALUES, normalise_charter_roles
 from peerreview.framework.services import CODE_PATTERN, LIMITS, SLUG_PATTERN
+from peerreview.framework.translations import ORIGINAL_LANGUAGE, clean
+from peerreview.i18n import LANGUAGES
+
+TRANSLATION_LANGUAGES = [lang for lang in LANGUAGES if lang != ORIGINAL_LANGUAGE]
 
 FORMAT = "peerreview-framework"
 FORMAT_VERSION = 1
@@ -37,6 +50,16 @@ def _string(limit: str, *, required: bool = True) -> dict:
     return schema
 
 
+def _translations(**fields) -> dict:
+    return {"type": "object", "propertyNames": {"enum": TRANSLATION_LANGUAGES},
+            "additionalProperties": {"type": "object", "additionalProperties": False,
+                                     "properties": fields}}
+
+
+def _texts(limit: str) -> dict:
+    return {"type": "array", "items": {"type": "string", "maxLength": LIMITS[limit]}}
+
+
 _KEY_FACTOR = {
     "type": "object", "additionalProperties": False,
     "required": ["code", "title", "charter_roles", "guide_questions"],
@@ -47,6 +70,9 @@ _KEY_FACTOR = {
         "charter_roles": {"type": "array", "uniqueItems": True,
                           "items": {"enum": list(CHARTER_ROLE_VALUES)}},
         "guide_questions": {"type": "array", "items": _string("text")},
+        "translations": _translations(title=_string("title", required=False),
+                                      description=_string("description", required=False),
+                                      guide_questions=_texts("text")),
     },
 }
 _BENCHMARK = {
@@ -59,6 +85,8 @@ _BENCHMARK = {
         "source_note": _string("source_note", required=False),
         "key_factors": {"type": "array", "items": _KEY_FACTOR},
         "context_factors": {"type": "array", "items": _string("text")},
+        "translations": _translations(standard=_string("standard", required=False),
+                                      context_factors=_texts("text")),
     },
 }
 _THEME = {
@@ -69,6 +97,8 @@ _THEME = {
         "name": _string("name"),
         "description": _string("description", required=False),
         "benchmarks": {"type": "array", "items": _BENCHMARK},
+        "translations": _translations(name=_string("name", required=False),
+                                      description=_string("description", required=False)),
     },
 }
 SCHEMA = {
@@ -165,8 +195,13 @@ def semantic_errors(data: dict) -> list[str]:
             versions.setdefault(version, b)
             if bench["status"] == "draft":
                 drafts.append(b)
+            errors += _list_length_errors(f"{bwhere}.translations", bench.get("translations"),
+                                          "context_factors", len(bench.get("context_factors", [])))
             codes: dict[str, int] = {}
             for k, kf in enumerate(bench["key_factors"]):
+                errors += _list_length_errors(
+                    f"{bwhere}.key_factors[{k}].translations", kf.get("translations"),
+                    "guide_questions", len(kf["guide_questions"]))
                 code = kf["code"].lower()
                 if code in codes:
                     errors.append(_("%(where)s.key_factors[%(index)d].code: %(code)s is used by "
@@ -186,6 +221,33 @@ def semantic_errors(data: dict) -> list[str]:
                                 "theme's highest version, but version %(version)d is higher",
                                 theme=where, index=drafts[0], version=max(versions)))
     return errors
+
+
+def _list_length_errors(where: str, translations: dict | None, key: str, count: int) -> list[str]:
+    errors = []
+    for lang, entry in sorted((translations or {}).items()):
+        texts = entry.get(key)
+        if texts is not None and len(texts) != count:
+            errors.append(f"{where}.{lang}.{key}: {len(texts)} translation(s) for {count} "
+                          f"original(s); give one per original, \"\" where there is none")
+    return errors
+
+
+def _tr(data: dict, fields: tuple[str, ...], lists: tuple[str, ...] = ()) -> dict:
+    """Translations as stored: blanks dropped, lists kept whole while any item is written."""
+    out = clean(data.get("translations"), fields, LANGUAGES)
+    for lang, entry in sorted((data.get("translations") or {}).items()):
+        for key in lists:
+            texts = [t.strip() for t in entry.get(key) or []]
+            if any(texts):
+                out.setdefault(lang, {})[key] = texts
+    return {lang: out[lang] for lang in sorted(out)}
+
+
+def _with_tr(item: dict, translations: dict) -> dict:
+    if translations:
+        item["translations"] = translations
+    return item
 
 
 def _publication_errors(where: str, bench: dict) -> list[str]:
@@ -210,22 +272,23 @@ def normalise(data: dict) -> dict:
     """The file's content as the database would store it (blanks stripped, roles ordered)."""
     themes = []
     for theme in data["themes"]:
-        themes.append({
+        themes.append(_with_tr({
             "slug": theme["slug"], "name": theme["name"].strip(),
             "description": (theme.get("description") or "").strip(),
-            "benchmarks": [{
+            "benchmarks": [_with_tr({
                 "version": int(b["version"]), "status": b["status"],
                 "standard": b["standard"].strip(),
                 "source_note": (b.get("source_note") or "").strip(),
-                "key_factors": [{
+                "key_factors": [_with_tr({
                     "code": kf["code"], "title": kf["title"].strip(),
                     "description": (kf.get("description") or "").strip(),
                     "charter_roles": normalise_charter_roles(kf["charter_roles"]),
                     "guide_questions": [q.strip() for q in kf["guide_questions"]],
-                } for kf in b["key_factors"]],
+                }, _tr(kf, ("title", "description"), ("guide_questions",)))
+                    for kf in b["key_factors"]],
                 "context_factors": [c.strip() for c in b.get("context_factors", [])],
-            } for b in theme["benchmarks"]],
-        })
+            }, _tr(b, ("standard",), ("context_factors",))) for b in theme["benchmarks"]],
+        }, _tr(theme, ("name", "description"))))
     return {"format": data["format"], "format_version": data["format_version"],
             "themes": themes}
 

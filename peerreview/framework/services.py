@@ -118,9 +118,11 @@ def update_theme(theme: Theme, *, name: str, description: str, actor=None) -> di
 
 # --- benchmark versions ----------------------------------------------------------------------
 
-def benchmark_to_dict(benchmark: Benchmark) -> dict:
-    """The benchmark in the file format (see io.py); also the basis of copies and comparisons."""
-    return {
+def benchmark_to_dict(benchmark: Benchmark, *, translations: bool = True) -> dict:
+    """The benchmark in the file format (see io.py); also the basis of copies and comparisons.
+    Translations of its texts are included where there are any (``translations=False``: the
+    content alone)."""
+    data = {
         "version": benchmark.version,
         "status": benchmark.status,
         "standard": benchmark.standard,
@@ -134,6 +136,15 @@ def benchmark_to_dict(benchmark: Benchmark) -> dict:
         } for kf in benchmark.key_factors],
         "context_factors": [c.text for c in benchmark.context_factors],
     }
+    if translations:
+        from peerreview.framework import translations as tr
+
+        for kf, out in zip(benchmark.key_factors, data["key_factors"], strict=True):
+            if kf_tr := tr.key_factor_to_dict(kf):
+                out["translations"] = kf_tr
+        if bench_tr := tr.benchmark_to_dict(benchmark):
+            data["translations"] = bench_tr
+    return data
 
 
 def build_benchmark(theme: Theme, data: dict) -> Benchmark:
@@ -152,6 +163,9 @@ def build_benchmark(theme: Theme, data: dict) -> Benchmark:
         benchmark.key_factors.append(key_factor)
     benchmark.context_factors = [ContextFactor(text=t, position=i)
                                  for i, t in enumerate(data.get("context_factors", []), 1)]
+    from peerreview.framework import translations as tr
+
+    tr.apply_benchmark(benchmark, data)
     db.session.add(benchmark)
     return benchmark
 
@@ -224,7 +238,7 @@ def _require_draft(benchmark: Benchmark) -> None:
 def publish(benchmark: Benchmark, *, actor=None) -> Benchmark:
     """Publish a draft: it becomes the theme's current benchmark. Earlier versions stay."""
     _require_draft(benchmark)
-    problems = publication_problems(benchmark_to_dict(benchmark))
+    problems = publication_problems(benchmark_to_dict(benchmark, translations=False))
     if problems:
         raise DomainError(_("Version %(version)s cannot be published yet: %(problems)s.",
                             version=benchmark.version, problems="; ".join(problems)))

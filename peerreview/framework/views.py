@@ -80,9 +80,15 @@ def show(benchmark_id: int):
     earlier = [b for b in versions if b.version < benchmark.version]
     problems = services.publication_problems(services.benchmark_to_dict(benchmark)) \
         if benchmark.is_draft else []
+    from peerreview.framework.translations import missing_by_language, total_texts
+    from peerreview.i18n import LANGUAGES
+
+    translating = perm.can_edit_framework(current_user)
     return render_template("framework/show.html", benchmark=benchmark, theme=benchmark.theme,
                            previous=earlier[-1] if earlier else None, problems=problems,
-                           new_draft=NewDraftForm())
+                           new_draft=NewDraftForm(),
+                           translation_missing=missing_by_language(benchmark, LANGUAGES)
+                           if translating else None, translation_total=total_texts(benchmark))
 
 
 @bp.get("/themes/<int:theme_id>/compare")
@@ -253,4 +259,5 @@ def import_file():
     return render_template("framework/import.html", form=form)
 
 
-from peerreview.framework import editor_views  # noqa: E402,F401  (registers the editing routes)
+# the editing and translation routes are on the same blueprint
+from peerreview.framework import editor_views, translation_views  # noqa: E402,F401

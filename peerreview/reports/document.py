@@ -162,5 +162,10 @@ def build(review, *, mode: str = "preview", version: int | None = None,
 
 def render_html(review, *, mode: str = "preview", version: int | None = None,
                 issued_on: date | None = None) -> str:
-    return render_template("reports/document.html",
-                           **build(review, mode=mode, version=version, issued_on=issued_on))
+    """The report in its own language (``review.report_language``, chosen by the host): fixed
+    texts, dates and the benchmark's texts, whatever the language of the person who asks."""
+    from peerreview.i18n import use_locale
+
+    with use_locale(review.report_language) as language:
+        return render_template("reports/document.html", report_language=language,
+                               **build(review, mode=mode, version=version, issued_on=issued_on))

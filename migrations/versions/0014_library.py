@@ -8,7 +8,7 @@ of issued findings, recommendations and good practices
   library_item by triggers; on PostgreSQL a GIN index on to_tsvector('simple', search_text)
 
 Revision ID: library
-Revises: 0012
+Revises: 0013
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from alembic import op
 from peerreview.constraints import one_of_sql, rating_sql
 
 revision = "library"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
