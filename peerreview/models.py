@@ -7,6 +7,7 @@ from peerreview.deadlines.models import HeldMessage, NotificationPreference, Rem
 from peerreview.files.models import StoredFile  # noqa: F401
 from peerreview.framework.models import Benchmark, ContextFactor, GuideQuestion, KeyFactor, Theme  # noqa: F401
 from peerreview.jobs.models import RenderJob  # noqa: F401
+from peerreview.library.models import LibraryItem, Publication, WithheldItem  # noqa: F401
 from peerreview.matching.models import (  # noqa: F401
     ConflictOfInterest,
     MatchRun,

@@ -38,6 +38,9 @@ NAV: list[Entry] = [
           _l("What host cities did with each recommendation of their reports, across all reviews.")),
     Entry(_l("Surveys"), "surveys.network_results", perm.can_view_survey_results,
           _l("What hosts and peers said after each visit week, and what changed a year after the report.")),
+    Entry(_l("Library"), "library.index", perm.can_use_library,
+          _l("Recommendations, findings and good practices the cities share; comparisons "
+             "across cities and years.")),
     Entry(_l("Benchmarks"), "framework.index", perm.can_view_framework,
           _l("The themes and their benchmarks: standards, key factors, guide questions.")),
     Entry(_l("Cities"), "cities.index", perm.can_list_cities,

@@ -144,6 +144,8 @@ NOT_ABOUT_A_PERSON: dict[tuple[str, str], str] = {
     ("mentoring_scheme", "name"): "a mentoring scheme",
     ("report_recommendation", "owner"): "a department or body of the host city",
     ("mentoring_action", "owner"): "a department or body of the implementing city",
+    ("library_item", "city_name"): "the host city, copied with the issued report",
+    ("library_item", "theme_name"): "the review's theme, copied with the issued report",
 }
 
 

@@ -83,6 +83,9 @@ def load() -> dict:
     load_visit_people(tally, people, reviews)
     load_reports(tally, people, reviews)
     load_barcelona(tally, people, reviews)
+    from peerreview.demo.library import load_library
+
+    load_library(tally, people, cities)
     load_matching(tally, people, cities=cities)
     load_tasks(tally, people)
     load_mentoring(tally, people, cities)

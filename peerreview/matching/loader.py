@@ -86,7 +86,25 @@ def build_problem(reviews: Iterable, *, extra_users: Iterable = ()) -> Problem:
         .where(TeamMember.status.in_(COMMITTED), Review.state.in_(COUNTED_STATES),
                Review.id.not_in(ids or [0]), User.city_id.is_not(None))
         .group_by(User.city_id)).all())
-    return Problem(specs, candidates, hosted, sent)
+    return Problem(specs, candidates, hosted, sent, shared_practices({r.theme_id for r in specs}))
+
+
+def shared_practices(theme_ids: set[int]) -> dict[int, frozenset[int]]:
+    """{city id: themes} where the city shares with the network (through the library's one
+    visibility rule) a finding rated 3 on one of the themes' key factors."""
+    from peerreview import permissions as perm
+    from peerreview.library.models import LibraryItem
+
+    if not theme_ids:
+        return {}
+    rows = db.session.execute(
+        select(LibraryItem.city_id, LibraryItem.theme_id).where(
+            LibraryItem.kind == "finding", LibraryItem.rating == "3",
+            LibraryItem.theme_id.in_(sorted(theme_ids)), perm.shared_with_network()).distinct()).all()
+    out: dict[int, set[int]] = {}
+    for city_id, theme_id in rows:
+        out.setdefault(city_id, set()).add(theme_id)
+    return {c: frozenset(t) for c, t in out.items()}
 
 
 def _titles(review_ids: set[int]) -> dict[int, str]:

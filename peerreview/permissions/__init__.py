@@ -22,6 +22,14 @@ from peerreview.permissions.framework import (  # noqa: F401
     can_view_benchmark,
     can_view_framework,
 )
+from peerreview.permissions.library import (  # noqa: F401
+    can_read_library_item,
+    can_set_publication,
+    can_use_library,
+    public_items,
+    shared_with_network,
+    visible_library_items,
+)
 from peerreview.permissions.matching import (  # noqa: F401
     can_bid,
     can_edit_peer_profile,
