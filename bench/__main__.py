@@ -27,7 +27,7 @@ def _p(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
-PARTS = ("pages", "observations", "capture", "matching", "reports")
+PARTS = ("pages", "observations", "capture", "matching", "reports", "library")
 
 
 def _layout(results: list) -> None:
@@ -66,10 +66,11 @@ def main(argv: list[str] | None = None) -> None:
     unknown = [p for p in parts if p not in PARTS]
     if unknown:
         raise SystemExit(f"unknown part {', '.join(unknown)}; the parts are {', '.join(PARTS)}")
-    from bench import capture, matching, observations, pages, reports
+    from bench import capture, library, matching, observations, pages, reports
 
     runs = {"pages": lambda out: (_layout(out), pages.run(out)), "observations": observations.run,
-            "capture": capture.run, "matching": matching.run, "reports": reports.run}
+            "capture": capture.run, "matching": matching.run, "reports": reports.run,
+            "library": library.run}
     results = []
     for part in PARTS:
         if part in parts:

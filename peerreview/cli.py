@@ -81,6 +81,7 @@ def register_cli(app: Flask) -> None:
     from peerreview.jobs.cli import jobs_cli
     from peerreview.matching.cli import match_command
     from peerreview.notifications.cli import mail_cli
+    from peerreview.people.cli import retention_cli
     from peerreview.reports.cli import report_cli
 
     app.cli.add_command(demo_cli)
@@ -91,3 +92,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(report_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(retention_cli)

@@ -60,6 +60,9 @@ MAIL_TIMEOUT = 30  # seconds to wait for the mail server
 SITE_URL = "http://127.0.0.1:5000"
 SITE_NAME = "peerreview"
 NETWORK_NAME = "City network on migration and integration"
+# Interviewees' e-mail addresses and phone numbers are erased this many months after the
+# report is issued (flask retention apply); names too, unless the person agreed to be named.
+INTERVIEWEE_RETENTION_MONTHS = 6
 
 INVITATION_MAX_AGE_DAYS = 7
 PASSWORD_RESET_MAX_AGE_HOURS = 24

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, g, has_request_context, request, session
+from markupsafe import Markup
 
 from peerreview.extensions import babel
 
@@ -143,9 +144,24 @@ def init_app(app: Flask) -> None:
 
     # benchmark texts in the reader's language: bt() marks a missing translation, bt_text()
     # is the plain text (attributes, titles, sorting)
-    app.jinja_env.globals.update(bt=html_of, bt_text=text_of)
+    app.jinja_env.globals.update(bt=html_of, bt_text=text_of, css_text=css_text,
+                                 page_counter_css=page_counter_css)
 
     @app.context_processor
     def _languages():
         return {"languages": LANGUAGES, "page_language": current_language,
                 "language_alternates": alternates, "switcher_next": switcher_next}
+
+
+def css_text(text: str) -> Markup:
+    """``text`` as a CSS string (quoted), for the ``content`` of a PDF's margin boxes."""
+    escaped = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return Markup(f'"{escaped}"')
+
+
+def page_counter_css() -> Markup:
+    """The CSS ``content`` of the running footer "Page 3 of 17", in the language being written."""
+    from flask_babel import gettext
+
+    text = str(css_text(gettext("Page %(page)s of %(pages)s", page="\x00P", pages="\x00Q")))
+    return Markup(text.replace("\x00P", '" counter(page) "').replace("\x00Q", '" counter(pages) "'))

@@ -7,6 +7,7 @@ from peerreview.deadlines.models import HeldMessage, NotificationPreference, Rem
 from peerreview.files.models import StoredFile  # noqa: F401
 from peerreview.framework.models import Benchmark, ContextFactor, GuideQuestion, KeyFactor, Theme  # noqa: F401
 from peerreview.jobs.models import RenderJob  # noqa: F401
+from peerreview.library.models import LibraryItem, Publication, WithheldItem  # noqa: F401
 from peerreview.matching.models import (  # noqa: F401
     ConflictOfInterest,
     MatchRun,
@@ -35,6 +36,12 @@ from peerreview.mentoring.plan_models import (  # noqa: F401
 )
 from peerreview.notifications.models import OutgoingMail  # noqa: F401
 from peerreview.observations.models import Observation, PeerRating  # noqa: F401
+from peerreview.people.models import (  # noqa: F401
+    ConsentOverride,
+    FirstImpressions,
+    Interviewee,
+    SurveyResponse,
+)
 from peerreview.reports.models import (  # noqa: F401
     Finding,
     Recommendation,

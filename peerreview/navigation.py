@@ -36,6 +36,11 @@ NAV: list[Entry] = [
           _l("Peer reviews: requests, visit weeks, reports and follow-up.")),
     Entry(_l("Follow-up"), "followup.index", perm.can_view_all_follow_up,
           _l("What host cities did with each recommendation of their reports, across all reviews.")),
+    Entry(_l("Surveys"), "surveys.network_results", perm.can_view_survey_results,
+          _l("What hosts and peers said after each visit week, and what changed a year after the report.")),
+    Entry(_l("Library"), "library.index", perm.can_use_library,
+          _l("Recommendations, findings and good practices the cities share; comparisons "
+             "across cities and years.")),
     Entry(_l("Benchmarks"), "framework.index", perm.can_view_framework,
           _l("The themes and their benchmarks: standards, key factors, guide questions.")),
     Entry(_l("Cities"), "cities.index", perm.can_list_cities,

@@ -197,10 +197,17 @@ def _feature_blueprints():
     from peerreview.framework.views import bp as framework_bp
     from peerreview.jobs.views import bp as jobs_bp
     from peerreview.languages.views import bp as languages_bp
+    from peerreview.library import compare_views  # noqa: F401  (adds its routes to library_bp)
+    from peerreview.library.public_views import bp as public_bp
+    from peerreview.library.views import bp as library_bp
     from peerreview.matching.views import bp as matching_bp
     from peerreview.mentoring.views import bp as mentoring_bp
     from peerreview.observations.api import bp as api_bp
     from peerreview.observations.views import bp as observations_bp
+    from peerreview.people.survey_views import bp as surveys_bp
+    from peerreview.people.team_views import bp as visit_team_bp
+    from peerreview.people.views import answer_bp
+    from peerreview.people.views import bp as interviewees_bp
     from peerreview.reports.lifecycle_views import followup_bp
     from peerreview.reports.views import bp as reports_bp
     from peerreview.reviews.assessment_views import bp as assessment_bp
@@ -209,4 +216,5 @@ def _feature_blueprints():
 
     return [cities_bp, audit_bp, reviews_bp, assessment_bp, framework_bp, programme_bp,
             observations_bp, api_bp, matching_bp, deadlines_bp, reports_bp, followup_bp, mentoring_bp,
-            jobs_bp, languages_bp]
+            jobs_bp, languages_bp, interviewees_bp, answer_bp, visit_team_bp, surveys_bp,
+            library_bp, public_bp]

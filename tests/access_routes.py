@@ -9,7 +9,7 @@ import importlib
 
 FEATURE_MODULES: list[str] = ["access_reviews", "access_framework", "access_programme", "access_observations",
                            "access_matching", "access_deadlines", "access_reports", "access_mentoring",
-                           "access_languages"]
+                           "access_languages", "access_people", "access_library"]
 
 WORLD_BUILDERS = []
 

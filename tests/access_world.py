@@ -169,14 +169,18 @@ def _decoys(session, world):
                              owner="Decoy", deadline=today + timedelta(days=30), status="planned")
     visit = MentoringVisit(mentorship=mentorship, kind="study", starts_on=today + timedelta(days=5),
                            ends_on=today + timedelta(days=5), participants=[])
+    from peerreview.people.models import Interviewee
+
+    interviewee = Interviewee(review=review, session=visit_session, name="Decoy Interviewee",
+                              organisation="Decoy", language="en")
     session.add_all([doc, sa, entry, evidence, obs, visit_session, report, section, rec, comment,
-                     conflict, scheme, mentorship, action, visit])
+                     conflict, scheme, mentorship, action, visit, interviewee])
     session.flush()
     world.objects.update(decoy_review=review, decoy_mentorship=mentorship, decoy_children={
         "doc_id": doc.id, "obs_id": obs.id, "uuid": obs.uuid, "session_id": visit_session.id,
         "comment_id": comment.id, "key_factor_id": kf.id, "target_id": section.id,
         "rec_id": rec.id, "file_id": evidence.id, "conflict_id": conflict.id, "seat_id": seat.id,
-        "action_id": action.id, "visit_id": visit.id,
+        "action_id": action.id, "visit_id": visit.id, "interviewee_id": interviewee.id,
     })
 
 

@@ -29,6 +29,11 @@ def _world(make_review, make_city, make_user):
                                 end_time=time(10), title="Opening"))   # the programme is drafted
     reporting = make_review("reporting", host=make_city("Milan", "IT"),
                             visit_start=today - timedelta(days=5), team=[(me, "rapporteur")])
+    from peerreview.people.models import SurveyResponse
+
+    # the survey about that visit week is answered (otherwise it is a task too: tests/test_people.py)
+    db.session.add(SurveyResponse(review=reporting, user_id=me.id, kind="visit", respondent="team",
+                                  answers={"useful": 4, "organised": 4, "again": "yes"}))
     db.session.commit()
     return me, late, other, reporting
 

@@ -256,7 +256,8 @@ def test_sources_name_who_must_act(app, make_review, make_city, make_user):
     [report] = by_kind["review.report"]
     assert set(report.users) == {lead, rapporteur} and report.due == visiting.report_due
     assert draft.due == visiting.report_due - timedelta(days=14)
-    assert [d.kind for d in collect(user=peer, today=TODAY)] == []
+    # the visit week is over: the peer's one task is the survey about it
+    assert [d.kind for d in collect(user=peer, today=TODAY)] == ["survey.visit"]
     assert {d.kind for d in collect(user=contact, today=TODAY)} == {
         "review.self_assessment", "review.programme"}
     assert {d.kind for d in collect(user=member, today=TODAY)} == {"review.self_assessment"}

@@ -132,7 +132,7 @@ def test_the_demo_obeys_its_own_rules(demo, app, client, login, today):
         words = r"\s+".join(re.escape(w) for w in rec.action.split()[:6])
         # the priority as the report's language writes it (Rotterdam's report is in Dutch)
         prio = _priority_labels(app, rec.report.review.report_language)
-        assert re.search(rf"\b{rec.code}\s+({prio})( \S+)?\s+{words}", texts[version.id]), rec.code
+        assert re.search(rf"\b{rec.code}\s+(\S+:? )?({prio})( \S+)?\s+{words}", texts[version.id]), rec.code
         page = client.get(f"/mentoring/{a.mentorship_id}/actions/{a.id}").get_data(as_text=True)
         assert f", {rec.code}</a>" in page
         follow = client.get(f"/reviews/{rec.report.review_id}/report/follow-up").get_data(as_text=True)

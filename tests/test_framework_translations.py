@@ -57,7 +57,7 @@ def test_a_file_adds_translations_to_a_published_version(db_session):
     result = io.import_framework(data, source="more.json")
     db_session.commit()
     assert result.benchmarks_translated == ["anti-discrimination version 1"]
-    assert "translations of 1 benchmark version(s) updated" in result.summary()
+    assert "translations of 1 benchmark version updated" in result.summary()
     db_session.expire_all()
     assert db_session.get(Benchmark, bench.id).key_factors[1].translation("nl", "title") == "Factor 2 (nl)"
     assert db_session.scalar(select(AuditEntry).where(AuditEntry.action == "benchmark.translations"))

@@ -13,12 +13,14 @@ from tests.conftest import make_test_config
 
 def test_upgrade_from_empty_matches_models_and_downgrade_works(database_url_factory, tmp_path):
     from peerreview.extensions import db
+    from peerreview.library.models import include_name
 
     app = create_app(make_test_config(database_url_factory("migrations"), tmp_path))
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+            ctx = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                     "include_name": include_name})
             diff = compare_metadata(ctx, db.metadata)
         assert diff == [], f"models and migrations disagree: {diff}"
         tables = set(inspect(db.engine).get_table_names())

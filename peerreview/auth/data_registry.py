@@ -18,13 +18,18 @@ Erasure actions:
 ``outside``
     names of people who have no account (typed into a form); erasing an account cannot
     find them. Not exported for the same reason.
+``retention``
+    interviewees, who have no account: their contact details are erased by ``flask retention
+    apply`` a set time after the report is issued, and their name too unless they agreed to be
+    named; the host city's contact or the secretariat exports one person's data
+    (``interviewees.export``) and erases it at once on request (``interviewees.erase``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-ERASE_ACTIONS = ("scrub", "delete", "keep", "scrub_text", "outside")
+ERASE_ACTIONS = ("scrub", "delete", "keep", "scrub_text", "outside", "retention")
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,19 @@ REGISTRY: tuple[Holding, ...] = (
     _keep("mentoring_progress_review", "created_by_id"),
     _keep("mentoring_action", "created_by_id"),
     _keep("mentoring_action", "proposed_by_id", why="a mentor's proposal in the city's plan"),
+    # the people of the visit week (peerreview/people)
+    Holding("interviewee", "name", "retention", None,
+            "an interviewee has no account: the host exports and erases one person's data"),
+    Holding("interviewee", "email", "retention", None, "erased by the retention command"),
+    Holding("interviewee", "phone", "retention", None, "erased by the retention command"),
+    Holding("interviewee", "role", "retention", None, "erased with the name"),
+    _keep("interviewee", "created_by_id", why="who listed the interviewee"),
+    _keep("consent_override", "decided_by_id", why="the secretariat's decision before issue"),
+    Holding("consent_override", "reason", "scrub_text", None, "a reason may name the person"),
+    _keep("first_impressions", "updated_by_id"),
+    _keep("first_impressions", "shared_by_id"),
+    _keep("survey_response", "user_id", "surveys", "an evaluation of a review; kept without the name"),
+    Holding("mail_outbox", "attachments", "delete", None, "deleted with the mail"),
     # background jobs
     _keep("render_job", "requested_by_id", why="who asked for a PDF; kept while the job is"),
     _keep("mentoring_action_update", "author_id"),
@@ -126,6 +144,8 @@ NOT_ABOUT_A_PERSON: dict[tuple[str, str], str] = {
     ("mentoring_scheme", "name"): "a mentoring scheme",
     ("report_recommendation", "owner"): "a department or body of the host city",
     ("mentoring_action", "owner"): "a department or body of the implementing city",
+    ("library_item", "city_name"): "the host city, copied with the issued report",
+    ("library_item", "theme_name"): "the review's theme, copied with the issued report",
 }
 
 

@@ -232,6 +232,16 @@ def _mentoring_visits(user):
                                  "location": v.location} for v in rows]
 
 
+@provider
+def _surveys(user):
+    from peerreview.people.models import SurveyResponse
+
+    rows = db.session.scalars(select(SurveyResponse).where(SurveyResponse.user_id == user.id)
+                              .order_by(SurveyResponse.id))
+    return "surveys", [{"review_id": r.review_id, "kind": r.kind, "answers": r.answers,
+                        "submitted_at": _at(r.submitted_at)} for r in rows]
+
+
 def collect(user) -> dict:
     data = {}
     for func in PROVIDERS:

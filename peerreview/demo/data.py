@@ -53,6 +53,8 @@ PEOPLE = [
     ("mentor_vienna", "Florian Gruber", "vienna.mentor", "Vienna", "member", False, ["de", "en"]),
     ("mentee_riga", "Līga Ozola", "riga.mentee", "Riga", "member", False, ["lv", "en", "ru"]),
     ("mentee_athens", "Nikos Georgiou", "athens.mentee", "Athens", "member", False, ["el", "en"]),
+    # an external expert without a member city, on the Ghent team (peerreview/demo/people.py)
+    ("expert", "Dr. Marta Oliveira", "expert", None, "member", False, ["en", "pt", "es"]),
 ]
 
 ROLE_LABELS = {
@@ -73,6 +75,7 @@ ROLE_LABELS = {
     "mentor_vienna": "Mentor (Vienna)",
     "mentee_riga": "Mentee (Riga)",
     "mentee_athens": "Mentee (Athens)",
+    "expert": "External expert on the Ghent team",
 }
 
 # Reviews in the demo: (key, host city, theme slug, state, visit offset in days from today,

@@ -32,6 +32,9 @@ def issue_version(review, *, number: int, issued_on: date, coordinator, note: st
     report.state = "issued"
     db.session.flush()
     db.session.expire(report, ["versions"])
+    from peerreview.library.index import index_report
+
+    index_report(report)  # the library's copy, as issuing does
 
 
 def event(review, step: str, day: date, *, actor=None, hour: int = 11, note: str = "") -> None:

@@ -70,6 +70,7 @@ def load() -> dict:
     from peerreview.demo.barcelona import load_barcelona
     from peerreview.demo.matching import load_matching
     from peerreview.demo.mentoring import load_mentoring
+    from peerreview.demo.people import load_visit_people
     from peerreview.demo.reports import load_reports
     from peerreview.demo.reviews import load_reviews
     from peerreview.demo.tasks import load_tasks
@@ -79,8 +80,12 @@ def load() -> dict:
     people = load_people(tally, cities)
     load_framework(tally)
     reviews = load_reviews(tally, cities, people)
+    load_visit_people(tally, people, reviews)
     load_reports(tally, people, reviews)
     load_barcelona(tally, people, reviews)
+    from peerreview.demo.library import load_library
+
+    load_library(tally, people, cities)
     load_matching(tally, people, cities=cities)
     load_tasks(tally, people)
     load_mentoring(tally, people, cities)

@@ -73,6 +73,9 @@ def member_reasons(problem: Problem, review: ReviewSpec, members: list[Candidate
                         "%(num)d other reviews in %(year)s (takes up to %(max)d)",
                         seats, year=review.year, max=c.max_per_year)
                if seats else _("no other review in %(year)s", year=review.year))
+    if scoring.brings_practice(problem, review, c):
+        out.append(_("brings a shared good practice on a key factor of this review: %(city)s is "
+                     "rated 3 on it in a report shared with the network", city=c.city))
     if scoring.city_balance(problem, c.city_id) > 0:
         out.append(_("%(city)s has hosted more reviews than it has sent peers to", city=c.city))
     if c.user_id in review.fixed:

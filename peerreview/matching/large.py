@@ -123,7 +123,7 @@ def prepare(problem: Problem, reviews: list[ReviewSpec], pools: dict[int, list[C
         ids = np.array([c.user_id for c in pools[r.review_id]], dtype=np.int64)
         order = np.lexsort((ids, -net.score[first:end]))
         best_first[r.review_id] = [pools[r.review_id][i] for i in order]
-    sub = Problem(reviews, problem.candidates, problem.hosted, problem.sent)
+    sub = Problem(reviews, problem.candidates, problem.hosted, problem.sent, problem.practices)
     best = -math.inf
 
     def consider(seats: np.ndarray) -> None:

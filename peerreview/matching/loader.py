@@ -86,7 +86,25 @@ def build_problem(reviews: Iterable, *, extra_users: Iterable = ()) -> Problem:
         .where(TeamMember.status.in_(COMMITTED), Review.state.in_(COUNTED_STATES),
                Review.id.not_in(ids or [0]), User.city_id.is_not(None))
         .group_by(User.city_id)).all())
-    return Problem(specs, candidates, hosted, sent)
+    return Problem(specs, candidates, hosted, sent, shared_practices({r.theme_id for r in specs}))
+
+
+def shared_practices(theme_ids: set[int]) -> dict[int, frozenset[int]]:
+    """{city id: themes} where the city shares with the network (through the library's one
+    visibility rule) a finding rated 3 on one of the themes' key factors."""
+    from peerreview import permissions as perm
+    from peerreview.library.models import LibraryItem
+
+    if not theme_ids:
+        return {}
+    rows = db.session.execute(
+        select(LibraryItem.city_id, LibraryItem.theme_id).where(
+            LibraryItem.kind == "finding", LibraryItem.rating == "3",
+            LibraryItem.theme_id.in_(sorted(theme_ids)), perm.shared_with_network()).distinct()).all()
+    out: dict[int, set[int]] = {}
+    for city_id, theme_id in rows:
+        out.setdefault(city_id, set()).add(theme_id)
+    return {c: frozenset(t) for c, t in out.items()}
 
 
 def _titles(review_ids: set[int]) -> dict[int, str]:
@@ -104,7 +122,11 @@ def _titles(review_ids: set[int]) -> dict[int, str]:
 
 
 def _spec(review, bids, conflicts) -> ReviewSpec:
-    seats = sorted(review.team, key=lambda s: s.id)
+    from peerreview.reviews.models import OUTSIDE_ROLES
+
+    outside = frozenset(s.user_id for s in review.team if s.role in OUTSIDE_ROLES)
+    # experts and staff hold seats outside the rules: not counted, never proposed as peers
+    seats = sorted((s for s in review.team if s.role not in OUTSIDE_ROLES), key=lambda s: s.id)
     fixed = tuple(s.user_id for s in seats if s.status in COMMITTED)
     start = review.visit_start or review.preferred_start
     end = review.visit_end or review.preferred_end or start
@@ -116,6 +138,6 @@ def _spec(review, bids, conflicts) -> ReviewSpec:
         fixed=fixed,
         fixed_roles={s.user_id: s.role for s in seats if s.status in COMMITTED and s.role != "peer"},
         conflicts={u: reason for rid, u, reason in conflicts if rid == review.id},
-        cannot=frozenset(u for rid, u, kind in bids if rid == review.id and kind == "cannot"),
+        cannot=frozenset(u for rid, u, kind in bids if rid == review.id and kind == "cannot") | outside,
         wants=frozenset(u for rid, u, kind in bids if rid == review.id and kind == "join"),
         declined=frozenset(s.user_id for s in seats if s.status in ("declined", "removed")))

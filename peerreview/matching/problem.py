@@ -79,6 +79,9 @@ class Problem:
     # how many reviews each city hosted and how many seats it filled before: the fairness term
     hosted: dict[int, int] = field(default_factory=dict)
     sent: dict[int, int] = field(default_factory=dict)
+    # the themes on which each city shares a key factor rated 3 (fully in place) with the
+    # network: its peers bring a shared good practice to a review on that theme
+    practices: dict[int, frozenset[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.reviews = sorted(self.reviews, key=lambda r: r.review_id)

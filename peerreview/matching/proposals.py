@@ -42,7 +42,11 @@ def matchable(review) -> None:
 
 
 def active_ids(review) -> list[int]:
-    return [s.user_id for s in sorted(review.team, key=lambda s: s.id) if s.status in ACTIVE]
+    """The peers on the team (experts and staff hold seats outside the rules)."""
+    from peerreview.reviews.models import OUTSIDE_ROLES
+
+    return [s.user_id for s in sorted(review.team, key=lambda s: s.id)
+            if s.status in ACTIVE and s.role not in OUTSIDE_ROLES]
 
 
 def propose(reviews, *, time_limit: float = DEFAULT_TIME_LIMIT) -> tuple[MatchResult, Problem]:
@@ -197,8 +201,10 @@ def apply_change(review, *, out_user=None, in_user=None, acknowledge: bool = Fal
 
 
 def set_roles(review, *, lead_id: int, rapporteur_id: int | None, actor) -> None:
+    from peerreview.reviews.models import OUTSIDE_ROLES
+
     matchable(review)
-    active = {s.user_id: s for s in review.team if s.status in ACTIVE}
+    active = {s.user_id: s for s in review.team if s.status in ACTIVE and s.role not in OUTSIDE_ROLES}
     lead = active.get(lead_id)
     if lead is None:
         raise DomainError(_("Choose the lead among the team."), field="lead_id")
@@ -236,7 +242,7 @@ def send_invitations(review, *, actor) -> list:
     if not proposed:
         raise DomainError(_("No one is waiting for an invitation: run the matcher or add a peer "
                             "first."))
-    active = [s for s in review.team if s.status in ACTIVE]
+    active = [s for s in review.team if s.status in ACTIVE and s.role not in ("external", "staff")]
     if not any(s.role == "lead" for s in active):
         raise DomainError(_("Choose a team lead before sending the invitations."), field="lead_id")
     if len(active) > 1 and not any(s.role == "rapporteur" for s in active):

@@ -15,6 +15,12 @@ CITY_BALANCE = 1     # per review hosted but not yet repaid with a seat, capped 
 CITY_BALANCE_CAP = 3
 PEER_EXTRA = 4       # per extra seat for the same peer within one run
 CITY_EXTRA = 2       # per seat beyond a city's fair share within one run (see city_quota)
+PRACTICE = 3         # per seat held by a peer whose city shares a good practice on the review's theme
+
+
+def brings_practice(problem: Problem, review: ReviewSpec, cand: Candidate) -> bool:
+    """The peer's city shares with the network a key factor of this review's theme rated 3."""
+    return review.theme_id in problem.practices.get(cand.city_id, ())
 
 
 def city_balance(problem: Problem, city_id: int) -> int:
@@ -39,6 +45,7 @@ def seat_parts(problem: Problem, review: ReviewSpec, cand: Candidate) -> dict[st
         "trained": TRAINED if cand.trained else 0,
         "load": -LOAD * cand.load.get(review.year, 0),
         "city": city_balance(problem, cand.city_id),
+        "practice": PRACTICE if brings_practice(problem, review, cand) else 0,
     }
     return parts
 
@@ -62,6 +69,8 @@ def _seat_score(problem: Problem, review: ReviewSpec, cand: Candidate) -> int:
         score += TRAINED
     if cand.load:
         score -= LOAD * cand.load.get(review.start.year, 0)
+    if problem.practices and brings_practice(problem, review, cand):
+        score += PRACTICE
     balance = problem.__dict__.setdefault("_balance", {})
     if cand.city_id not in balance:
         balance[cand.city_id] = city_balance(problem, cand.city_id)

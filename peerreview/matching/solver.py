@@ -283,7 +283,7 @@ def solve(problem: Problem, *, time_limit: float = DEFAULT_TIME_LIMIT, seed: int
             prepared = prepare_large(problem, active, used, deadline=t0 + PRICING_SHARE * time_limit)
             start, used = prepared.teams, prepared.pools
         else:
-            start = greedy(Problem(active, problem.candidates, problem.hosted, problem.sent),
+            start = greedy(Problem(active, problem.candidates, problem.hosted, problem.sent, problem.practices),
                            coverage=True, pools=pools) if hint else {}
         b = _Builder(problem, active, used)
         if hint:

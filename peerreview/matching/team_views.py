@@ -64,8 +64,12 @@ def team(review_id: int):
     review = _load(review_id)
     problem = build_problem([review])
     spec = problem.reviews[0]
-    seats = sorted([s for s in review.team if s.status in proposals.ACTIVE],
+    from peerreview.people.team import ROLE_LABELS as outside_labels
+    from peerreview.reviews.models import OUTSIDE_ROLES
+
+    seats = sorted([s for s in review.team if s.status in proposals.ACTIVE and s.role not in OUTSIDE_ROLES],
                    key=lambda s: (["lead", "rapporteur", "expert", "peer"].index(s.role), s.id))
+    outside_seats = [s for s in review.team if s.status == "accepted" and s.role in OUTSIDE_ROLES]
     ids = [s.user_id for s in seats]
     roles = {s.user_id: s.role for s in seats}
     members = [problem.by_id[u] for u in ids if u in problem.by_id]
@@ -109,7 +113,20 @@ def team(review_id: int):
         labels=workflow.STATE_LABELS, proposed=sum(1 for s in seats if s.status == "proposed"),
         prepare_missing=workflow.missing_for(review, prepare) if review.state == "team_forming" else None,
         declined_seats=[s for s in review.team if s.status == "declined"],
+        outside_seats=outside_seats, outside_labels=outside_labels, outside_form=_outside_form(review),
         removed_seats=[s for s in review.team if s.status == "removed"])
+
+
+def _outside_form(review):
+    if not perm.can_add_outside_seat(current_user, review):
+        return None
+    from peerreview.people.forms import OutsideSeatForm
+    from peerreview.people.team import candidates
+
+    form = OutsideSeatForm(formdata=None)
+    form.user_id.choices = [(u.id, u.name + (" · " + u.email if not u.is_coordinator else "")
+                             + (f" ({u.city.label})" if u.city else "")) for u in candidates(review)]
+    return form
 
 
 def _offer_whys(result, problem, review, current_ids):

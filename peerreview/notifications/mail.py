@@ -43,7 +43,7 @@ def new_message_id() -> str:
 
 
 def build_message(to: str, subject: str, text: str, html: str | None = None, *,
-                  message_id: str | None = None) -> EmailMessage:
+                  message_id: str | None = None, attachments: list[dict] | None = None) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     msg["To"] = to
@@ -54,6 +54,11 @@ def build_message(to: str, subject: str, text: str, html: str | None = None, *,
     msg.set_content(text)
     if html:
         msg.add_alternative(html, subtype="html")
+    for item in attachments or ():
+        maintype, _, rest = item["content_type"].partition("/")
+        subtype, *params = [p.strip() for p in rest.split(";")]
+        msg.add_attachment(item["content"], subtype=subtype, filename=item["filename"],
+                           params=dict(p.split("=", 1) for p in params if "=" in p))
     return msg
 
 

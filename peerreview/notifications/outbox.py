@@ -47,7 +47,8 @@ def backoff(attempts: int) -> timedelta:
 
 
 def enqueue(to: str, subject: str, text: str, html: str | None = None, *,
-            message_id: str | None = None, user_id: int | None = None) -> OutgoingMail:
+            message_id: str | None = None, user_id: int | None = None,
+            attachments: list[dict] | None = None) -> OutgoingMail:
     """Put a message in the outbox, inside the caller's transaction (flushed, not committed)."""
     from peerreview.auth.models import User, normalise_email
 
@@ -56,7 +57,8 @@ def enqueue(to: str, subject: str, text: str, html: str | None = None, *,
     row = OutgoingMail(message_id=message_id or mail.new_message_id(), user_id=user_id,
                        to_address=to,
                        subject=" ".join(strip_bidi_controls(subject or "").split())[:300],
-                       body_text=text, body_html=html, next_attempt_at=utcnow())
+                       body_text=text, body_html=html, next_attempt_at=utcnow(),
+                       attachments=attachments or None)
     db.session.add(row)
     db.session.flush()
     return row
@@ -148,7 +150,7 @@ def deliver(ids: list[int] | None = None, *, limit: int | None = None) -> Delive
         with mail.Transport() as transport:
             for n, row in enumerate(rows):
                 msg = mail.build_message(row.to_address, row.subject, row.body_text, row.body_html,
-                                         message_id=row.message_id)
+                                         message_id=row.message_id, attachments=row.attachments)
                 try:
                     transport.send(msg)
                 except mail.ServerUnreachable as exc:

@@ -58,21 +58,25 @@ def recipient_language(to: str, context: dict) -> str:
     return language_of(user)
 
 
-def queue_mail(to: str, template: str, *, message_id: str | None = None, **context):
+def queue_mail(to: str, template: str, *, message_id: str | None = None,
+               attachments: list[dict] | None = None, language: str | None = None, **context):
     """Render ``mail/<template>`` in the recipient's language and put it in the outbox; None if
-    the person chose to get this kind of message in the weekly digest or not at all."""
+    the person chose to get this kind of message in the weekly digest or not at all.
+    ``language``: for someone without an account (an interviewee), the language to write in.
+    ``attachments``: text files sent with it, each {"filename", "content_type", "content"}."""
     from peerreview.deadlines.preferences import held_back
     from peerreview.i18n import use_locale
     from peerreview.notifications import outbox
 
-    with use_locale(recipient_language(to, context)):
+    with use_locale(language or recipient_language(to, context)):
         subject, text, html = render(template, **context)
     # The person's choice for this kind of message: kept for the weekly digest, or off.
     if held_back(to, template, context, subject, text):
         return None
     user = context.get("user")
     user_id = getattr(user, "id", None) if getattr(user, "email", None) == to else None
-    row = outbox.enqueue(to, subject, text, html, message_id=message_id, user_id=user_id)
+    row = outbox.enqueue(to, subject, text, html, message_id=message_id, user_id=user_id,
+                         attachments=attachments)
     if not _manual.get():
         db.session.info.setdefault(_KEY, []).append(row.id)
     return row

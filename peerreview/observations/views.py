@@ -183,7 +183,20 @@ def capture(review_id: int):
         notes=notes if show_all else notes[:NOTES_SHOWN], notes_total=len(notes),
         can_add=can_add, filters=filters, team=team, org_types=ORGANISATION_TYPES,
         accept_attr=ACCEPT_ATTR, running=current_session(review), instants=session_instants(review),
-        zone=zone_abbreviation(zone_now), just_saved=just_saved), status
+        zone=zone_abbreviation(zone_now), just_saved=just_saved, people=_interviewees(review)), status
+
+
+def _interviewees(review):
+    """Who the team meets in each session, shown beside the form when a note is tied to one."""
+    from types import SimpleNamespace
+
+    from peerreview.people.interviewees import by_session
+    from peerreview.people.models import ATTENDANCE, QUOTE_CONSENT
+
+    if not perm.can_view_interviewees(current_user, review):
+        return None
+    items = by_session(review)
+    return SimpleNamespace(items=items, attendance=ATTENDANCE, quote_labels=QUOTE_CONSENT) if items else None
 
 
 def _load_obs(review, obs_id: int) -> Observation:
@@ -363,7 +376,7 @@ def export_xlsx(review_id: int):
 
 # The files the capture page needs offline; the service worker caches them when it installs.
 OFFLINE_ASSETS = ("css/app.css", "js/i18n.js", "js/confirm.js", "js/forms.js", "js/capture.js",
-                  "favicon.svg")
+                  "js/people.js", "favicon.svg")
 
 
 def register_service_worker(app):

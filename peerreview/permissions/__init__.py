@@ -22,6 +22,14 @@ from peerreview.permissions.framework import (  # noqa: F401
     can_view_benchmark,
     can_view_framework,
 )
+from peerreview.permissions.library import (  # noqa: F401
+    can_read_library_item,
+    can_set_publication,
+    can_use_library,
+    public_items,
+    shared_with_network,
+    visible_library_items,
+)
 from peerreview.permissions.matching import (  # noqa: F401
     can_bid,
     can_edit_peer_profile,
@@ -56,6 +64,20 @@ from peerreview.permissions.observations import (  # noqa: F401
     can_edit_observation,
     can_rate_as_peer,
     can_view_observations,
+)
+from peerreview.permissions.participants import (  # noqa: F401
+    can_add_outside_seat,
+    can_answer_survey,
+    can_erase_interviewee,
+    can_manage_interviewees,
+    can_override_consent,
+    can_share_first_impressions,
+    can_view_consent_check,
+    can_view_first_impressions,
+    can_view_interviewees,
+    can_view_survey_results,
+    can_write_first_impressions,
+    survey_respondent,
 )
 from peerreview.permissions.people import (  # noqa: F401
     can_edit_city,

@@ -120,8 +120,12 @@ def build(review, *, mode: str = "preview", version: int | None = None,
     team = list(db.session.scalars(
         select(TeamMember).where(TeamMember.review_id == review.id, TeamMember.status == "accepted")
         .options(selectinload(TeamMember.user).selectinload(User.city)).order_by(TeamMember.id)))
-    role_order = {"lead": 0, "rapporteur": 1, "peer": 2, "expert": 3}
+    role_order = {"lead": 0, "rapporteur": 1, "peer": 2, "expert": 3, "external": 4, "staff": 5}
     team.sort(key=lambda s: (role_order.get(s.role, 9), s.user.name))
+    # experts and secretariat staff are listed in the annex with their organisation; the
+    # sentences about "peers from N countries" count the peers only
+    outside = [s for s in team if s.role in ("external", "staff")]
+    team = [s for s in team if s.role not in ("external", "staff")]
     observation_count = db.session.scalar(
         select(func.count(Observation.id)).where(Observation.review_id == review.id,
                                                  Observation.withdrawn_at.is_(None))) or 0
@@ -152,7 +156,7 @@ def build(review, *, mode: str = "preview", version: int | None = None,
         "session_types": Counter(s.session_type for s in sessions),
         "session_type_labels": SESSION_TYPES, "org_types": org_types,
         "org_type_labels": ORGANISATION_TYPES, "interpreted": sum(1 for s in sessions if s.interpreter_needed),
-        "team": team, "countries": sorted({s.user.city.country for s in team if s.user.city}),
+        "team": team, "outside_team": outside, "countries": sorted({s.user.city.country for s in team if s.user.city}),
         "observation_count": observation_count, "charter_roles": [charter_role_label(r) for r in roles],
         "kinds": KINDS, "priorities": PRIORITIES, "rating_label": rating_label,
         "paragraphs": lambda text: paragraphs(text, refs),

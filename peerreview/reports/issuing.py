@@ -232,6 +232,9 @@ def store(review, prepared: Prepared, rendered: pdf.Rendered, actor, *, reissue:
         report.factual_check_ended_at = utcnow()
     report.state = "issued"
     db.session.flush()
+    from peerreview.library.index import index_report
+
+    index_report(report)  # the library's copy of the issued text
     if reissue:
         record("report.reissue", review, actor=actor, changes={
             "version": prepared.number, "sha256": digest, "note": prepared.note})

@@ -33,12 +33,17 @@ if TYPE_CHECKING:
 
 STATES = ("draft", "requested", "accepted", "declined", "team_forming", "preparing", "visit",
           "reporting", "issued", "follow_up", "closed", "cancelled")
-TEAM_ROLES = ("lead", "rapporteur", "peer", "expert")
+TEAM_ROLES = ("lead", "rapporteur", "peer", "expert", "external", "staff")
+# Seats outside the matcher's rules: an external expert (facilitator) and the network's
+# secretariat staff. They do not count for team size, one seat per city or the countries.
+OUTSIDE_ROLES = ("external", "staff")
 TEAM_ROLE_LABELS = {
     "lead": _l("Lead"),
     "rapporteur": _l("Rapporteur"),
     "peer": _l("Peer"),
     "expert": _l("Expert"),
+    "external": _l("External expert"),
+    "staff": _l("Secretariat staff"),
 }
 SEAT_STATUSES = ("proposed", "invited", "accepted", "declined", "removed")
 # Seats that still count: the matcher's proposals, open invitations and accepted seats. A
@@ -152,6 +157,8 @@ class TeamMember(db.Model):
     role: Mapped[str] = mapped_column(String(20), default="peer")
     status: Mapped[str] = mapped_column(String(20), default="proposed")
     reason: Mapped[str] = mapped_column(Text, default="")
+    # for external experts and staff: the organisation shown in the report's team annex
+    organisation: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime)
 

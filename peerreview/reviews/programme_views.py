@@ -47,7 +47,19 @@ def _page(review: Review, form: SessionForm | None = None, *, status: int = 200,
         sessions=sessions, clashes=programme.clashes(sessions), editable=editable,
         form=form if editable else None, open_form=open_form, labels=workflow.STATE_LABELS,
         session_types=SESSION_TYPES, org_labels=programme.org_labels,
-        hhmm=programme.hhmm), status
+        hhmm=programme.hhmm, people=_interviewees(review)), status
+
+
+def _interviewees(review):
+    """Who the team meets in each session, with their consent, for those who may see it."""
+    if not perm.can_view_interviewees(current_user, review):
+        return None
+    from types import SimpleNamespace
+
+    from peerreview.people.interviewees import by_session
+    from peerreview.people.models import ATTENDANCE, QUOTE_CONSENT
+
+    return SimpleNamespace(items=by_session(review), attendance=ATTENDANCE, quote_labels=QUOTE_CONSENT)
 
 
 @bp.get("/reviews/<int:review_id>/programme")

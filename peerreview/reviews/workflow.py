@@ -85,7 +85,10 @@ def visit_dates_set(review: Review) -> str | None:
 
 
 def team_complete(review: Review) -> str | None:
-    accepted = [s for s in review.team if s.status == "accepted"]
+    from peerreview.reviews.models import OUTSIDE_ROLES
+
+    # experts and staff hold seats outside the rules: only peers count
+    accepted = [s for s in review.team if s.status == "accepted" and s.role not in OUTSIDE_ROLES]
     missing = []
     if len(accepted) < review.team_min:
         missing.append(ngettext("only %(accepted)d of at least %(num)d peer has accepted",

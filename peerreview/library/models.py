@@ -1,0 +1,143 @@
+"""The network's library: how widely each issued report is published, the single items a host
+city holds back, and the searchable copy of every issued finding, recommendation and good
+practice.
+
+``LibraryItem`` is a copy of the issued text, made when a version of the report is issued
+(``index.index_report``): a correction being drafted after issue never shows before it is
+issued. Its ``level`` and ``withheld`` columns follow the report's :class:`Publication` and
+:class:`WithheldItem` rows, and every list, search, count, chart and feed of items filters them
+with ``permissions.visible_library_items``.
+
+The full-text index is not a model: on SQLite it is the FTS5 table ``library_search`` (kept in
+step with ``library_item`` by triggers), on PostgreSQL a GIN index on the ``search_text``
+column's ``tsvector``. Both are made by the migration; ``UNMANAGED`` names them so that the
+comparison of models and migrations leaves them alone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from peerreview.constraints import one_of, rating
+from peerreview.extensions import db
+from peerreview.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from peerreview.reports.models import Recommendation, Report
+
+LEVELS = ("private", "network", "public")
+SHARED_LEVELS = ("network", "public")
+KINDS = ("finding", "recommendation", "practice")
+
+SEARCH_TABLE = "library_search"
+SEARCH_INDEX = "ix_library_item_fts"
+UNMANAGED = {SEARCH_TABLE, *(f"{SEARCH_TABLE}_{part}" for part in ("data", "idx", "docsize", "config",
+                                                                     "content")), SEARCH_INDEX}
+"""Names of the full-text index's objects, which exist in the database but not in the models."""
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """For Alembic's comparison: the full-text index is made by hand in the migration."""
+    return name not in UNMANAGED
+
+
+class Publication(db.Model):
+    """How widely one report is published: chosen by the host city, private until it says."""
+
+    __tablename__ = "report_publication"
+    __table_args__ = (one_of("level", LEVELS),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), unique=True)
+    level: Mapped[str] = mapped_column(String(10), default="private")
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    report: Mapped[Report] = relationship(backref=db.backref("publication", uselist=False,
+                                                             cascade="all, delete-orphan"))
+
+
+class WithheldItem(db.Model):
+    """One finding, recommendation or good practice the host city keeps out of a shared report.
+
+    Named by its code in the report (KF2, R3, P1). A good practice's code is its place in the
+    list, so its text's fingerprint is kept too: a practice is held back when either matches,
+    and a corrected list never releases a practice the city held back.
+    """
+
+    __tablename__ = "report_withheld_item"
+    __table_args__ = (UniqueConstraint("report_id", "kind", "code"), one_of("kind", KINDS))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(20))
+    fingerprint: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LibraryItem(db.Model):
+    """The issued text of one finding, recommendation or good practice, with what the library
+    filters on; see the module's docstring."""
+
+    __tablename__ = "library_item"
+    __table_args__ = (
+        UniqueConstraint("report_id", "kind", "code"),
+        one_of("kind", KINDS),
+        one_of("level", LEVELS),
+        rating(),
+        rating("self_rating"),
+        Index("ix_library_item_visible", "level", "withheld"),
+        Index("ix_library_item_theme", "theme_id", "kind", "kf_code"),
+        Index("ix_library_item_published", "kind", "level", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(20))
+    recommendation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report_recommendation.id", ondelete="SET NULL"), index=True)
+    key_factor_id: Mapped[int | None] = mapped_column(ForeignKey("key_factor.id", ondelete="SET NULL"))
+    kf_code: Mapped[str] = mapped_column(String(20), default="")
+    kf_title: Mapped[str] = mapped_column(String(300), default="")
+    kf_position: Mapped[int] = mapped_column(Integer, default=0)
+    charter_roles: Mapped[str] = mapped_column(String(200), default="")  # "|policy_maker|employer|"
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"))
+    theme_name: Mapped[str] = mapped_column(String(200), default="")
+    benchmark_id: Mapped[int] = mapped_column(ForeignKey("benchmark.id", ondelete="CASCADE"))
+    benchmark_version: Mapped[int] = mapped_column(Integer, default=1)
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id", ondelete="CASCADE"), index=True)
+    city_name: Mapped[str] = mapped_column(String(120), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")
+    issued_on: Mapped[date] = mapped_column(Date)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    rating: Mapped[str | None] = mapped_column(String(4))
+    self_rating: Mapped[str | None] = mapped_column(String(4))
+    level: Mapped[str] = mapped_column(String(10), default="private")
+    withheld: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)  # first made public
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    indexed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    recommendation: Mapped[Recommendation | None] = relationship()
+
+    @property
+    def anchor(self) -> str:
+        return self.code

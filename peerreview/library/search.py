@@ -1,0 +1,137 @@
+"""Full-text search of the library: one interface over SQLite FTS5 and PostgreSQL's full-text
+search, with the filters of the library page.
+
+``search(user, query)`` returns a page of :class:`Hit` (the item, its relevance order, what
+became of it) and the number of matches. The visibility rule is applied in the same SQL
+statement as the match (``permissions.visible_library_items``), so a count or a page can
+never include a private item.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, func, literal_column, select, text
+
+from peerreview import permissions as perm
+from peerreview.extensions import db
+from peerreview.library.models import KINDS, SEARCH_TABLE, LibraryItem
+from peerreview.reports.models import Recommendation
+
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 5000          # the CSV export
+STATUSES = ("waiting", "not_accepted", "not_started", "in_progress", "done")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class Query:
+    """What the person asked for; every field optional."""
+    text: str = ""
+    kind: str = ""
+    theme_id: int | None = None
+    kf_code: str = ""
+    charter_role: str = ""
+    city_id: int | None = None
+    country: str = ""
+    year: int | None = None
+    status: str = ""
+    page: int = 1
+
+    @property
+    def words(self) -> list[str]:
+        return [w.lower() for w in _WORD.findall(self.text or "")][:12]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.words or self.kind or self.theme_id or self.kf_code or self.charter_role
+                    or self.city_id or self.country or self.year or self.status)
+
+
+@dataclass
+class Hit:
+    item: LibraryItem
+    response: str | None = None
+    progress: str | None = None
+    progress_on: date | None = None
+    done_on: date | None = None
+
+
+@dataclass
+class Result:
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+
+
+def _match(words: list[str]):
+    """(join target or None, condition, relevance expression) for the dialect in use."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        # every word as a prefix, all of them required; words are \w+ only, so no operators
+        tsquery = func.to_tsquery(literal_column("'simple'::regconfig"),
+                                  " & ".join(f"{w}:*" for w in words))
+        vector = literal_column("to_tsvector('simple'::regconfig, library_item.search_text)")
+        return None, vector.op("@@")(tsquery), -func.ts_rank(vector, tsquery)
+    query = " ".join(f'"{w}"*' for w in words)
+    sub = (select(literal_column("rowid").label("id"), literal_column("rank").label("rank"))
+           .select_from(text(SEARCH_TABLE))
+           .where(text(f"{SEARCH_TABLE} MATCH :q").bindparams(q=query))).subquery("fts")
+    return sub, None, sub.c.rank
+
+
+def _filters(q: Query) -> list:
+    Item = LibraryItem
+    out = []
+    if q.kind in KINDS:
+        out.append(Item.kind == q.kind)
+    if q.theme_id:
+        out.append(Item.theme_id == q.theme_id)
+    if q.kf_code:
+        out.append(Item.kf_code == q.kf_code)
+    if q.charter_role:
+        out.append(Item.charter_roles.contains(f"|{q.charter_role}|"))
+    if q.city_id:
+        out.append(Item.city_id == q.city_id)
+    if q.country:
+        out.append(Item.country == q.country.upper())
+    if q.year:
+        out.append(Item.year == q.year)
+    if q.status in STATUSES:
+        out.append(Item.kind == "recommendation")
+        if q.status == "waiting":
+            out.append(Recommendation.response.is_(None))
+        elif q.status == "not_accepted":
+            out.append(Recommendation.response == "not_accepted")
+        else:
+            out.append(and_(Recommendation.response != "not_accepted",
+                            Recommendation.progress == q.status))
+    return out
+
+
+def search(user, q: Query, *, page_size: int = PAGE_SIZE, public: bool = False) -> Result:
+    """The page ``q.page`` of the items ``user`` may read that match ``q``, most relevant first
+    (newest first without words). ``public``: only what anyone may read, whoever asks."""
+    Item = LibraryItem
+    visible = perm.public_items() if public else perm.visible_library_items(user)
+    where = [visible, *_filters(q)]
+    words = q.words
+    base = select(Item).outerjoin(Recommendation, Recommendation.id == Item.recommendation_id)
+    order = [Item.issued_on.desc(), Item.review_id.desc(), Item.id]
+    if words:
+        sub, cond, relevance = _match(words)
+        if sub is not None:
+            base = base.join(sub, sub.c.id == Item.id)
+        else:
+            where.append(cond)
+        order = [relevance, Item.issued_on.desc(), Item.id]
+    base = base.where(*where)
+    total = db.session.scalar(select(func.count()).select_from(
+        base.with_only_columns(Item.id).order_by(None).subquery())) or 0
+    page = max(1, q.page)
+    rows = db.session.execute(
+        base.add_columns(Recommendation.response, Recommendation.progress, Recommendation.progress_on,
+                         Recommendation.done_on)
+        .order_by(*order).limit(page_size).offset((page - 1) * page_size)).all()
+    return Result([Hit(r[0], r[1], r[2], r[3], r[4]) for r in rows], total)

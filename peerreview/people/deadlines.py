@@ -1,0 +1,89 @@
+"""The surveys as deadlines: the reminder machinery sends them (the first reminder is the
+invitation) and lists them on *My tasks* until the person answers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from peerreview import permissions as perm
+from peerreview.deadlines.registry import Deadline, deadline_source
+from peerreview.extensions import db
+from peerreview.people import surveys
+from peerreview.people.models import SurveyResponse
+from peerreview.permissions.participants import AFTER_VISIT
+from peerreview.reviews.models import Review
+
+
+def _answered(kind: str, review_ids: list[int]) -> set[tuple[int, int]]:
+    if not review_ids:
+        return set()
+    return set(db.session.execute(select(SurveyResponse.review_id, SurveyResponse.user_id).where(
+        SurveyResponse.kind == kind, SurveyResponse.review_id.in_(review_ids))).all())
+
+
+def _reviews(states, *, user):
+    from peerreview.auth.models import User
+
+    stmt = (select(Review).where(Review.state.in_(states), Review.visit_end.is_not(None))
+            .options(selectinload(Review.team), selectinload(Review.host_city),
+                     selectinload(Review.benchmark)).order_by(Review.id))
+    reviews = db.session.scalars(stmt).unique().all()
+    hosts = {}
+    if reviews:
+        for person in db.session.scalars(select(User).where(
+                User.city_id.in_({r.host_city_id for r in reviews}), User.city_role == "contact",
+                User.active.is_(True), User.erased_at.is_(None)).order_by(User.id)):
+            hosts.setdefault(person.city_id, []).append(person)
+    return reviews, hosts
+
+
+@deadline_source("survey.visit", "Survey after the visit week",
+                 "A few questions once a visit week is over: how useful it was, how well "
+                 "organised, what to change.")
+def visit_survey_due(*, user=None, today):
+    reviews, hosts = _reviews(AFTER_VISIT, user=user)
+    answered = _answered("visit", [r.id for r in reviews])
+    out = []
+    for r in reviews:
+        due = surveys.visit_due(r)
+        if today < surveys.visit_opens_on(r) or today > due + timedelta(days=surveys.OPEN_DAYS_AFTER_DUE):
+            continue
+        people = hosts.get(r.host_city_id, []) + [s.user for s in r.team if s.status == "accepted"]
+        people = tuple(p for p in people if p.is_active and (r.id, p.id) not in answered)
+        if user is not None:
+            people = tuple(p for p in people if p.id == user.id)
+        if people:
+            out.append(Deadline(kind="survey.visit", due=due, obj=r, users=people,
+                                title="Answer the short survey about the visit week", subject=r.title,
+                                endpoint="surveys.answer", url_values={"review_id": r.id, "kind": "visit"},
+                                can=lambda u, r=r: perm.can_answer_survey(u, r, "visit")))
+    return out
+
+
+@deadline_source("survey.outcome", "Outcome survey a year after the report",
+                 "Twelve months after your city's report was issued: which recommendations made a "
+                 "difference, and what changed.")
+def outcome_survey_due(*, user=None, today):
+    if user is not None and (user.city_id is None or user.city_role != "contact"):
+        return []
+    reviews, hosts = _reviews(("issued", "follow_up", "closed"), user=user)
+    answered = _answered("outcome", [r.id for r in reviews])
+    out = []
+    for r in reviews:
+        opens = surveys.outcome_open_on(r)
+        if opens is None:
+            continue
+        due = opens + timedelta(days=surveys.ANSWER_DAYS)
+        if today < opens or today > due + timedelta(days=surveys.OPEN_DAYS_AFTER_DUE):
+            continue
+        people = tuple(p for p in hosts.get(r.host_city_id, []) if (r.id, p.id) not in answered
+                       and (user is None or p.id == user.id))
+        if people:
+            out.append(Deadline(kind="survey.outcome", due=due, obj=r, users=people,
+                                title="Answer the outcome survey: what the review changed", subject=r.title,
+                                endpoint="surveys.answer", url_values={"review_id": r.id, "kind": "outcome"},
+                                can=lambda u, r=r: perm.can_answer_survey(u, r, "outcome")))
+    return out

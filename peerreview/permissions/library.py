@@ -1,0 +1,81 @@
+"""The library: who reads which issued finding, recommendation and good practice, who decides
+how widely a report is published, and the comparisons built from them.
+
+One rule, :func:`visible_library_items`, says which items a person may read. The search, its
+counts and its CSV, the shared and public report pages, the feed, the heatmap, a city's
+history and the matching suggestions all filter with it (or with :func:`shared_with_network`,
+its part for every logged-in member), so a private text cannot come out through any of them.
+"""
+
+from __future__ import annotations
+
+from peerreview.permissions.base import _auth, is_coordinator
+from peerreview.permissions.reports import REPORT_AFTER_ISSUE
+from peerreview.permissions.reviews import is_host_contact
+
+
+def public_items():
+    """Items anyone may read, logged in or not: published as public and not held back."""
+    from sqlalchemy import and_
+
+    from peerreview.library.models import LibraryItem as Item
+
+    return and_(Item.level == "public", Item.withheld.is_(False))
+
+
+def shared_with_network():
+    """Items every logged-in member may read: shared with the network or public, not held back."""
+    from sqlalchemy import and_
+
+    from peerreview.library.models import SHARED_LEVELS
+    from peerreview.library.models import LibraryItem as Item
+
+    return and_(Item.level.in_(SHARED_LEVELS), Item.withheld.is_(False))
+
+
+def visible_library_items(user):
+    """The SQL condition on LibraryItem for the items ``user`` may read.
+
+    Anonymous people: public items. Members: what is shared with the network, plus every item
+    of the reports they read anyway (their own city's, and those of the reviews whose team they
+    sat on, as ``can_download_report`` says). Coordinators: everything.
+    """
+    from sqlalchemy import or_, select, true
+
+    from peerreview.library.models import LibraryItem as Item
+    from peerreview.reviews.models import TeamMember
+
+    if is_coordinator(user):
+        return true()
+    if not _auth(user):
+        return public_items()
+    seats = select(TeamMember.review_id).where(TeamMember.user_id == user.id,
+                                               TeamMember.status == "accepted")
+    conditions = [shared_with_network(), Item.review_id.in_(seats)]
+    if user.city_id is not None:
+        conditions.append(Item.city_id == user.city_id)
+    return or_(*conditions)
+
+
+def can_read_library_item(user, item) -> bool:
+    """One item, by the same rule as the lists (asked of the database, so it cannot differ)."""
+    from sqlalchemy import select
+
+    from peerreview.extensions import db
+    from peerreview.library.models import LibraryItem as Item
+
+    if item is None:
+        return False
+    return db.session.scalar(select(Item.id).where(Item.id == item.id,
+                                                   visible_library_items(user))) is not None
+
+
+def can_use_library(user) -> bool:
+    """The members' library, comparisons and city histories (the public pages need no login)."""
+    return _auth(user)
+
+
+def can_set_publication(user, review) -> bool:
+    """How widely the issued report is published, and what is held back: the host's contact."""
+    return review.state in REPORT_AFTER_ISSUE and is_host_contact(user, review) \
+        and getattr(review, "report", None) is not None and bool(review.report.versions)
