@@ -19,6 +19,10 @@ LEVEL_LABELS = {
     "network": _l("Shared with the network: every member who logs in"),
     "public": _l("Public: anyone, without logging in"),
 }
+# one whole sentence per level: a level's name cannot be put in lower case in every language
+LEVEL_SAVED = {"private": _l("Saved: the report is now private."),
+               "network": _l("Saved: the report is now shared with the network."),
+               "public": _l("Saved: the report is now public.")}
 LEVEL_SHORT = {"private": _l("Private"), "network": _l("Shared with the network"),
                "public": _l("Public")}
 

@@ -142,9 +142,8 @@ def publication(review_id: int):
                 form_error(form, exc)
             else:
                 db.session.commit()
-                flash(_("Saved: the report is now %(level)s.",
-                        level=str(services.LEVEL_SHORT[report.publication.level]).lower())
-                      if changed else _("Nothing was changed."), "success")
+                flash(str(services.LEVEL_SAVED[report.publication.level]) if changed
+                      else _("Nothing was changed."), "success")
                 return redirect(url_for("library.publication", review_id=review_id))
         status = 400
     else:
