@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -40,9 +42,9 @@ def _reviews(states, *, user):
     return reviews, hosts
 
 
-@deadline_source("survey.visit", "Survey after the visit week",
-                 "A few questions once a visit week is over: how useful it was, how well "
-                 "organised, what to change.")
+@deadline_source("survey.visit", _l("Survey after the visit week"),
+                 _l("A few questions once a visit week is over: how useful it was, how well "
+                    "organised, what to change."))
 def visit_survey_due(*, user=None, today):
     reviews, hosts = _reviews(AFTER_VISIT, user=user)
     answered = _answered("visit", [r.id for r in reviews])
@@ -57,15 +59,15 @@ def visit_survey_due(*, user=None, today):
             people = tuple(p for p in people if p.id == user.id)
         if people:
             out.append(Deadline(kind="survey.visit", due=due, obj=r, users=people,
-                                title="Answer the short survey about the visit week", subject=r.title,
+                                title=_("Answer the short survey about the visit week"), subject=r.title,
                                 endpoint="surveys.answer", url_values={"review_id": r.id, "kind": "visit"},
                                 can=lambda u, r=r: perm.can_answer_survey(u, r, "visit")))
     return out
 
 
-@deadline_source("survey.outcome", "Outcome survey a year after the report",
-                 "Twelve months after your city's report was issued: which recommendations made a "
-                 "difference, and what changed.")
+@deadline_source("survey.outcome", _l("Outcome survey a year after the report"),
+                 _l("Twelve months after your city's report was issued: which recommendations made "
+                    "a difference, and what changed."))
 def outcome_survey_due(*, user=None, today):
     if user is not None and (user.city_id is None or user.city_role != "contact"):
         return []
@@ -83,7 +85,7 @@ def outcome_survey_due(*, user=None, today):
                        and (user is None or p.id == user.id))
         if people:
             out.append(Deadline(kind="survey.outcome", due=due, obj=r, users=people,
-                                title="Answer the outcome survey: what the review changed", subject=r.title,
+                                title=_("Answer the outcome survey: what the review changed"), subject=r.title,
                                 endpoint="surveys.answer", url_values={"review_id": r.id, "kind": "outcome"},
                                 can=lambda u, r=r: perm.can_answer_survey(u, r, "outcome")))
     return out
