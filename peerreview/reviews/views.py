@@ -79,6 +79,7 @@ def index():
 
 def next_step(review: Review, user) -> str:
     """What the user should do next for this review, in a few words."""
+    user = getattr(user, "_get_current_object", lambda: user)()   # not through the proxy, per row
     for t, missing in workflow.available(review, user):
         if t.name != "cancel":
             return t.label if not missing else f"{t.label} (needs: {missing[0]})"
