@@ -9,7 +9,7 @@ PYTEST := $(BIN)/python -m pytest
 PYTEST_WORKERS ?= auto
 XDIST  := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadgroup)
 
-.PHONY: install demo serve test test-sqlite test-postgresql bench load lint clean
+.PHONY: install demo serve test test-sqlite test-postgresql bench load lint clean translations
 
 # The editable install of a flat layout makes setuptools print a warning about folders named
 # like the package; there is nothing to act on, so it is silenced.
@@ -24,7 +24,34 @@ $(STAMP): setup.cfg pyproject.toml tests/browser/package-lock.json
 	fi
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The compiled catalogs (.mo) are built from the .po files by the install and are not kept in
+# git: each .mo is rebuilt whenever its .po changes, so a fresh clone shows every language.
+LANGS    := en fr de es it nl pl el
+I18N_DIR := peerreview/translations
+POT      := $(I18N_DIR)/messages.pot
+PO_FILES := $(wildcard $(I18N_DIR)/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+$(I18N_DIR)/%/LC_MESSAGES/messages.mo: $(I18N_DIR)/%/LC_MESSAGES/messages.po $(STAMP)
+	@$(BIN)/pybabel compile --statistics -i $< -o $@ -l $*
+
+install: $(STAMP) $(MO_FILES)
+
+# Extract every text (templates and Python, see babel.cfg) into messages.pot, then bring each
+# language's catalog up to date (a new language gets a new catalog), then compile them.
+translations: $(STAMP)
+	$(BIN)/pybabel -q extract --add-comments=Translators: -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+		--sort-by-file --no-wrap --project=peerreview --copyright-holder="peerreview contributors" \
+		-o $(POT) .
+	@for lang in $(LANGS); do \
+		if [ -f $(I18N_DIR)/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel -q update --no-wrap -i $(POT) -d $(I18N_DIR) -l $$lang; \
+		else \
+			$(BIN)/pybabel -q init --no-wrap -i $(POT) -d $(I18N_DIR) -l $$lang; \
+		fi; \
+	done
+	$(BIN)/pybabel compile --statistics -d $(I18N_DIR)
+	$(BIN)/python -m peerreview.i18n_check || true
 
 # A laptop configuration with a random secret key; never overwritten once it exists.
 instance/config.py:

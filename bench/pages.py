@@ -10,6 +10,7 @@ in the same run is the figure that travels between machines.
 from __future__ import annotations
 
 import gc
+import os
 import random
 import statistics
 import tempfile
@@ -270,6 +271,11 @@ def _measure(app, coordinator, member, review_id, mentor, n: int, only: str | No
     mentor, mentorship_id, (city_user, city_id) = mentor
     clients = {"coordinator": app.test_client(), "member": app.test_client(), "mentor": app.test_client(),
                "city": app.test_client()}
+    # The pages in one language (PEERREVIEW_BENCH_LANGUAGE=el make bench: with its catalog
+    # loaded and every text translated), sent as the browser's Accept-Language.
+    language = os.environ.get("PEERREVIEW_BENCH_LANGUAGE", "en")
+    for client in clients.values():
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
     _login(clients["coordinator"], coordinator)
     _login(clients["member"], member)
     _login(clients["mentor"], mentor)
@@ -314,7 +320,6 @@ def _measure(app, coordinator, member, review_id, mentor, n: int, only: str | No
                     print(f"  {spent * 1000:7.2f} ms  {key}")
             if profile and path != "/healthz":
                 import cProfile
-                import os
 
                 prof = cProfile.Profile()
                 prof.enable()

@@ -7,6 +7,7 @@ import sys
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from peerreview.domain import DomainError
 from peerreview.extensions import db
@@ -17,7 +18,7 @@ users_cli = AppGroup("users", help="People and accounts.")
 
 def fail(message: str) -> None:
     db.session.rollback()
-    click.echo(f"Error: {message}", err=True)
+    click.echo(_("Error: %(message)s", message=message), err=True)
     sys.exit(1)
 
 
@@ -31,10 +32,10 @@ def demo_load():
     except DomainError as exc:
         fail(exc.message)
     db.session.commit()
-    click.echo(f"Demo network ready: {summary['created']} things created, "
-               f"{summary['existing']} already there.")
-    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-    width = max((len(role) for role, _ in summary["logins"]), default=0)
+    click.echo(_("Demo network ready: %(created)s things created, %(existing)s already there.",
+                 created=summary["created"], existing=summary["existing"]))
+    click.echo(_("Demo logins (password for all: %(password)s):", password=DEMO_PASSWORD))
+    width = max((len(role) for role, _email in summary["logins"]), default=0)
     for role, email in summary["logins"]:
         click.echo(f"  {role:<{width}}  {email}")
 
@@ -58,7 +59,7 @@ def users_create(email, name, city_ref, contact, coordinator, languages, passwor
     if city_ref:
         city = find_city(city_ref)
         if city is None:
-            fail(f"Unknown city {city_ref!r}. Use its id, its name, or \"Name, CC\".")
+            fail(_("Unknown city %(city)s. Use its id, its name, or \"Name, CC\".", city=repr(city_ref)))
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     try:
         user = accounts.create_user(
@@ -69,9 +70,9 @@ def users_create(email, name, city_ref, contact, coordinator, languages, passwor
     except DomainError as exc:
         fail(exc.message)
     db.session.commit()
-    click.echo(f"Created {user.email} (id {user.id}).")
+    click.echo(_("Created %(email)s (id %(id)s).", email=user.email, id=user.id))
     if link:
-        click.echo(f"Set the password within 7 days at: {link}")
+        click.echo(_("Set the password within 7 days at: %(link)s", link=link))
 
 
 def register_cli(app: Flask) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from jinja2 import pass_context
 
@@ -55,14 +57,18 @@ def items_of(form) -> list[ErrorItem]:
         if not field.errors:
             continue
         if field.type == "CSRFTokenField":
-            out.append(ErrorItem("The form's security token has expired: send the form again.", None))
+            out.append(ErrorItem(_("The form's security token has expired: send the form again."), None))
             continue
         if field.type == "FormField":
             continue  # its sub-form is walked as a form of its own when it is in the context
-        label = field.label.text if field.label else ""
+        label = str(field.label.text) if field.label else ""
         for message in field.errors:
-            if isinstance(message, str | bytes):
-                text = f"{label}: {message}" if label and not str(message).startswith(label) else str(message)
+            # a validator's message may be a lazy text (lazy_gettext), made a str here
+            if isinstance(message, str | bytes | LazyString):
+                message = str(message)
+                # Translators: an entry of the error summary: a field's label, then its error
+                text = (_("%(label)s: %(message)s", label=label, message=message)
+                        if label and not message.startswith(label) else message)
                 out.append(ErrorItem(text, f"#{_target(field)}"))
     for message in getattr(form, "form_errors", []) or []:
         out.append(ErrorItem(str(message), None))

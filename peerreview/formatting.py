@@ -120,10 +120,15 @@ _SHORT_MONTH = re.compile(r"(?<!M)MMM(?!M)")
 
 
 def date_range(start: date | None, end: date | None, locale: str | None = None, *,
-               empty: str = "dates to be agreed") -> str:
+               empty: str | None = None) -> str:
     """A compact range: "15–18 September 2026", "28 September – 2 October 2026",
-    "28 December 2026 – 2 January 2027"; one day is written as that day."""
+    "28 December 2026 – 2 January 2027"; one day is written as that day. No dates at all
+    gives ``empty`` ("dates to be agreed" unless told)."""
     if start is None and end is None:
+        if empty is None:
+            from flask_babel import gettext as _
+
+            return _("dates to be agreed")
         return empty
     if start is None or end is None or start == end:
         return full_day(start or end, locale)

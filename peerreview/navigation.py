@@ -9,6 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from peerreview import permissions as perm
@@ -17,38 +20,38 @@ from peerreview.formatting import day_month
 
 @dataclass(frozen=True)
 class Entry:
-    label: str
+    label: object  # lazy texts (lazy_gettext), made str when a page is built
     endpoint: str
     allowed: Callable[[object], bool]
-    text: str = ""
+    text: object = ""
     # For the home-page card: a line about the user's own situation, shown above ``text``.
     status: Callable[[object], str] | None = None
 
 
 NAV: list[Entry] = [
-    Entry("My tasks", "deadlines.tasks", perm.can_view_tasks,
-          "What is due from you, soonest first, with a link to where you do it.",
+    Entry(_l("My tasks"), "deadlines.tasks", perm.can_view_tasks,
+          _l("What is due from you, soonest first, with a link to where you do it."),
           status=lambda u: _tasks_status(u)),
-    Entry("Reviews", "reviews.index", perm.can_list_reviews,
-          "Peer reviews: requests, visit weeks, reports and follow-up."),
-    Entry("Follow-up", "followup.index", perm.can_view_all_follow_up,
-          "What host cities did with each recommendation of their reports, across all reviews."),
-    Entry("Benchmarks", "framework.index", perm.can_view_framework,
-          "The themes and their benchmarks: standards, key factors, guide questions."),
-    Entry("Cities", "cities.index", perm.can_list_cities,
-          "The network's member cities and their contacts."),
-    Entry("Peer pool", "matching.pool", perm.can_view_peer_pool,
-          "Peers by theme expertise, language, country, training and availability."),
-    Entry("Peer profile", "matching.profile",
+    Entry(_l("Reviews"), "reviews.index", perm.can_list_reviews,
+          _l("Peer reviews: requests, visit weeks, reports and follow-up.")),
+    Entry(_l("Follow-up"), "followup.index", perm.can_view_all_follow_up,
+          _l("What host cities did with each recommendation of their reports, across all reviews.")),
+    Entry(_l("Benchmarks"), "framework.index", perm.can_view_framework,
+          _l("The themes and their benchmarks: standards, key factors, guide questions.")),
+    Entry(_l("Cities"), "cities.index", perm.can_list_cities,
+          _l("The network's member cities and their contacts.")),
+    Entry(_l("Peer pool"), "matching.pool", perm.can_view_peer_pool,
+          _l("Peers by theme expertise, language, country, training and availability.")),
+    Entry(_l("Peer profile"), "matching.profile",
           lambda u: perm.can_have_peer_profile(u) and not perm.is_coordinator(u),
-          "Your expertise, languages and availability as a peer; calls for review teams."),
-    Entry("Mentoring", "mentoring.dashboard_page",
+          _l("Your expertise, languages and availability as a peer; calls for review teams.")),
+    Entry(_l("Mentoring"), "mentoring.dashboard_page",
           lambda u: perm.is_coordinator(u) or perm.has_mentorship(u),
-          "Mentor and implementing cities: action plans, visits and progress, city by city."),
-    Entry("People", "auth.people", perm.can_manage_users,
-          "Invite people, resend invitations, deactivate or erase accounts."),
-    Entry("Audit log", "audit.index", perm.can_view_audit,
-          "Who changed what, and when; failed logins and refused access."),
+          _l("Mentor and implementing cities: action plans, visits and progress, city by city.")),
+    Entry(_l("People"), "auth.people", perm.can_manage_users,
+          _l("Invite people, resend invitations, deactivate or erase accounts.")),
+    Entry(_l("Audit log"), "audit.index", perm.can_view_audit,
+          _l("Who changed what, and when; failed logins and refused access.")),
 ]
 
 
@@ -60,10 +63,14 @@ def _tasks_status(user) -> str:
     today = date.today()
     items = collect(user=user, today=today)
     if not items:
-        return "Nothing is due from you."
+        return _("Nothing is due from you.")
     late = sum(1 for d in items if d.due < today)
-    return (f"{len(items)} task{'s' if len(items) != 1 else ''} due"
-            + (f", {late} overdue." if late else f"; the next on {day_month(items[0].due)}."))
+    if late:
+        # Translators: %(late)d tasks of %(num)d are overdue
+        return ngettext("%(num)d task due, %(late)d overdue.", "%(num)d tasks due, %(late)d overdue.",
+                        len(items), late=late)
+    return ngettext("%(num)d task due; the next on %(day)s.", "%(num)d tasks due; the next on %(day)s.",
+                    len(items), day=day_month(items[0].due))
 
 
 def nav_links():
@@ -71,15 +78,15 @@ def nav_links():
     for entry in NAV:
         if entry.allowed(current_user):
             url = url_for(entry.endpoint)
-            out.append({"label": entry.label, "url": url,
+            out.append({"label": str(entry.label), "url": url,
                         "active": request.path.startswith(url.rstrip("/") or "/#")})
     return out
 
 
 def home_cards():
-    cards = [{"title": e.label, "url": url_for(e.endpoint), "text": e.text,
+    cards = [{"title": str(e.label), "url": url_for(e.endpoint), "text": str(e.text),
               "status": e.status(current_user) if e.status else ""}
              for e in NAV if e.allowed(current_user)]
-    cards.append({"title": "Your account", "url": url_for("auth.account"),
-                  "text": "Your name and languages; download everything we hold about you."})
+    cards.append({"title": _("Your account"), "url": url_for("auth.account"),
+                  "text": _("Your name and languages; download everything we hold about you.")})
     return cards

@@ -6,6 +6,8 @@ import logging
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
@@ -28,18 +30,18 @@ CSP = "; ".join([
 ])
 
 ERROR_TEXT = {
-    400: ("Bad request", "The request could not be understood. If you were sending a form, "
-          "reload the page and try again."),
-    403: ("Not allowed", "You do not have access to this page. If you think you should, ask "
-          "your city's contact or the network's secretariat."),
-    404: ("Not found", "There is nothing here. The address may be mistyped, or the page may "
-          "have been removed."),
-    405: ("Not allowed", "This address does not accept that kind of request."),
-    409: ("Changed by someone else", "Someone changed this while you were working on it."),
-    413: ("File too large", "The file is larger than the 20 MB limit. Send a smaller file."),
-    429: ("Too many attempts", "Too many attempts in a short time. Wait a minute and try again."),
-    500: ("Something went wrong", "The error has been logged and nothing was saved. Try again "
-          "in a moment; if it keeps happening, tell the secretariat."),
+    400: (_l("Bad request"), _l("The request could not be understood. If you were sending a form, "
+                                "reload the page and try again.")),
+    403: (_l("Not allowed"), _l("You do not have access to this page. If you think you should, ask "
+                                "your city's contact or the network's secretariat.")),
+    404: (_l("Not found"), _l("There is nothing here. The address may be mistyped, or the page may "
+                              "have been removed.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    409: (_l("Changed by someone else"), _l("Someone changed this while you were working on it.")),
+    413: (_l("File too large"), _l("The file is larger than the 20 MB limit. Send a smaller file.")),
+    429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a minute and try again.")),
+    500: (_l("Something went wrong"), _l("The error has been logged and nothing was saved. Try again "
+                                         "in a moment; if it keeps happening, tell the secretariat.")),
 }
 
 
@@ -49,7 +51,8 @@ def _wants_json() -> bool:
 
 def _error_response(code: int, description: str | None = None):
     db.session.rollback()
-    title, text = ERROR_TEXT.get(code, ("Error", "The request failed."))
+    title, text = ERROR_TEXT.get(code, (_l("Error"), _l("The request failed.")))
+    title, text = str(title), str(text)
     if _wants_json():
         return jsonify({"error": title, "message": description or text}), code
     return render_template("errors/error.html", code=code, title=title,
@@ -64,7 +67,7 @@ class SafeJSONProvider(DefaultJSONProvider):
         try:
             return super().loads(s, **kwargs)
         except RecursionError:
-            raise ValueError("The JSON document is nested too deeply.") from None
+            raise ValueError(_("The JSON document is nested too deeply.")) from None
 
 
 def register_web(app: Flask) -> None:
@@ -78,7 +81,7 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(module)
 
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
 
     @login_manager.unauthorized_handler
@@ -88,8 +91,8 @@ def register_web(app: Flask) -> None:
         from peerreview.urls import safe_next
 
         if request.path.startswith("/api/"):
-            return jsonify({"error": "Log in first.", "login": url_for("auth.login")}), 401
-        flash(login_manager.login_message, login_manager.login_message_category)
+            return jsonify({"error": _("Log in first."), "login": url_for("auth.login")}), 401
+        flash(str(login_manager.login_message), login_manager.login_message_category)
         return redirect(url_for("auth.login", next=safe_next(request.full_path.rstrip("?"))))
 
     from peerreview import after_response
@@ -108,8 +111,8 @@ def register_web(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        return _error_response(400, "The form's security token is missing or has expired. "
-                                    "Go back, reload the page and send the form again.")
+        return _error_response(400, _("The form's security token is missing or has expired. "
+                                      "Go back, reload the page and send the form again."))
 
     @app.errorhandler(SecurityError)
     def untrusted_host(exc: SecurityError):
@@ -118,7 +121,7 @@ def register_web(app: Flask) -> None:
         log.warning("Refused a request for an unknown host (%s %s): %s. If this address is "
                     "right, set PEERREVIEW_SITE_URL or PEERREVIEW_TRUSTED_HOSTS.",
                     request.method, request.path, exc.description)
-        return Response("Bad request: this site is not served under this address.\n",
+        return Response(_("Bad request: this site is not served under this address.") + "\n",
                         status=400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
@@ -136,8 +139,8 @@ def register_web(app: Flask) -> None:
         # a number too large for the database, a malformed value the database refused: the
         # request was bad, and nothing was saved
         log.info("Refused input on %s %s: %s", request.method, request.path, exc)
-        return _error_response(400, "A value in the request is out of range. Check the form "
-                                    "and send it again.")
+        return _error_response(400, _("A value in the request is out of range. Check the form "
+                                      "and send it again."))
 
     @app.errorhandler(Exception)
     def unhandled(exc: Exception):
@@ -193,6 +196,7 @@ def _feature_blueprints():
     from peerreview.deadlines.views import bp as deadlines_bp
     from peerreview.framework.views import bp as framework_bp
     from peerreview.jobs.views import bp as jobs_bp
+    from peerreview.languages.views import bp as languages_bp
     from peerreview.matching.views import bp as matching_bp
     from peerreview.mentoring.views import bp as mentoring_bp
     from peerreview.observations.api import bp as api_bp
@@ -205,4 +209,4 @@ def _feature_blueprints():
 
     return [cities_bp, audit_bp, reviews_bp, assessment_bp, framework_bp, programme_bp,
             observations_bp, api_bp, matching_bp, deadlines_bp, reports_bp, followup_bp, mentoring_bp,
-            jobs_bp]
+            jobs_bp, languages_bp]

@@ -151,3 +151,15 @@ ROUTES: list[Route] = [
     Route("framework.import_file", "GET", lambda w: "/framework/import", EDIT),
     Route("framework.import_file", "POST", lambda w: "/framework/import", EDIT, data=_upload),
 ]
+
+# --- translating a benchmark's texts (any version: translations do not change what it asks)
+ROUTES += [
+    Route("framework.translate", "GET", lambda w: f"/framework/benchmarks/{w.fw_current.id}/translations/fr",
+          coordinator_only()),
+    Route("framework.translate", "GET", lambda w: f"/framework/benchmarks/{w.fw_draft.id}/translations/el",
+          coordinator_only()),
+    Route("framework.translate", "GET", lambda w: f"/framework/benchmarks/{w.fw_current.id}/translations/en",
+          roles(FORBIDDEN, coordinator=NOT_FOUND)),
+    Route("framework.translate", "POST", lambda w: f"/framework/benchmarks/{w.fw_current.id}/translations/fr",
+          coordinator_only(), data=lambda w: {"t0_name": "Thème de la matrice", "t1_standard": "Norme 2."}),
+]

@@ -8,7 +8,8 @@ from __future__ import annotations
 import importlib
 
 FEATURE_MODULES: list[str] = ["access_reviews", "access_framework", "access_programme", "access_observations",
-                           "access_matching", "access_deadlines", "access_reports", "access_mentoring"]
+                           "access_matching", "access_deadlines", "access_reports", "access_mentoring",
+                           "access_languages"]
 
 WORLD_BUILDERS = []
 

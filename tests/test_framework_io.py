@@ -355,7 +355,7 @@ def test_cli_export_then_import_into_an_empty_database(runner, db_session, tmp_p
     _wipe_framework()
     res = runner.invoke(args=["framework", "import", str(path)])
     assert res.exit_code == 0, res.output
-    assert _lines(res) == ["Imported: 3 theme(s) created, 4 benchmark version(s) created, "
+    assert _lines(res) == ["Imported: 3 themes created, 4 benchmark versions created, "
                            "0 already here."]
     db.session.expire_all()
     assert io.export_framework() == before

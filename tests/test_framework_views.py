@@ -278,7 +278,7 @@ def test_import_upload_reports_every_problem_and_changes_nothing(client, login, 
     good = yaml.safe_dump(sample_file(sample_theme("a"), sample_theme("b")))
     res = client.post("/framework/import", data={
         "file": (stdio.BytesIO(good.encode()), "good.yaml")}, follow_redirects=True)
-    assert "Imported: 2 theme(s) created, 2 benchmark version(s) created" in _html(res)
+    assert "Imported: 2 themes created, 2 benchmark versions created" in _html(res)
     res = client.post("/framework/import", data={
         "file": (stdio.BytesIO(good.encode()), "good.yaml")}, follow_redirects=True)
     assert "Nothing to import" in _html(res)

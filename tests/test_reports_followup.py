@@ -86,7 +86,7 @@ def test_close_needs_a_response_to_every_recommendation(client, login, rw):
     assert rw.review.state == "follow_up"
     login(rw.coordinator)
     page = client.get(f"/reviews/{rw.review.id}").get_data(as_text=True)
-    assert "the host city has not responded to 2 recommendation(s)" in page
+    assert "the host city has not responded to 2 recommendations" in page
     client.post(f"/reviews/{rw.review.id}/step/close", data={})
     db.session.refresh(rw.review)
     assert rw.review.state == "follow_up"

@@ -58,7 +58,7 @@ def test_host_sees_the_draft_only_during_the_factual_check(client, login, rw, ou
     # an unanswered host comment blocks the issue
     login(rw.coordinator)
     client.post(f"{rw.base}/issue")
-    assert "1 comment(s) of the host city are not answered" in _flashes(client, rw.base)
+    assert "1 comment of the host city is not answered" in _flashes(client, rw.base)
     comment = db.session.scalars(select(ReportComment)).one()
     login(rw.peer)
     res = client.post(f"{rw.base}/comments/{comment.id}/answer", data={"answer": "kept", "note": ""})

@@ -34,6 +34,9 @@ class User(UserMixin, db.Model):
     city_role: Mapped[str] = mapped_column(String(20), default="member")
     # ISO 639-1 codes, e.g. ["de", "en"]
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The language of the interface and of the person's mail (peerreview.i18n.LANGUAGES);
+    # None until the person chooses: then the browser's Accept-Language decides.
+    language: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_coordinator: Mapped[bool] = mapped_column(Boolean, default=False)
     password_hash: Mapped[str | None] = mapped_column(String(255))

@@ -39,6 +39,7 @@ def _account(user):
         "city": user.city.label if user.city else None,
         "city_role": user.city_role,
         "languages": user.languages,
+        "language": user.language,
         "coordinator": user.is_coordinator,
         "created_at": user.created_at.isoformat() + "Z",
         "last_login_at": user.last_login_at.isoformat() + "Z" if user.last_login_at else None,

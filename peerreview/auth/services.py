@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -29,16 +30,17 @@ def check_email(value: str) -> str:
     try:
         return normalise_email(validate_email(value, check_deliverability=False).normalized)
     except EmailNotValidError as exc:
-        raise DomainError(f"Not a valid e-mail address: {exc}", field="email") from None
+        raise DomainError(_("Not a valid e-mail address: %(error)s", error=exc), field="email") from None
 
 
 def check_password_policy(password: str, email: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"Use at least {MIN_PASSWORD_LENGTH} characters.", field="password")
+        raise DomainError(_("Use at least %(num)d characters.", num=MIN_PASSWORD_LENGTH),
+                          field="password")
     lowered = password.strip().lower()
     email = normalise_email(email)
     if lowered == email or lowered == email.split("@")[0]:
-        raise DomainError("The password must not be your e-mail address.", field="password")
+        raise DomainError(_("The password must not be your e-mail address."), field="password")
 
 
 def set_password(user: User, password: str) -> None:
@@ -74,15 +76,15 @@ def create_user(*, email: str, name: str, city=None, city_role: str = "member",
     email = check_email(email)
     name = (name or "").strip()
     if not name:
-        raise DomainError("Give the person's name.", field="name")
+        raise DomainError(_("Give the person's name."), field="name")
     if len(name) > 120:
-        raise DomainError("The name is longer than 120 characters.", field="name")
+        raise DomainError(_("The name is longer than 120 characters."), field="name")
     if city_role not in CITY_ROLES:
-        raise DomainError(f"Unknown role in the city: {city_role}.", field="city_role")
+        raise DomainError(_("Unknown role in the city: %(role)s.", role=city_role), field="city_role")
     if city is None and city_role == "contact":
-        raise DomainError("A city contact must belong to a city.", field="city")
+        raise DomainError(_("A city contact must belong to a city."), field="city")
     if find_user_by_email(email) is not None:
-        raise DomainError(f"There is already an account for {email}.", field="email")
+        raise DomainError(_("There is already an account for %(email)s.", email=email), field="email")
     user = User(email=email, name=name, city=city, city_role=city_role,
                 is_coordinator=is_coordinator, languages=sorted(set(languages or [])))
     if password is not None:
@@ -140,25 +142,25 @@ def check_token(signed: str, purpose: str) -> AccountToken:
     try:
         data = _serializer().loads(signed, max_age=max_age)
     except SignatureExpired:
-        raise TokenProblem("expired", "This link has expired.") from None
+        raise TokenProblem("expired", _("This link has expired.")) from None
     except BadSignature:
-        raise TokenProblem("invalid", "This link is not valid. Check that it was copied "
-                                      "completely from the e-mail.") from None
+        raise TokenProblem("invalid", _("This link is not valid. Check that it was copied "
+                                        "completely from the e-mail.")) from None
     if not isinstance(data, dict) or data.get("p") != purpose:
-        raise TokenProblem("invalid", "This link is not valid for this page.")
+        raise TokenProblem("invalid", _("This link is not valid for this page."))
     token = db.session.get(AccountToken, data.get("t"))
     nonce = str(data.get("n", ""))
     if token is None or token.purpose != purpose or not secrets.compare_digest(
         token.nonce_hash, hashlib.sha256(nonce.encode()).hexdigest()
     ):
-        raise TokenProblem("invalid", "This link is not valid.")
+        raise TokenProblem("invalid", _("This link is not valid."))
     if token.used_at is not None:
-        raise TokenProblem("used", "This link has already been used. Log in with the password "
-                                   "you chose, or ask for a new link.")
+        raise TokenProblem("used", _("This link has already been used. Log in with the password "
+                                     "you chose, or ask for a new link."))
     if token.expires_at <= utcnow():
-        raise TokenProblem("expired", "This link has expired or was replaced by a newer one.")
+        raise TokenProblem("expired", _("This link has expired or was replaced by a newer one."))
     if not token.user.is_active:
-        raise TokenProblem("invalid", "This account is no longer active.")
+        raise TokenProblem("invalid", _("This account is no longer active."))
     return token
 
 
@@ -183,19 +185,25 @@ def invite(*, email: str, name: str, city, city_role: str, is_coordinator: bool,
 
 def reinvite(user: User, *, actor) -> str:
     if user.password_hash:
-        raise DomainError(f"{user.name} has already set a password; they can use "
-                          "\"Forgot your password?\" on the login page.")
+        raise DomainError(_("%(name)s has already set a password; they can use "
+                            "\"Forgot your password?\" on the login page.", name=user.name))
     if not user.is_active:
-        raise DomainError("This account is deactivated.")
+        raise DomainError(_("This account is deactivated."))
     token = issue_token(user, "invite", actor=actor)
     record("user.invite", user, actor=actor, changes={"email": user.email, "again": True})
     return token
 
 
-def update_profile(user: User, *, name: str, languages: list[str], actor) -> None:
+def update_profile(user: User, *, name: str, languages: list[str], actor,
+                   language=...) -> None:
+    """``language``: the interface language ("" or None: the browser's); left out, unchanged."""
+    from peerreview.languages.services import set_account_language
+
     name = (name or "").strip()
     if not name:
-        raise DomainError("Give your name.", field="name")
+        raise DomainError(_("Give your name."), field="name")
+    if language is not ...:
+        set_account_language(user, language or None, actor=actor)
     changes = diff_fields(user, {"name": name, "languages": sorted(set(languages))})
     if changes:
         record("user.update", user, actor=actor, changes=changes)
@@ -209,9 +217,9 @@ def diff_fields(obj, values):
 
 def deactivate(user: User, *, actor) -> None:
     if user.id == getattr(actor, "id", None):
-        raise DomainError("You cannot deactivate your own account.")
+        raise DomainError(_("You cannot deactivate your own account."))
     if not user.active:
-        raise DomainError(f"{user.display_name} is already deactivated.")
+        raise DomainError(_("%(name)s is already deactivated.", name=user.display_name))
     user.active = False
     from peerreview.auth import sessions
 
@@ -230,9 +238,9 @@ def logout_everywhere(user: User) -> int:
 
 def reactivate(user: User, *, actor) -> None:
     if user.erased_at:
-        raise DomainError("An erased account cannot be reactivated.")
+        raise DomainError(_("An erased account cannot be reactivated."))
     if user.active:
-        raise DomainError(f"{user.name} is already active.")
+        raise DomainError(_("%(name)s is already active.", name=user.name))
     user.active = True
     record("user.reactivate", user, actor=actor)
 
@@ -243,9 +251,9 @@ def erase(user: User, *, actor) -> None:
     from peerreview.auth.erasure import erase_personal_data
 
     if user.id == getattr(actor, "id", None):
-        raise DomainError("You cannot erase your own account.")
+        raise DomainError(_("You cannot erase your own account."))
     if user.erased_at:
-        raise DomainError("This account has already been erased.")
+        raise DomainError(_("This account has already been erased."))
     old_name, old_email = user.name, user.email
     erase_personal_data(user, old_name=old_name, old_email=old_email)
     user.name = "Former member"

@@ -11,6 +11,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -39,7 +41,7 @@ from peerreview.urls import absolute_url, safe_next
 
 bp = Blueprint("auth", __name__)
 
-LOGIN_FAILED = "The e-mail or password is not right, or the account is not active."
+LOGIN_FAILED = _l("The e-mail or password is not right, or the account is not active.")
 
 
 def _login_limit():
@@ -78,7 +80,7 @@ def login():
             record("auth.login_failed", object_type="user_account",
                    changes={"email": normalise_email(form.email.data)})
             db.session.commit()
-            flash(LOGIN_FAILED, "error")
+            flash(str(LOGIN_FAILED), "error")
             return render_template("auth/login.html", form=form), 200
         sessions.login(user, remember=form.remember.data)
         user.last_login_at = utcnow()
@@ -94,7 +96,7 @@ def logout():
     if form.validate_on_submit() and current_user.is_authenticated:
         sessions.logout(current_user)
         db.session.commit()
-        flash("You are logged out.", "info")
+        flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))
 
 
@@ -103,13 +105,13 @@ def logout():
 def logout_everywhere():
     form = ConfirmForm()
     if not form.validate_on_submit():
-        flash("The form expired; try again.", "error")
+        flash(_("The form expired; try again."), "error")
         return redirect(url_for("auth.account"))
     accounts.logout_everywhere(current_user)
     logout_user()
     db.session.commit()
-    flash("You are logged out on every browser and device, this one too. Log in again to "
-          "go on.", "info")
+    flash(_("You are logged out on every browser and device, this one too. Log in again to "
+            "go on."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -132,7 +134,7 @@ def _token_page(purpose: str, token: str, template: str, success: str):
             sessions.login(user)
             user.last_login_at = utcnow()
             db.session.commit()
-            flash(success, "success")
+            flash(str(success), "success")
             return redirect(url_for("main.index"))
     return render_template(template, form=form, invited=stored.user)
 
@@ -143,7 +145,7 @@ def accept_invitation(token: str):
         sessions.logout(current_user)
         db.session.commit()
     return _token_page("invite", token, "auth/accept_invitation.html",
-                       "Welcome! Your password is set and you are logged in.")
+                       _l("Welcome! Your password is set and you are logged in."))
 
 
 @bp.route("/password/reset", methods=["GET", "POST"])
@@ -157,8 +159,8 @@ def reset_request():
         app = current_app._get_current_object()
         email = normalise_email(form.email.data)
         after_response(lambda: _send_reset_link(app, email))
-        flash("If an active account uses that address, a link to choose a new password is on "
-              "its way. It works once, for 24 hours.", "info")
+        flash(_("If an active account uses that address, a link to choose a new password is on "
+                "its way. It works once, for 24 hours."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
 
@@ -181,7 +183,7 @@ def _send_reset_link(app, email: str) -> None:
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     return _token_page("reset", token, "auth/reset_password.html",
-                       "Your new password is set and you are logged in.")
+                       _l("Your new password is set and you are logged in."))
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -191,13 +193,14 @@ def account():
     if form.validate_on_submit():
         try:
             accounts.update_profile(current_user, name=form.name.data,
-                                    languages=form.languages.data or [], actor=current_user)
+                                    languages=form.languages.data or [], actor=current_user,
+                                    language=form.language.data)
         except DomainError as exc:
             db.session.rollback()
             form_error(form, exc)
         else:
             db.session.commit()
-            flash("Your profile is saved.", "success")
+            flash(_("Your profile is saved."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form, confirm=ConfirmForm(),
                            open_sessions=sessions.open_sessions(current_user))
@@ -236,7 +239,7 @@ def people():
 
 def _city_choices():
     cities = db.session.scalars(select(City).order_by(City.name)).all()
-    return [(0, "No city (secretariat)")] + [(c.id, c.label) for c in cities]
+    return [(0, _("No city (secretariat)"))] + [(c.id, c.label) for c in cities]
 
 
 @bp.route("/people/invite", methods=["GET", "POST"])
@@ -250,7 +253,7 @@ def invite():
     if form.validate_on_submit():
         city = db.session.get(City, form.city_id.data) if form.city_id.data else None
         if form.city_id.data and city is None:
-            form.city_id.errors = ["Choose a city from the list."]
+            form.city_id.errors = [_("Choose a city from the list.")]
         else:
             try:
                 user, token = accounts.invite(
@@ -264,27 +267,27 @@ def invite():
                 form_error(form, exc)
             else:
                 db.session.commit()
-                flash(f"Invitation sent to {user.email}. The link works once, for 7 days.",
+                flash(_("Invitation sent to %(email)s. The link works once, for 7 days.", email=user.email),
                       "success")
                 return redirect(url_for("auth.people"))
     return render_template("auth/invite.html", form=form)
 
 
-def _user_action(user_id: int, action, message: str):
+def _user_action(user_id: int, action, message):
     perm.require(perm.can_manage_users(current_user))
     user = _user_or_404(user_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        flash("The form expired; try again.", "error")
+        flash(_("The form expired; try again."), "error")
         return redirect(url_for("auth.people"))
     try:
-        result = action(user)
+        action(user)
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash(message.format(user=user, result=result), "success")
+        flash(message(user), "success")
     return redirect(url_for("auth.people"))
 
 
@@ -295,26 +298,26 @@ def reinvite(user_id: int):
         token = accounts.reinvite(user, actor=current_user)
         queue_mail(user.email, "invitation", user=user, inviter=current_user,
                    link=absolute_url("auth.accept_invitation", token=token))
-    return _user_action(user_id, action, "A new invitation was sent to {user.email}.")
+    return _user_action(user_id, action, lambda u: _("A new invitation was sent to %(email)s.", email=u.email))
 
 
 @bp.post("/people/<int:user_id>/deactivate")
 @login_required
 def deactivate(user_id: int):
     return _user_action(user_id, lambda u: accounts.deactivate(u, actor=current_user),
-                        "{user.name} can no longer log in.")
+                        lambda u: _("%(name)s can no longer log in.", name=u.name))
 
 
 @bp.post("/people/<int:user_id>/reactivate")
 @login_required
 def reactivate(user_id: int):
     return _user_action(user_id, lambda u: accounts.reactivate(u, actor=current_user),
-                        "{user.name} can log in again.")
+                        lambda u: _("%(name)s can log in again.", name=u.name))
 
 
 @bp.post("/people/<int:user_id>/erase")
 @login_required
 def erase(user_id: int):
     return _user_action(user_id, lambda u: accounts.erase(u, actor=current_user),
-                        "The personal data was erased; their contributions now show as "
-                        "\"former member\".")
+                        lambda u: _("The personal data was erased; their contributions now show as "
+                                      "\"former member\"."))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -17,16 +18,16 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 
 class CityForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    country = SelectField("Country", choices=[("", "Choose a country")] + country_choices(),
-                          validators=[DataRequired(message="Choose a country.")])
-    charter_signed_on = DateField("Signed the Integrating Cities Charter on", validators=[Optional()],
-                                  description="Leave empty if the city has not signed it.")
-    timezone = SelectField("Time zone", choices=timezone_choices(), default="Europe/Brussels",
-                           description="Used for the visit programme and calendar feeds.")
-    description = TextAreaField("About the city", validators=[Length(max=5000)],
-                                description="Population, migration context, who is who in "
-                                            "the administration. Visible to all members.")
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    country = SelectField(_l("Country"), choices=[("", _l("Choose a country"))] + country_choices(),
+                          validators=[DataRequired(message=_l("Choose a country."))])
+    charter_signed_on = DateField(_l("Signed the Integrating Cities Charter on"), validators=[Optional()],
+                                  description=_l("Leave empty if the city has not signed it."))
+    timezone = SelectField(_l("Time zone"), choices=timezone_choices(), default="Europe/Brussels",
+                           description=_l("Used for the visit programme and calendar feeds."))
+    description = TextAreaField(_l("About the city"), validators=[Length(max=5000)],
+                                description=_l("Population, migration context, who is who in "
+                                               "the administration. Visible to all members."))
 
 
 class CityProfileForm(FlaskForm):

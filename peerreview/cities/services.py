@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import available_timezones
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from peerreview.audit.services import diff, record
@@ -16,18 +17,18 @@ def _check(name: str, country: str, timezone: str, exclude_id: int | None = None
     name = (name or "").strip()
     country = (country or "").strip().upper()
     if not name:
-        raise DomainError("Give the city's name.", field="name")
+        raise DomainError(_("Give the city's name."), field="name")
     if len(name) > 120:
-        raise DomainError("The name is longer than 120 characters.", field="name")
+        raise DomainError(_("The name is longer than 120 characters."), field="name")
     if not is_country_code(country):
-        raise DomainError("Choose a country (ISO 3166-1 two-letter code).", field="country")
+        raise DomainError(_("Choose a country (ISO 3166-1 two-letter code)."), field="country")
     if timezone not in available_timezones():
-        raise DomainError(f"Unknown time zone {timezone!r}.", field="timezone")
+        raise DomainError(_("Unknown time zone %(zone)s.", zone=repr(timezone)), field="timezone")
     stmt = select(City.id).where(func.lower(City.name) == name.lower(), City.country == country)
     if exclude_id is not None:
         stmt = stmt.where(City.id != exclude_id)
     if db.session.scalar(stmt) is not None:
-        raise DomainError(f"{name} ({country}) is already a member city.", field="name")
+        raise DomainError(_("%(city)s (%(country)s) is already a member city.", city=name, country=country), field="name")
     return name, country
 
 

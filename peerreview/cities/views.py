@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -43,7 +44,7 @@ def create():
             form_error(form, exc)
         else:
             db.session.commit()
-            flash(f"{city.name} is now a member city.", "success")
+            flash(_("%(city)s is now a member city.", city=city.name), "success")
             return redirect(url_for("cities.show", city_id=city.id))
     return render_template("cities/form.html", form=form, city=None)
 
@@ -81,6 +82,6 @@ def edit(city_id: int):
             form_error(form, exc)
         else:
             db.session.commit()
-            flash("Saved." if changes else "Nothing was changed.", "success")
+            flash(_("Saved.") if changes else _("Nothing was changed."), "success")
             return redirect(url_for("cities.show", city_id=city.id))
     return render_template("cities/form.html", form=form, city=city)

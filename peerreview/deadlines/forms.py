@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import ValidationError
@@ -12,8 +13,8 @@ from peerreview.deadlines.registry import MODES
 class ModeField(RadioField):
     def pre_validate(self, form):
         if self.data not in MODES:
-            raise ValidationError("Choose how you want these messages: immediately, in a weekly "
-                                  "digest, or off.")
+            raise ValidationError(_("Choose how you want these messages: immediately, in a weekly "
+                                    "digest, or off."))
 
 
 def field_name(kind_key: str) -> str:

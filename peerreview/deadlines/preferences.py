@@ -7,6 +7,7 @@ digest, dropped, or let through.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from peerreview.audit.services import record
@@ -58,7 +59,9 @@ def set_preferences(user, values: dict[str, str], *, actor) -> dict[str, list[st
         if key not in allowed:
             raise DomainError(f"{key!r} is not a kind of message you can choose for.")
         if mode not in MODES:
-            raise DomainError(f"Choose one of: {', '.join(MODES.values()).lower()}.", field=key)
+            raise DomainError(_("Choose one of: %(modes)s.",
+                                    modes=", ".join(str(m) for m in MODES.values()).lower()),
+                                  field=key)
     rows = {p.kind: p for p in db.session.scalars(
         select(NotificationPreference).where(NotificationPreference.user_id == user.id))}
     changes = {}

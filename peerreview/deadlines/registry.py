@@ -53,7 +53,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-MODES = {"immediate": "Immediately", "weekly": "In a weekly digest", "off": "Off"}
+from flask_babel import lazy_gettext as _l
+
+# Translators: how a person gets a kind of e-mail: at once, gathered weekly, or not at all ("Off")
+MODES = {"immediate": _l("Immediately"), "weekly": _l("In a weekly digest"), "off": _l("Off")}
 DEFAULT_MODE = "immediate"
 
 
@@ -62,7 +65,7 @@ class MessageKind:
     key: str
     label: str
     description: str = ""
-    group: str = "Other"
+    group: str = _l("Other")
     mandatory: bool = False
     # Mail templates (under templates/mail/) that carry messages of this kind, for the kinds
     # that are not deadlines: queue_mail() looks the kind up by template.
@@ -122,7 +125,7 @@ def register_kind(kind: MessageKind) -> MessageKind:
     return kind
 
 
-def deadline_source(key: str, label: str, description: str = "", *, group: str = "Peer reviews"):
+def deadline_source(key: str, label: str, description: str = "", *, group: str = _l("Peer reviews")):
     """Decorator: register ``fn(*, user=None, today)`` as the source of deadlines of kind ``key``."""
 
     def decorate(fn: Source) -> Source:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -35,9 +37,9 @@ def _months_after(day, months: int):
     return day + timedelta(days=round(months * 30.44))
 
 
-@deadline_source("review.report_draft", "Draft report due",
-                 "You lead or write up a review: the draft report goes to the host city for a "
-                 "factual check two weeks before the report is due.")
+@deadline_source("review.report_draft", _l("Draft report due"),
+                 _l("You lead or write up a review: the draft report goes to the host city for a "
+                 "factual check two weeks before the report is due."))
 def report_draft_due(*, user=None, today):
     out = []
     for r in _report_reviews(user):
@@ -49,15 +51,15 @@ def report_draft_due(*, user=None, today):
             # the writers get the draft ready; the secretariat sends it (next source)
             out.append(Deadline(kind="review.report_draft", obj=r, users=writers,
                                 due=r.report_due - timedelta(days=REPORT_DRAFT_DAYS_BEFORE_REPORT),
-                                title="Finish the draft report for the factual check by the host city",
+                                title=_("Finish the draft report for the factual check by the host city"),
                                 subject=r.title, endpoint="reports.show", url_values={"review_id": r.id},
                                 can=lambda u, r=r: perm.can_draft_report(u, r)))
     return out
 
 
-@deadline_source("report.factual_check_start", "Draft report to send for the factual check",
-                 "For the secretariat: the draft report goes to the host city for a factual check "
-                 "two weeks before the report is due.")
+@deadline_source("report.factual_check_start", _l("Draft report to send for the factual check"),
+                 _l("For the secretariat: the draft report goes to the host city for a factual check "
+                 "two weeks before the report is due."))
 def factual_check_start_due(*, user=None, today):
     if user is not None and not perm.is_coordinator(user):
         return []
@@ -70,7 +72,7 @@ def factual_check_start_due(*, user=None, today):
         select(User).where(User.is_coordinator.is_(True), User.active.is_(True)).order_by(User.id)))
     return [Deadline(kind="report.factual_check_start", obj=r, users=people,
                      due=r.report_due - timedelta(days=REPORT_DRAFT_DAYS_BEFORE_REPORT),
-                     title="Send the draft report to the host city for the factual check",
+                     title=_("Send the draft report to the host city for the factual check"),
                      subject=r.title, endpoint="reports.show",
                      url_values={"review_id": r.id, "_anchor": "factual-check"},
                      can=lambda u, r=r: perm.can_view_report(u, r)
@@ -78,9 +80,9 @@ def factual_check_start_due(*, user=None, today):
             for r in reviews] if people else []
 
 
-@deadline_source("report.factual_check", "Factual check of the draft report",
-                 "Your city hosted a review: check the facts of the draft report and comment "
-                 "before the deadline the secretariat set.")
+@deadline_source("report.factual_check", _l("Factual check of the draft report"),
+                 _l("Your city hosted a review: check the facts of the draft report and comment "
+                 "before the deadline the secretariat set."))
 def factual_check_due(*, user=None, today):
     if user is not None and user.city_id is None:
         return []
@@ -93,7 +95,7 @@ def factual_check_due(*, user=None, today):
     reviews = _reviews(stmt)
     people = _city_people({r.host_city_id for r in reviews}, user=user, contacts_only=False)
     return [Deadline(kind="report.factual_check", due=r.report.factual_check_deadline, obj=r.report,
-                     users=_active(people[r.host_city_id]), title="Check the facts of the draft report",
+                     users=_active(people[r.host_city_id]), title=_("Check the facts of the draft report"),
                      subject=r.title, endpoint="reports.show", url_values={"review_id": r.id},
                      can=lambda u, r=r: perm.can_comment_as_host(u, r))
             for r in reviews if people.get(r.host_city_id)]
@@ -120,16 +122,18 @@ def _codes(recs: list[Recommendation]) -> str:
     from peerreview.reports.services import code_of
 
     codes = sorted((code_of(r) for r in recs), key=lambda c: int(c[1:]))
-    return codes[0] if len(codes) == 1 else f"{', '.join(codes[:-1])} and {codes[-1]}"
+    if len(codes) == 1:
+        return codes[0]
+    return _("%(codes)s and %(last)s", codes=", ".join(codes[:-1]), last=codes[-1])
 
 
 def _reported_since(rec: Recommendation, since) -> bool:
     return any(u.kind == "progress" and u.created_at.date() >= since for u in rec.updates)
 
 
-@deadline_source("report.follow_up", "Follow-up of the recommendations",
-                 "Your city's report was issued: say what became of each recommendation 6 and "
-                 "12 months later.")
+@deadline_source("report.follow_up", _l("Follow-up of the recommendations"),
+                 _l("Your city's report was issued: say what became of each recommendation 6 and "
+                 "12 months later."))
 def follow_up_due(*, user=None, today):
     if user is not None and (user.city_id is None or user.city_role != "contact"):
         return []
@@ -162,8 +166,8 @@ def follow_up_due(*, user=None, today):
                 continue
             out.append(Deadline(kind="report.follow_up", due=due, obj=report,
                                 users=_active(people[r.host_city_id]),
-                                title=f"Report progress on {_codes(waiting)} ({FOLLOW_UP_MONTHS[n]} "
-                                      "months after the report)",
+                                title=_("Report progress on %(codes)s (%(months)d months after the report)",
+                                        codes=_codes(waiting), months=FOLLOW_UP_MONTHS[n]),
                                 subject=r.title, endpoint="reports.follow_up",
                                 url_values={"review_id": r.id},
                                 can=lambda u, r=r: perm.can_respond_to_recommendations(u, r)))

@@ -11,6 +11,8 @@ from collections import defaultdict
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import joinedload, selectinload
@@ -30,21 +32,21 @@ PROGRAMME_DAYS_BEFORE_VISIT = 14
 REPORT_DRAFT_DAYS_BEFORE_REPORT = 14
 
 register_kind(MessageKind(
-    "review.updates", "Review updates",
-    "A review you take part in moves to its next step, or its host city submits the self-assessment.",
-    group="Peer reviews", templates=("review_state", "self_assessment_submitted")))
+    "review.updates", _l("Review updates"),
+    _l("A review you take part in moves to its next step, or its host city submits the self-assessment."),
+    group=_l("Peer reviews"), templates=("review_state", "self_assessment_submitted")))
 register_kind(MessageKind(
-    "review.team_dropouts", "Peers who cannot take part",
-    "For the secretariat: a peer declines an invitation or drops out of a review team, with "
-    "the reason they give.", group="Peer reviews", templates=("team_decline",)))
+    "review.team_dropouts", _l("Peers who cannot take part"),
+    _l("For the secretariat: a peer declines an invitation or drops out of a review team, with "
+    "the reason they give."), group=_l("Peer reviews"), templates=("team_decline",)))
 register_kind(MessageKind(
-    "review.team_invitation", "Invitations to a review team",
-    "You are invited to a review team: the secretariat needs your answer.",
-    group="Always sent", mandatory=True, templates=("team_invitation",)))
+    "review.team_invitation", _l("Invitations to a review team"),
+    _l("You are invited to a review team: the secretariat needs your answer."),
+    group=_l("Always sent"), mandatory=True, templates=("team_invitation",)))
 register_kind(MessageKind(
-    "account", "Account invitations and password links",
-    "Links to choose your password: they are only ever sent when you or the secretariat ask.",
-    group="Always sent", mandatory=True, templates=("invitation", "password_reset")))
+    "account", _l("Account invitations and password links"),
+    _l("Links to choose your password: they are only ever sent when you or the secretariat ask."),
+    group=_l("Always sent"), mandatory=True, templates=("invitation", "password_reset")))
 
 
 def _reviews(stmt):
@@ -87,8 +89,8 @@ def _report_page(review: Review) -> tuple[str, dict]:
     return "reviews.show", {"review_id": review.id}
 
 
-@deadline_source("review.self_assessment", "Self-assessment due",
-                 "Your city hosts a review: the self-assessment is due before the visit.")
+@deadline_source("review.self_assessment", _l("Self-assessment due"),
+                 _l("Your city hosts a review: the self-assessment is due before the visit."))
 def self_assessment_due(*, user=None, today):
     if user is not None and user.city_id is None:
         return []
@@ -102,14 +104,14 @@ def self_assessment_due(*, user=None, today):
     people = _city_people({r.host_city_id for r in reviews}, user=user, contacts_only=False)
     return [Deadline(kind="review.self_assessment", due=r.self_assessment_due, obj=r,
                      users=_active(people.get(r.host_city_id, ())),
-                     title="Complete and submit the self-assessment", subject=r.title,
+                     title=_("Complete and submit the self-assessment"), subject=r.title,
                      endpoint="assessment.show", url_values={"review_id": r.id},
                      can=lambda u, r=r: perm.can_edit_self_assessment(u, r))
             for r in reviews if people.get(r.host_city_id)]
 
 
-@deadline_source("review.programme", "Visit programme due",
-                 "Your city hosts a review: the visit programme is due two weeks before the visit.")
+@deadline_source("review.programme", _l("Visit programme due"),
+                 _l("Your city hosts a review: the visit programme is due two weeks before the visit."))
 def programme_due(*, user=None, today):
     if user is not None and (user.city_id is None or user.city_role != "contact"):
         return []
@@ -126,14 +128,14 @@ def programme_due(*, user=None, today):
         if people.get(r.host_city_id):
             out.append(Deadline(kind="review.programme", due=due, obj=r,
                                 users=_active(people[r.host_city_id]),
-                                title="Draft the visit programme", subject=r.title,
+                                title=_("Draft the visit programme"), subject=r.title,
                                 endpoint="programme.show", url_values={"review_id": r.id},
                                 can=lambda u, r=r: perm.can_edit_programme(u, r)))
     return out
 
 
-@deadline_source("review.invitation_answer", "Answer to an invitation to a review team",
-                 "You are invited to a review team: accept or decline within a week.")
+@deadline_source("review.invitation_answer", _l("Answer to an invitation to a review team"),
+                 _l("You are invited to a review team: accept or decline within a week."))
 def invitation_answer_due(*, user=None, today):
     from peerreview.framework.models import Benchmark
 
@@ -155,16 +157,16 @@ def invitation_answer_due(*, user=None, today):
         if review.visit_start is not None:
             due = min(due, review.visit_start - timedelta(days=1))
         out.append(Deadline(kind="review.invitation_answer", due=due, obj=seat, users=(seat.user,),
-                            title="Accept or decline the invitation to the review team",
+                            title=_("Accept or decline the invitation to the review team"),
                             subject=review.title, endpoint="reviews.show",
                             url_values={"review_id": review.id, "_anchor": "team-h"},
                             can=lambda u, seat=seat: perm.can_answer_seat(u, seat, "accept")))
     return out
 
 
-@deadline_source("review.request_answer", "Requests waiting for acceptance",
-                 "For the secretariat: a city has requested a peer review; accept it (with visit "
-                 "dates) or decline it within two weeks.")
+@deadline_source("review.request_answer", _l("Requests waiting for acceptance"),
+                 _l("For the secretariat: a city has requested a peer review; accept it (with visit "
+                 "dates) or decline it within two weeks."))
 def request_answer_due(*, user=None, today):
     from peerreview.reviews.models import ReviewEvent
 
@@ -185,7 +187,7 @@ def request_answer_due(*, user=None, today):
     return [Deadline(kind="review.request_answer", obj=r, users=people,
                      due=(sent.get(r.id) or r.updated_at or r.created_at).date()
                      + timedelta(days=REQUEST_ANSWER_DAYS),
-                     title="Accept or decline the request for a peer review", subject=r.title,
+                     title=_("Accept or decline the request for a peer review"), subject=r.title,
                      endpoint="reviews.accept", url_values={"review_id": r.id},
                      can=lambda u, r=r: perm.can_transition(u, r, "accept"))
             for r in reviews]
@@ -217,9 +219,9 @@ def _writers(review: Review) -> tuple:
                    if s.status == "accepted" and s.role in ("lead", "rapporteur"))
 
 
-@deadline_source("review.report_draft", "Draft report due",
-                 "You lead or write up a review: the draft report goes to the host city for a "
-                 "factual check two weeks before the report is due.")
+@deadline_source("review.report_draft", _l("Draft report due"),
+                 _l("You lead or write up a review: the draft report goes to the host city for a "
+                 "factual check two weeks before the report is due."))
 def report_draft_due(*, user=None, today):
     out = []
     for r in _report_reviews(user):
@@ -228,15 +230,15 @@ def report_draft_due(*, user=None, today):
             endpoint, values = _report_page(r)
             out.append(Deadline(kind="review.report_draft", obj=r, users=writers,
                                 due=r.report_due - timedelta(days=REPORT_DRAFT_DAYS_BEFORE_REPORT),
-                                title="Finish the draft report for the factual check by the host city",
+                                title=_("Finish the draft report for the factual check by the host city"),
                                 subject=r.title, endpoint=endpoint, url_values=values,
                                 can=lambda u, r=r: perm.can_draft_report(u, r)))
     return out
 
 
-@deadline_source("review.report", "Feedback report due",
-                 "You lead or write up a review: the feedback report is due about a month "
-                 "after the visit.")
+@deadline_source("review.report", _l("Feedback report due"),
+                 _l("You lead or write up a review: the feedback report is due about a month "
+                 "after the visit."))
 def report_due(*, user=None, today):
     out = []
     for r in _report_reviews(user):
@@ -244,7 +246,7 @@ def report_due(*, user=None, today):
         if writers:
             endpoint, values = _report_page(r)
             out.append(Deadline(kind="review.report", obj=r, users=writers, due=r.report_due,
-                                title="Finish the feedback report", subject=r.title,
+                                title=_("Finish the feedback report"), subject=r.title,
                                 endpoint=endpoint, url_values=values,
                                 can=lambda u, r=r: perm.can_draft_report(u, r)))
     return out

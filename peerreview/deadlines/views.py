@@ -6,6 +6,7 @@ from collections import OrderedDict
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from peerreview import permissions as perm
@@ -50,13 +51,13 @@ def preferences():
         else:
             db.session.commit()
             if changes:
-                flash("Your choices are saved.", "success")
+                flash(_("Your choices are saved."), "success")
             else:
-                flash("Nothing changed.", "info")
+                flash(_("Nothing changed."), "info")
             return redirect(url_for("deadlines.preferences"))
     elif form.is_submitted():
         status = 400
-        flash("Nothing was saved: correct what is marked below.", "error")
+        flash(_("Nothing was saved: correct what is marked below."), "error")
     groups: OrderedDict[str, list] = OrderedDict()
     for kind in choosable:
         groups.setdefault(kind.group, []).append((kind, form[field_name(kind.key)]))

@@ -88,6 +88,10 @@ REVIEWS = [
     ("barcelona_closed", "Barcelona", "public-perception", "closed", -830, 4),
 ]
 
+# The language each host chose for its feedback report (English unless named): Rotterdam's
+# report is written for the city council, in Dutch.
+REPORT_LANGUAGES = {"rotterdam_issued": "nl"}
+
 HOST_QUESTIONS = {
     "ghent_visit": [
         "Do residents who experience discrimination know where to report it, and do they trust the city to act?",

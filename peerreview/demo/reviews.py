@@ -61,6 +61,7 @@ def load_reviews(tally, cities: dict, people: dict, today: date | None = None) -
         review = Review(host_city=city, benchmark=bench, state=state,
                         host_questions=data.HOST_QUESTIONS.get(key, []),
                         background=data.BACKGROUNDS.get(key, ""), working_languages=["en"],
+                        report_language=data.REPORT_LANGUAGES.get(key, "en"),
                         created_by_id=_contact(city, people))
         if offset is not None:
             start = (dates.current_visit_start(today, days) if state == "visit"

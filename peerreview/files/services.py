@@ -12,6 +12,8 @@ import tempfile
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
@@ -42,7 +44,7 @@ ALLOWED = {
     "webp": ("image/webp", (b"RIFF",)),
 }
 ACCEPT_ATTR = ",".join("." + ext for ext in ALLOWED)
-KINDS_TEXT = "PDF, Office or OpenDocument files, and images (PNG, JPEG, GIF, WebP)"
+KINDS_TEXT = _l("PDF, Office or OpenDocument files, and images (PNG, JPEG, GIF, WebP)")
 
 
 def files_dir() -> Path:
@@ -59,15 +61,21 @@ def store_bytes(data: bytes, filename: str, field: str = "file") -> tuple[Stored
     name = secure_filename(filename or "") or "file"
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in ALLOWED:
-        raise DomainError(f"{filename or 'This file'} is not an accepted kind of file. "
-                          f"Accepted: {KINDS_TEXT}.", field=field)
+        if filename:
+            message = _("%(name)s is not an accepted kind of file. Accepted: %(kinds)s.",
+                        name=filename, kinds=KINDS_TEXT)
+        else:
+            message = _("This file is not an accepted kind of file. Accepted: %(kinds)s.",
+                        kinds=KINDS_TEXT)
+        raise DomainError(message, field=field)
     if len(data) > MAX_BYTES:
-        raise DomainError(f"{filename} is larger than 20 MB.", field=field)
+        raise DomainError(_("%(name)s is larger than 20 MB.", name=filename), field=field)
     if not data:
-        raise DomainError(f"{filename} is empty.", field=field)
+        raise DomainError(_("%(name)s is empty.", name=filename), field=field)
     content_type, magic = ALLOWED[ext]
     if not data.startswith(magic):
-        raise DomainError(f"{filename} does not look like a .{ext} file.", field=field)
+        raise DomainError(_("%(name)s does not look like a .%(ext)s file.", name=filename, ext=ext),
+                          field=field)
     digest = hashlib.sha256(data).hexdigest()
     stored = db.session.scalar(select(StoredFile).where(StoredFile.sha256 == digest))
     if stored is None:

@@ -69,7 +69,8 @@ def _diff_key_factor(code: str, old: dict, new: dict, moved: bool) -> KeyFactorD
 
 
 def compare(old: Benchmark, new: Benchmark) -> BenchmarkDiff:
-    a, b = benchmark_to_dict(old), benchmark_to_dict(new)
+    a, b = (benchmark_to_dict(old, translations=False),
+            benchmark_to_dict(new, translations=False))
     old_kfs = {kf["code"]: kf for kf in a["key_factors"]}
     new_kfs = {kf["code"]: kf for kf in b["key_factors"]}
     old_order = [c for c in old_kfs if c in new_kfs]

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from peerreview.domain import DomainError
 
 
@@ -28,18 +31,18 @@ class CharterRole(StrEnum):
 
     @property
     def label(self) -> str:
-        return _ROLE_LABELS[self]
+        return str(_ROLE_LABELS[self])
 
 
 _ROLE_LABELS = {
-    CharterRole.POLICY_MAKER: "Policy-maker",
-    CharterRole.SERVICE_PROVIDER: "Service provider",
-    CharterRole.EMPLOYER: "Employer",
-    CharterRole.BUYER: "Buyer of goods and services",
+    CharterRole.POLICY_MAKER: _l("Policy-maker"),
+    CharterRole.SERVICE_PROVIDER: _l("Service provider"),
+    CharterRole.EMPLOYER: _l("Employer"),
+    CharterRole.BUYER: _l("Buyer of goods and services"),
 }
 
 CHARTER_ROLE_VALUES: tuple[str, ...] = tuple(r.value for r in CharterRole)
-CHARTER_ROLE_CHOICES: list[tuple[str, str]] = [(r.value, r.label) for r in CharterRole]
+CHARTER_ROLE_CHOICES: list[tuple[str, str]] = [(r.value, _ROLE_LABELS[r]) for r in CharterRole]
 
 
 def charter_role_label(value: str) -> str:
@@ -54,8 +57,9 @@ def normalise_charter_roles(values) -> list[str]:
     given = list(values or [])
     unknown = [v for v in given if v not in CHARTER_ROLE_VALUES]
     if unknown:
-        raise DomainError(f"Unknown Charter role {unknown[0]!r}; use one of "
-                          f"{', '.join(CHARTER_ROLE_VALUES)}.", field="charter_roles")
+        raise DomainError(_("Unknown Charter role %(role)s; use one of %(roles)s.",
+                            role=repr(unknown[0]), roles=", ".join(CHARTER_ROLE_VALUES)),
+                          field="charter_roles")
     return [v for v in CHARTER_ROLE_VALUES if v in given]
 
 
@@ -64,15 +68,15 @@ def normalise_charter_roles(values) -> list[str]:
 NOT_ENOUGH_EVIDENCE = "ne"
 
 RATING_CHOICES: list[tuple[str, str]] = [
-    ("0", "Not in place"),
-    ("1", "Partly in place"),
-    ("2", "Largely in place"),
-    ("3", "Fully in place"),
-    (NOT_ENOUGH_EVIDENCE, "Not enough evidence"),
+    ("0", _l("Not in place")),
+    ("1", _l("Partly in place")),
+    ("2", _l("Largely in place")),
+    ("3", _l("Fully in place")),
+    (NOT_ENOUGH_EVIDENCE, _l("Not enough evidence")),
 ]
-RATING_VALUES: tuple[str, ...] = tuple(v for v, _ in RATING_CHOICES)
+RATING_VALUES: tuple[str, ...] = tuple(v for v, _label in RATING_CHOICES)
 _RATING_LABELS = dict(RATING_CHOICES)
-NOT_RATED_LABEL = "Not rated yet"
+NOT_RATED_LABEL = _l("Not rated yet")
 
 
 def parse_rating(value) -> str:
@@ -82,21 +86,21 @@ def parse_rating(value) -> str:
     Anything else, including None, True/False and 1.5, raises DomainError.
     """
     if isinstance(value, bool):
-        raise DomainError(f"{value!r} is not a rating. {_scale_text()}", field="rating")
+        raise DomainError(_not_a_rating(value), field="rating")
     if isinstance(value, int) and 0 <= value <= 3:
         return str(value)
     if isinstance(value, str):
         text = value.strip().lower()
         if text in RATING_VALUES:
             return text
-    raise DomainError(f"{value!r} is not a rating. {_scale_text()}", field="rating")
+    raise DomainError(_not_a_rating(value), field="rating")
 
 
 def rating_label(value) -> str:
     """"Largely in place" for 2 or "2"; "Not rated yet" for None; DomainError if off the scale."""
     if value is None or value == "":
-        return NOT_RATED_LABEL
-    return _RATING_LABELS[parse_rating(value)]
+        return str(NOT_RATED_LABEL)
+    return str(_RATING_LABELS[parse_rating(value)])
 
 
 def rating_score(value) -> int | None:
@@ -107,8 +111,9 @@ def rating_score(value) -> int | None:
     return None if rating == NOT_ENOUGH_EVIDENCE else int(rating)
 
 
-def _scale_text() -> str:
-    return "Use " + ", ".join(f"{v} ({label})" for v, label in RATING_CHOICES) + "."
+def _not_a_rating(value) -> str:
+    scale = ", ".join(f"{v} ({label})" for v, label in RATING_CHOICES)
+    return _("%(value)s is not a rating. Use %(scale)s.", value=repr(value), scale=scale)
 
 
 BENCHMARK_STATUSES = ("draft", "published")

@@ -4,6 +4,7 @@ factors. Coordinators only; every service refuses a published version with a cle
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from peerreview import permissions as perm
@@ -29,8 +30,8 @@ def _show(benchmark, anchor: str = "") -> str:
 
 def _published_notice(benchmark):
     """For a GET on an editing page of a published version: say why, and go back."""
-    perm.refuse(f"Version {benchmark.version} is published and cannot be changed. Start a new "
-                "version to change it.")
+    perm.refuse(_("Version %(version)s is published and cannot be changed. Start a new "
+                  "version to change it.", version=benchmark.version))
     return redirect(_show(benchmark))
 
 
@@ -60,7 +61,7 @@ def edit_benchmark(benchmark_id: int):
     if form.validate_on_submit():
         done = _save(form, lambda: services.update_benchmark(
             benchmark, standard=form.standard.data, source_note=form.source_note.data,
-            actor=current_user), "Saved.", _show(benchmark))
+            actor=current_user), _("Saved."), _show(benchmark))
         if done:
             return done
     return render_template("framework/benchmark_form.html", form=form, benchmark=benchmark,
@@ -78,8 +79,8 @@ def add_context_factor(benchmark_id: int):
     if context_form.validate_on_submit():
         done = _save(context_form, lambda: services.add_context_factor(
             benchmark, context_form.text.data, actor=current_user),
-            "Context factor added.", url_for("framework.edit_benchmark",
-                                             benchmark_id=benchmark.id) + "#context-factors")
+            _("Context factor added."), url_for("framework.edit_benchmark",
+                                                benchmark_id=benchmark.id) + "#context-factors")
         if done:
             return done
     return render_template("framework/benchmark_form.html", benchmark=benchmark,
@@ -98,12 +99,12 @@ def edit_context_factor(factor_id: int):
     form = ContextFactorForm(obj=factor)
     if form.validate_on_submit():
         done = _save(form, lambda: services.update_context_factor(
-            factor, form.text.data, actor=current_user), "Context factor saved.",
+            factor, form.text.data, actor=current_user), _("Context factor saved."),
             url_for("framework.edit_benchmark", benchmark_id=benchmark.id) + "#context-factors")
         if done:
             return done
     return render_template("framework/text_form.html", form=form, benchmark=benchmark,
-                           heading="Edit a context factor",
+                           heading=_("Edit a context factor"),
                            back=url_for("framework.edit_benchmark", benchmark_id=benchmark.id))
 
 
@@ -114,7 +115,7 @@ def remove_context_factor(factor_id: int):
     factor = db.get_or_404(ContextFactor, factor_id)
     benchmark = factor.benchmark
     return run(lambda: services.remove_context_factor(factor, actor=current_user),
-               "Context factor removed.",
+               _("Context factor removed."),
                url_for("framework.edit_benchmark", benchmark_id=benchmark.id)
                if benchmark.is_draft else _show(benchmark))
 
@@ -143,7 +144,7 @@ def add_key_factor(benchmark_id: int):
             form_error(form, exc)
         else:
             db.session.commit()
-            flash(f"{kf.code} added. Now give it guide questions.", "success")
+            flash(_("%(code)s added. Now give it guide questions.", code=kf.code), "success")
             return redirect(url_for("framework.edit_key_factor", kf_id=kf.id))
     return render_template("framework/key_factor_form.html", form=form, benchmark=benchmark,
                            key_factor=None)
@@ -160,7 +161,7 @@ def edit_key_factor(kf_id: int):
     form = KeyFactorForm(obj=kf)
     if form.validate_on_submit():
         done = _save(form, lambda: services.update_key_factor(
-            kf, _key_factor_values(form), actor=current_user), f"{kf.code} saved.",
+            kf, _key_factor_values(form), actor=current_user), _("%(code)s saved.", code=kf.code),
             _show(benchmark, f"kf-{kf.id}"))
         if done:
             return done
@@ -175,7 +176,7 @@ def remove_key_factor(kf_id: int):
     kf = db.get_or_404(KeyFactor, kf_id)
     benchmark, code = kf.benchmark, kf.code
     return run(lambda: services.remove_key_factor(kf, actor=current_user),
-               f"{code} removed.", _show(benchmark, "key-factors"))
+               _("%(code)s removed.", code=code), _show(benchmark, "key-factors"))
 
 
 @bp.post("/key-factors/<int:kf_id>/move/<any(up, down):direction>")
@@ -199,7 +200,7 @@ def add_question(kf_id: int):
     question_form = NewGuideQuestionForm(prefix="q")
     if question_form.validate_on_submit():
         done = _save(question_form, lambda: services.add_guide_question(
-            kf, question_form.text.data, actor=current_user), "Guide question added.",
+            kf, question_form.text.data, actor=current_user), _("Guide question added."),
             url_for("framework.edit_key_factor", kf_id=kf.id) + "#questions")
         if done:
             return done
@@ -220,12 +221,12 @@ def edit_question(question_id: int):
     back = url_for("framework.edit_key_factor", kf_id=kf.id)
     if form.validate_on_submit():
         done = _save(form, lambda: services.update_guide_question(
-            question, form.text.data, actor=current_user), "Guide question saved.",
+            question, form.text.data, actor=current_user), _("Guide question saved."),
             back + "#questions")
         if done:
             return done
     return render_template("framework/text_form.html", form=form, benchmark=kf.benchmark,
-                           heading=f"Edit a guide question of {kf.code}", back=back)
+                           heading=_("Edit a guide question of %(code)s", code=kf.code), back=back)
 
 
 @bp.post("/questions/<int:question_id>/delete")
@@ -237,7 +238,7 @@ def remove_question(question_id: int):
     target = url_for("framework.edit_key_factor", kf_id=kf.id) + "#questions" \
         if kf.benchmark.is_draft else _show(kf.benchmark)
     return run(lambda: services.remove_guide_question(question, actor=current_user),
-               "Guide question removed.", target)
+               _("Guide question removed."), target)
 
 
 @bp.post("/questions/<int:question_id>/move/<any(up, down):direction>")

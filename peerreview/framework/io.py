@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from peerreview.audit.services import record
 from peerreview.domain import DomainError
 from peerreview.extensions import db
+from peerreview.framework import translations
 from peerreview.framework.models import Benchmark, KeyFactor, Theme
 from peerreview.framework.schema import FORMAT, FORMAT_VERSION, FrameworkFileError, validate
 from peerreview.framework.services import benchmark_to_dict, build_benchmark
@@ -32,6 +35,8 @@ class ImportResult:
     themes_unchanged: list[str] = field(default_factory=list)
     benchmarks_created: list[str] = field(default_factory=list)
     benchmarks_unchanged: list[str] = field(default_factory=list)
+    # versions here whose content is the file's, but whose translations the file changes
+    benchmarks_translated: list[str] = field(default_factory=list)
 
     @property
     def created(self) -> int:
@@ -44,18 +49,31 @@ class ImportResult:
 
     @property
     def changed(self) -> bool:
-        return bool(self.themes_created or self.themes_updated or self.benchmarks_created)
+        return bool(self.themes_created or self.themes_updated or self.benchmarks_created
+                    or self.benchmarks_translated)
 
     def summary(self) -> str:
         if not self.changed:
-            return (f"Nothing to import: all {len(self.benchmarks_unchanged)} benchmark "
-                    f"version(s) of {len(self.themes_unchanged)} theme(s) are already here.")
-        parts = [f"{len(self.themes_created)} theme(s) created",
-                 f"{len(self.benchmarks_created)} benchmark version(s) created"]
+            themes = ngettext("%(num)d theme", "%(num)d themes", len(self.themes_unchanged))
+            return ngettext("Nothing to import: the %(num)d benchmark version of %(themes)s is "
+                            "already here.",
+                            "Nothing to import: all %(num)d benchmark versions of %(themes)s are "
+                            "already here.", len(self.benchmarks_unchanged), themes=themes)
+        parts = [ngettext("%(num)d theme created", "%(num)d themes created",
+                          len(self.themes_created)),
+                 ngettext("%(num)d benchmark version created", "%(num)d benchmark versions created",
+                          len(self.benchmarks_created))]
         if self.themes_updated:
-            parts.append(f"{len(self.themes_updated)} theme(s) renamed or redescribed")
-        parts.append(f"{len(self.benchmarks_unchanged)} already here")
-        return "Imported: " + ", ".join(parts) + "."
+            parts.append(ngettext("%(num)d theme renamed, redescribed or translated",
+                                  "%(num)d themes renamed, redescribed or translated",
+                                  len(self.themes_updated)))
+        if self.benchmarks_translated:
+            parts.append(ngettext("translations of %(num)d benchmark version updated",
+                                  "translations of %(num)d benchmark versions updated",
+                                  len(self.benchmarks_translated)))
+        parts.append(_("%(num)d already here", num=len(self.benchmarks_unchanged)))
+        # Translators: the parts are "2 themes created", "3 benchmark versions created" ...
+        return _("Imported: %(parts)s.", parts=", ".join(parts))
 
 
 # --- reading and writing files ----------------------------------------------------------------
@@ -66,7 +84,8 @@ def file_kind(name: str) -> str:
         return "json"
     if suffix in (".yaml", ".yml"):
         return "yaml"
-    raise DomainError(f"{name}: use a file name ending in .json, .yaml or .yml.", field="file")
+    raise DomainError(_("%(name)s: use a file name ending in .json, .yaml or .yml.", name=name),
+                      field="file")
 
 
 def parse_text(text: str, kind: str, source: str = "") -> object:
@@ -76,13 +95,18 @@ def parse_text(text: str, kind: str, source: str = "") -> object:
         return yaml.safe_load(text)
     except json.JSONDecodeError as exc:
         raise FrameworkFileError(
-            [f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"], source
+            [_("not valid JSON: line %(line)d column %(column)d: %(problem)s",
+               line=exc.lineno, column=exc.colno, problem=exc.msg)], source
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise FrameworkFileError([f"not valid YAML: {where}{problem}"], source) from None
+        if mark:
+            message = _("not valid YAML: line %(line)d column %(column)d: %(problem)s",
+                        line=mark.line + 1, column=mark.column + 1, problem=problem)
+        else:
+            message = _("not valid YAML: %(problem)s", problem=problem)
+        raise FrameworkFileError([message], source) from None
 
 
 def read_file(path: str | Path) -> object:
@@ -91,9 +115,9 @@ def read_file(path: str | Path) -> object:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise DomainError(f"{path}: no such file.") from None
+        raise DomainError(_("%(path)s: no such file.", path=path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise DomainError(f"{path}: cannot be read ({exc}).") from None
+        raise DomainError(_("%(path)s: cannot be read (%(problem)s).", path=path, problem=exc)) from None
     return parse_text(text, kind, str(path))
 
 
@@ -119,11 +143,14 @@ def export_framework(*, slugs: list[str] | None = None, published_only: bool = F
         stmt = stmt.where(Theme.slug.in_(slugs))
     themes = []
     for theme in db.session.scalars(stmt):
-        themes.append({
+        item = {
             "slug": theme.slug, "name": theme.name, "description": theme.description,
             "benchmarks": [benchmark_to_dict(b) for b in theme.benchmarks
                            if b.is_published or not published_only],
-        })
+        }
+        if theme_tr := translations.theme_to_dict(theme):
+            item["translations"] = theme_tr
+        themes.append(item)
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "themes": themes}
 
 
@@ -138,46 +165,58 @@ def _existing_themes(slugs: list[str]) -> dict[str, Theme]:
 
 
 def _plan_theme(t: int, item: dict, theme: Theme | None, result: ImportResult,
-                errors: list[str]) -> list[dict]:
-    """Check one theme of the file against the database; return the benchmarks to create."""
+                errors: list[str]) -> tuple[list[dict], list[tuple[Benchmark, dict]]]:
+    """Check one theme of the file against the database; return the benchmarks to create and
+    the versions here whose translations the file changes (their content is the same)."""
     where = f"themes[{t}]"
     taken = db.session.scalar(select(Theme).where(
         func.lower(Theme.name) == item["name"].lower(), Theme.slug != item["slug"]))
     if taken is not None:
-        errors.append(f"{where}.name: a theme called {taken.name!r} already exists here "
-                      f"with the short name {taken.slug!r}")
+        errors.append(_("%(where)s.name: a theme called %(name)s already exists here "
+                        "with the short name %(slug)s", where=where, name=repr(taken.name),
+                        slug=repr(taken.slug)))
     existing = {b.version: b for b in theme.benchmarks} if theme is not None else {}
     draft = next((b for b in existing.values() if b.is_draft), None)
-    to_create = []
+    to_create, to_translate = [], []
     for b, bench in enumerate(item["benchmarks"]):
         bwhere = f"{where}.benchmarks[{b}]"
-        label = f"{item['slug']} version {bench['version']}"
+        label = _("%(slug)s version %(version)s", slug=item["slug"], version=bench["version"])
         here = existing.get(bench["version"])
         if here is not None:
             if benchmark_to_dict(here) == bench:
                 result.benchmarks_unchanged.append(label)
+            elif (benchmark_to_dict(here, translations=False)
+                  == translations.without_translations(bench)):
+                # the same benchmark with other translations: translations may be added to
+                # any version, published ones too (they do not change what it asks)
+                to_translate.append((here, bench))
+                result.benchmarks_translated.append(label)
             elif here.is_published:
-                errors.append(f"{bwhere}: {label} is already published here with different "
-                              "content; published versions never change, so give the changed "
-                              "benchmark a new version number")
+                errors.append(_("%(where)s: %(label)s is already published here with different "
+                                "content; published versions never change, so give the changed "
+                                "benchmark a new version number", where=bwhere, label=label))
             else:
-                errors.append(f"{bwhere}: {label} is a draft here with different content; "
-                              "delete or publish that draft first, or use another version")
+                errors.append(_("%(where)s: %(label)s is a draft here with different content; "
+                                "delete or publish that draft first, or use another version",
+                                where=bwhere, label=label))
             continue
         if bench["status"] == "draft":
             if draft is not None:
-                errors.append(f"{bwhere}.status: {item['slug']} already has a draft here "
-                              f"(version {draft.version}); a theme has at most one draft")
+                errors.append(_("%(where)s.status: %(slug)s already has a draft here "
+                                "(version %(version)s); a theme has at most one draft",
+                                where=bwhere, slug=item["slug"], version=draft.version))
             elif existing and max(existing) > bench["version"]:
-                errors.append(f"{bwhere}.status: a draft must be the theme's highest version, "
-                              f"but version {max(existing)} exists here")
+                errors.append(_("%(where)s.status: a draft must be the theme's highest version, "
+                                "but version %(version)s exists here", where=bwhere,
+                                version=max(existing)))
         elif draft is not None and draft.version < bench["version"]:
-            errors.append(f"{bwhere}.version: the draft version {draft.version} here must stay "
-                          f"the highest; publish or delete it before importing version "
-                          f"{bench['version']}")
+            errors.append(_("%(where)s.version: the draft version %(draft)s here must stay "
+                            "the highest; publish or delete it before importing version "
+                            "%(version)s", where=bwhere, draft=draft.version,
+                            version=bench["version"]))
         to_create.append(bench)
         result.benchmarks_created.append(label)
-    return to_create
+    return to_create, to_translate
 
 
 def import_framework(data: object, *, source: str = "", actor=None) -> ImportResult:
@@ -191,22 +230,31 @@ def import_framework(data: object, *, source: str = "", actor=None) -> ImportRes
              for t, item in enumerate(clean["themes"])]
     if errors:
         raise FrameworkFileError(errors, source)
-    for item, theme, to_create in plans:
+    for item, theme, (to_create, to_translate) in plans:
         if theme is None:
             theme = Theme(slug=item["slug"], name=item["name"], description=item["description"])
+            translations.apply_theme(theme, item.get("translations"))
             db.session.add(theme)
             db.session.flush()
             record("theme.create", theme, actor=actor,
                    changes={"slug": theme.slug, "name": theme.name, "source": "import"})
             result.themes_created.append(theme.slug)
-        elif (theme.name, theme.description) != (item["name"], item["description"]):
+        elif ((theme.name, theme.description) != (item["name"], item["description"])
+              or translations.theme_to_dict(theme) != item.get("translations", {})):
             changes = {k: [getattr(theme, k), item[k]] for k in ("name", "description")
                        if getattr(theme, k) != item[k]}
+            before = translations.theme_to_dict(theme)
             theme.name, theme.description = item["name"], item["description"]
+            if translations.apply_theme(theme, item.get("translations")):
+                changes["translations"] = [before, translations.theme_to_dict(theme)]
             record("theme.update", theme, actor=actor, changes={**changes, "source": "import"})
             result.themes_updated.append(theme.slug)
         else:
             result.themes_unchanged.append(theme.slug)
+        for here, bench in to_translate:
+            translations.apply_benchmark(here, bench)
+            record("benchmark.translations", here, actor=actor, changes={
+                "theme": theme.slug, "version": here.version, "source": "import"})
         for bench in sorted(to_create, key=lambda b: b["version"]):
             benchmark = build_benchmark(theme, bench)
             db.session.flush()
@@ -216,6 +264,7 @@ def import_framework(data: object, *, source: str = "", actor=None) -> ImportRes
         record("framework.import", object_type="framework", actor=actor, changes={
             "source": source, "themes_created": result.themes_created,
             "benchmarks_created": result.benchmarks_created,
-            "themes_updated": result.themes_updated})
+            "themes_updated": result.themes_updated,
+            "benchmarks_translated": result.benchmarks_translated})
     db.session.flush()
     return result

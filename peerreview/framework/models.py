@@ -24,10 +24,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerreview.extensions import db
 from peerreview.framework.constants import charter_role_label
+from peerreview.framework.translations import Translatable
 from peerreview.timeutil import utcnow
 
 
-class Theme(db.Model):
+class Theme(Translatable, db.Model):
     """A policy area that reviews and mentorships are about."""
 
     __tablename__ = "theme"
@@ -37,6 +38,8 @@ class Theme(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)
+    TRANSLATED = ("name", "description")
 
     benchmarks: Mapped[list[Benchmark]] = relationship(
         back_populates="theme", order_by="Benchmark.version")
@@ -59,7 +62,7 @@ class Theme(db.Model):
         return [b for b in self.benchmarks if b.status == "published"]
 
 
-class Benchmark(db.Model):
+class Benchmark(Translatable, db.Model):
     """One version of a theme's standard."""
 
     __tablename__ = "benchmark"
@@ -77,6 +80,8 @@ class Benchmark(db.Model):
     source_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)
+    TRANSLATED = ("standard",)
 
     theme: Mapped[Theme] = relationship(back_populates="benchmarks")
     key_factors: Mapped[list[KeyFactor]] = relationship(
@@ -116,7 +121,7 @@ class Benchmark(db.Model):
         return f"{self.theme.name}, version {self.version}"
 
 
-class KeyFactor(db.Model):
+class KeyFactor(Translatable, db.Model):
     """A concrete condition for success, coded KF1, KF2 ... within its benchmark."""
 
     __tablename__ = "key_factor"
@@ -131,6 +136,8 @@ class KeyFactor(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     # CharterRole values in canonical order, e.g. ["policy_maker", "employer"]
     charter_roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)
+    TRANSLATED = ("title", "description")
 
     benchmark: Mapped[Benchmark] = relationship(back_populates="key_factors")
     guide_questions: Mapped[list[GuideQuestion]] = relationship(
@@ -149,7 +156,7 @@ class KeyFactor(db.Model):
         return [charter_role_label(r) for r in self.charter_roles or []]
 
 
-class GuideQuestion(db.Model):
+class GuideQuestion(Translatable, db.Model):
     """A question that helps to see whether a key factor is met."""
 
     __tablename__ = "guide_question"
@@ -159,11 +166,13 @@ class GuideQuestion(db.Model):
         ForeignKey("key_factor.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)
+    TRANSLATED = ("text",)
 
     key_factor: Mapped[KeyFactor] = relationship(back_populates="guide_questions")
 
 
-class ContextFactor(db.Model):
+class ContextFactor(Translatable, db.Model):
     """Something that limits what a city can do on the theme (national law, competences...)."""
 
     __tablename__ = "context_factor"
@@ -173,5 +182,7 @@ class ContextFactor(db.Model):
         ForeignKey("benchmark.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)
+    TRANSLATED = ("text",)
 
     benchmark: Mapped[Benchmark] = relationship(back_populates="context_factors")

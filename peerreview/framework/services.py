@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -30,15 +32,41 @@ LIMITS = {"slug": 80, "name": 200, "description": 5000, "standard": 2000,
           "source_note": 2000, "code": 20, "title": 300, "text": 2000}
 
 
+# What ``_text`` says of each text: (when it is missing, when it is too long).
+_TEXT_MESSAGES = {
+    "a short name for addresses and files": (
+        _l("Give a short name for addresses and files."),
+        _l("A short name for addresses and files is longer than %(limit)d characters.")),
+    "the theme's name": (_l("Give the theme's name."),
+                         _l("The theme's name is longer than %(limit)d characters.")),
+    "the description": (_l("Give the description."),
+                        _l("The description is longer than %(limit)d characters.")),
+    "the standard": (_l("Give the standard."),
+                     _l("The standard is longer than %(limit)d characters.")),
+    "the source note": (_l("Give the source note."),
+                        _l("The source note is longer than %(limit)d characters.")),
+    "a code such as KF1": (_l("Give a code such as KF1."),
+                           _l("A code such as KF1 is longer than %(limit)d characters.")),
+    "the key factor's title": (_l("Give the key factor's title."),
+                               _l("The key factor's title is longer than %(limit)d characters.")),
+    "the question": (_l("Give the question."),
+                     _l("The question is longer than %(limit)d characters.")),
+    "the context factor": (_l("Give the context factor."),
+                           _l("The context factor is longer than %(limit)d characters.")),
+}
+
+
 def _text(value: Any, field: str, what: str, *, required: bool = True,
           limit_key: str | None = None) -> str:
+    """``value`` stripped; DomainError when it is missing (and ``required``) or too long.
+    ``what`` is a key of _TEXT_MESSAGES."""
     text = (value or "").strip() if isinstance(value, str) or value is None else str(value)
     limit = LIMITS[limit_key or field]
+    missing, too_long = _TEXT_MESSAGES[what]
     if required and not text:
-        raise DomainError(f"Give {what}.", field=field)
+        raise DomainError(str(missing), field=field)
     if len(text) > limit:
-        raise DomainError(f"{what[0].upper() + what[1:]} is longer than {limit} characters.",
-                          field=field)
+        raise DomainError(too_long % {"limit": limit}, field=field)
     return text
 
 
@@ -50,18 +78,19 @@ def find_theme(slug: str) -> Theme | None:
 
 def _check_theme(slug: str, name: str, exclude_id: int | None = None) -> None:
     if not re.match(SLUG_PATTERN, slug):
-        raise DomainError("Use lower-case letters, digits and single hyphens, for example "
-                          "\"anti-discrimination\".", field="slug")
+        raise DomainError(_("Use lower-case letters, digits and single hyphens, for example "
+                            "\"anti-discrimination\"."), field="slug")
     stmt = select(Theme.id).where(Theme.slug == slug)
     if exclude_id is not None:
         stmt = stmt.where(Theme.id != exclude_id)
     if db.session.scalar(stmt) is not None:
-        raise DomainError(f"A theme with the short name {slug!r} already exists.", field="slug")
+        raise DomainError(_("A theme with the short name %(slug)s already exists.", slug=repr(slug)),
+                          field="slug")
     stmt = select(Theme.id).where(func.lower(Theme.name) == name.lower())
     if exclude_id is not None:
         stmt = stmt.where(Theme.id != exclude_id)
     if db.session.scalar(stmt) is not None:
-        raise DomainError(f"A theme called {name!r} already exists.", field="name")
+        raise DomainError(_("A theme called %(name)s already exists.", name=repr(name)), field="name")
 
 
 def create_theme(*, slug: str, name: str, description: str = "", actor=None) -> Theme:
@@ -89,9 +118,11 @@ def update_theme(theme: Theme, *, name: str, description: str, actor=None) -> di
 
 # --- benchmark versions ----------------------------------------------------------------------
 
-def benchmark_to_dict(benchmark: Benchmark) -> dict:
-    """The benchmark in the file format (see io.py); also the basis of copies and comparisons."""
-    return {
+def benchmark_to_dict(benchmark: Benchmark, *, translations: bool = True) -> dict:
+    """The benchmark in the file format (see io.py); also the basis of copies and comparisons.
+    Translations of its texts are included where there are any (``translations=False``: the
+    content alone)."""
+    data = {
         "version": benchmark.version,
         "status": benchmark.status,
         "standard": benchmark.standard,
@@ -105,6 +136,15 @@ def benchmark_to_dict(benchmark: Benchmark) -> dict:
         } for kf in benchmark.key_factors],
         "context_factors": [c.text for c in benchmark.context_factors],
     }
+    if translations:
+        from peerreview.framework import translations as tr
+
+        for kf, out in zip(benchmark.key_factors, data["key_factors"], strict=True):
+            if kf_tr := tr.key_factor_to_dict(kf):
+                out["translations"] = kf_tr
+        if bench_tr := tr.benchmark_to_dict(benchmark):
+            data["translations"] = bench_tr
+    return data
 
 
 def build_benchmark(theme: Theme, data: dict) -> Benchmark:
@@ -123,6 +163,9 @@ def build_benchmark(theme: Theme, data: dict) -> Benchmark:
         benchmark.key_factors.append(key_factor)
     benchmark.context_factors = [ContextFactor(text=t, position=i)
                                  for i, t in enumerate(data.get("context_factors", []), 1)]
+    from peerreview.framework import translations as tr
+
+    tr.apply_benchmark(benchmark, data)
     db.session.add(benchmark)
     return benchmark
 
@@ -131,14 +174,15 @@ def publication_problems(data: dict) -> list[str]:
     """What keeps a benchmark (in dict form) from being published; empty when it is complete."""
     problems = []
     if not (data.get("standard") or "").strip():
-        problems.append("write the one-sentence standard")
+        # Translators: the problems are listed after "Version 2 cannot be published yet:"
+        problems.append(_("write the one-sentence standard"))
     if not data.get("key_factors"):
-        problems.append("add at least one key factor")
+        problems.append(_("add at least one key factor"))
     for kf in data.get("key_factors", []):
         if not kf.get("charter_roles"):
-            problems.append(f"link {kf['code']} to at least one Charter role")
+            problems.append(_("link %(code)s to at least one Charter role", code=kf["code"]))
         if not kf.get("guide_questions"):
-            problems.append(f"give {kf['code']} at least one guide question")
+            problems.append(_("give %(code)s at least one guide question", code=kf["code"]))
     return problems
 
 
@@ -158,13 +202,14 @@ def new_draft(theme: Theme, *, based_on: Benchmark | None = None, actor=None) ->
     current published version), or empty when the theme has no published version yet."""
     draft = _existing_draft(theme)
     if draft is not None:
-        raise NotAllowed(f"{theme.name} already has a draft (version {draft.version}). Edit "
-                         "or delete that draft before starting another one.")
+        raise NotAllowed(_("%(theme)s already has a draft (version %(version)s). Edit "
+                           "or delete that draft before starting another one.",
+                           theme=theme.name, version=draft.version))
     if based_on is None:
         based_on = theme.current_benchmark
     elif based_on.theme_id != theme.id or not based_on.is_published:
-        raise DomainError("A new version can only start from a published version of the same "
-                          "theme.", field="based_on")
+        raise DomainError(_("A new version can only start from a published version of the same "
+                            "theme."), field="based_on")
     data = benchmark_to_dict(based_on) if based_on is not None else {
         "standard": "", "source_note": "", "key_factors": [], "context_factors": []}
     data.update(version=next_version(theme), status="draft")
@@ -174,8 +219,8 @@ def new_draft(theme: Theme, *, based_on: Benchmark | None = None, actor=None) ->
             db.session.flush()
     except IntegrityError:
         # Someone else started the same version at the same moment: (theme_id, version) is unique.
-        raise NotAllowed(f"Someone else has just started a draft of {theme.name}. Reload the "
-                         "page and edit that draft.") from None
+        raise NotAllowed(_("Someone else has just started a draft of %(theme)s. Reload the "
+                           "page and edit that draft.", theme=theme.name)) from None
     record("benchmark.new_draft", draft, actor=actor, changes={
         "theme": theme.slug, "version": draft.version,
         "based_on": based_on.version if based_on is not None else None})
@@ -184,18 +229,19 @@ def new_draft(theme: Theme, *, based_on: Benchmark | None = None, actor=None) ->
 
 def _require_draft(benchmark: Benchmark) -> None:
     if not benchmark.is_draft:
-        raise NotAllowed(f"Version {benchmark.version} of {benchmark.theme.name} is published "
-                         "and cannot be changed. Start a new version to change it; reviews "
-                         "and mentorships keep the version they started with.")
+        raise NotAllowed(_("Version %(version)s of %(theme)s is published "
+                           "and cannot be changed. Start a new version to change it; reviews "
+                           "and mentorships keep the version they started with.",
+                           version=benchmark.version, theme=benchmark.theme.name))
 
 
 def publish(benchmark: Benchmark, *, actor=None) -> Benchmark:
     """Publish a draft: it becomes the theme's current benchmark. Earlier versions stay."""
     _require_draft(benchmark)
-    problems = publication_problems(benchmark_to_dict(benchmark))
+    problems = publication_problems(benchmark_to_dict(benchmark, translations=False))
     if problems:
-        raise DomainError(f"Version {benchmark.version} cannot be published yet: "
-                          + "; ".join(problems) + ".")
+        raise DomainError(_("Version %(version)s cannot be published yet: %(problems)s.",
+                            version=benchmark.version, problems="; ".join(problems)))
     previous = benchmark.theme.current_benchmark
     benchmark.status = "published"
     benchmark.published_at = utcnow()
@@ -208,8 +254,8 @@ def publish(benchmark: Benchmark, *, actor=None) -> Benchmark:
 
 def delete_draft(benchmark: Benchmark, *, actor=None) -> None:
     if not benchmark.is_draft:
-        raise NotAllowed(f"Version {benchmark.version} of {benchmark.theme.name} is published "
-                         "and cannot be deleted.")
+        raise NotAllowed(_("Version %(version)s of %(theme)s is published and cannot be deleted.",
+                           version=benchmark.version, theme=benchmark.theme.name))
     record("benchmark.delete_draft", benchmark, actor=actor, changes={
         "theme": benchmark.theme.slug, "version": benchmark.version})
     db.session.delete(benchmark)
@@ -238,7 +284,7 @@ def _renumber(items: list) -> None:
 
 def _move(items: list, item, direction: str) -> bool:
     if direction not in ("up", "down"):
-        raise DomainError("Move up or down.")
+        raise DomainError(_("Move up or down."))
     i = items.index(item)
     j = i - 1 if direction == "up" else i + 1
     if j < 0 or j >= len(items):
@@ -263,10 +309,11 @@ def _key_factor_values(benchmark: Benchmark, values: dict, exclude: KeyFactor | 
             n += 1
         code = f"KF{n}"
     if not re.match(CODE_PATTERN, code):
-        raise DomainError("Use letters, digits, dots, hyphens or underscores, for example KF3.",
+        raise DomainError(_("Use letters, digits, dots, hyphens or underscores, for example KF3."),
                           field="code")
     if any(kf.code.lower() == code.lower() and kf is not exclude for kf in benchmark.key_factors):
-        raise DomainError(f"This benchmark already has a key factor {code}.", field="code")
+        raise DomainError(_("This benchmark already has a key factor %(code)s.", code=code),
+                          field="code")
     roles = normalise_charter_roles(values.get("charter_roles"))
     return {"code": code, "title": _text(values.get("title"), "title", "the key factor's title"),
             "description": _text(values.get("description"), "description", "the description",

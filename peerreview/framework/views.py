@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -79,9 +80,15 @@ def show(benchmark_id: int):
     earlier = [b for b in versions if b.version < benchmark.version]
     problems = services.publication_problems(services.benchmark_to_dict(benchmark)) \
         if benchmark.is_draft else []
+    from peerreview.framework.translations import missing_by_language, total_texts
+    from peerreview.i18n import LANGUAGES
+
+    translating = perm.can_edit_framework(current_user)
     return render_template("framework/show.html", benchmark=benchmark, theme=benchmark.theme,
                            previous=earlier[-1] if earlier else None, problems=problems,
-                           new_draft=NewDraftForm())
+                           new_draft=NewDraftForm(),
+                           translation_missing=missing_by_language(benchmark, LANGUAGES)
+                           if translating else None, translation_total=total_texts(benchmark))
 
 
 @bp.get("/themes/<int:theme_id>/compare")
@@ -91,7 +98,8 @@ def compare(theme_id: int):
     perm.require(perm.can_view_framework(current_user))
     versions = visible_versions(theme)
     if len(versions) < 2:
-        flash(f"{theme.name} has only one version so far: there is nothing to compare.", "info")
+        flash(_("%(theme)s has only one version so far: there is nothing to compare.",
+                theme=theme.name), "info")
         return redirect(url_for("framework.index"))
     by_number = {b.version: b for b in versions}
     old_v = request.args.get("from", type=int)
@@ -121,8 +129,8 @@ def create_theme():
             form_error(form, exc)
         else:
             db.session.commit()
-            flash(f"The theme {theme.name} is created. Start its first benchmark draft.",
-                  "success")
+            flash(_("The theme %(theme)s is created. Start its first benchmark draft.",
+                    theme=theme.name), "success")
             return redirect(url_for("framework.index") + f"#theme-{theme.id}")
     return render_template("framework/theme_form.html", form=form, theme=None)
 
@@ -143,7 +151,7 @@ def edit_theme(theme_id: int):
             form_error(form, exc)
         else:
             db.session.commit()
-            flash("Saved." if changes else "Nothing was changed.", "success")
+            flash(_("Saved.") if changes else _("Nothing was changed."), "success")
             return redirect(url_for("framework.index") + f"#theme-{theme.id}")
     return render_template("framework/theme_form.html", form=form, theme=theme)
 
@@ -161,7 +169,7 @@ def new_draft(theme_id: int):
         except ValueError:
             based_on = None
         if based_on is None:
-            flash("Choose a version to start from.", "error")
+            flash(_("Choose a version to start from."), "error")
             return redirect(url_for("framework.index") + f"#theme-{theme.id}")
     try:
         draft = services.new_draft(theme, based_on=based_on, actor=current_user)
@@ -173,8 +181,8 @@ def new_draft(theme_id: int):
             return redirect(url_for("framework.show", benchmark_id=existing.id))
         return redirect(url_for("framework.index") + f"#theme-{theme.id}")
     db.session.commit()
-    flash(f"Draft version {draft.version} started. Only coordinators see it until it is "
-          "published.", "success")
+    flash(_("Draft version %(version)s started. Only coordinators see it until it is "
+            "published.", version=draft.version), "success")
     return redirect(url_for("framework.show", benchmark_id=draft.id))
 
 
@@ -184,8 +192,8 @@ def publish(benchmark_id: int):
     perm.require(perm.can_edit_framework(current_user))
     benchmark = db.get_or_404(Benchmark, benchmark_id)
     return run(lambda: services.publish(benchmark, actor=current_user),
-               f"Version {benchmark.version} is published and is now the current benchmark of "
-               f"{benchmark.theme.name}.",
+               _("Version %(version)s is published and is now the current benchmark of "
+                 "%(theme)s.", version=benchmark.version, theme=benchmark.theme.name),
                url_for("framework.show", benchmark_id=benchmark.id))
 
 
@@ -202,7 +210,7 @@ def delete_draft(benchmark_id: int):
         flash(exc.message, "error")
         return redirect(url_for("framework.show", benchmark_id=benchmark_id))
     db.session.commit()
-    flash(f"The draft version {version} is deleted.", "success")
+    flash(_("The draft version %(version)s is deleted.", version=version), "success")
     return redirect(url_for("framework.index") + f"#theme-{theme_id}")
 
 
@@ -233,14 +241,14 @@ def import_file():
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
-                raise DomainError(f"{upload.filename}: not a UTF-8 text file.",
+                raise DomainError(_("%(name)s: not a UTF-8 text file.", name=upload.filename),
                                   field="file") from None
             data = io.parse_text(text, kind, upload.filename)
             result = io.import_framework(data, source=upload.filename, actor=current_user)
         except io.FrameworkFileError as exc:
             db.session.rollback()
             form.file.errors = list(form.file.errors) + [
-                f"{upload.filename}: nothing was imported. Problems found:"] + exc.errors
+                _("%(name)s: nothing was imported. Problems found:", name=upload.filename)] + exc.errors
         except DomainError as exc:
             db.session.rollback()
             form_error(form, exc)
@@ -251,4 +259,5 @@ def import_file():
     return render_template("framework/import.html", form=form)
 
 
-from peerreview.framework import editor_views  # noqa: E402,F401  (registers the editing routes)
+# the editing and translation routes are on the same blueprint
+from peerreview.framework import editor_views, translation_views  # noqa: E402,F401

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -30,9 +31,9 @@ HANDLERS: dict[str, str] = {
     "progress": "peerreview.mentoring.pdf:run_progress_report",
 }
 LEASE_MARGIN = timedelta(seconds=60)
-GENERIC_FAILURE = ("The PDF could not be made because of an error on our side; it has been "
-                   "logged. Nothing was changed. Try again, and tell the secretariat if it "
-                   "happens again.")
+GENERIC_FAILURE = _l("The PDF could not be made because of an error on our side; it has been "
+                     "logged. Nothing was changed. Try again, and tell the secretariat if it "
+                     "happens again.")
 
 
 def fingerprint(html: str) -> str:
@@ -106,7 +107,7 @@ def finish(job: RenderJob, *, sha256: str | None, pages: int | None, seconds: fl
 
 
 def fail(job: RenderJob, message: str) -> None:
-    job.state, job.error = "failed", message[:2000]
+    job.state, job.error = "failed", str(message)[:2000]
     job.finished_at, job.lease_until = utcnow(), None
     db.session.flush()
 

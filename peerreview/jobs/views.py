@@ -4,6 +4,8 @@ start of this process's local worker with its first request (see worker.py)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from peerreview import permissions as perm
@@ -14,9 +16,9 @@ from peerreview.jobs.models import RenderJob
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
 STATE_TEXT = {
-    "queued": "The PDF is waiting for its turn to be made.",
-    "running": "The PDF is being made. This takes a few seconds.",
-    "done": "The PDF is ready.",
+    "queued": _l("The PDF is waiting for its turn to be made."),
+    "running": _l("The PDF is being made. This takes a few seconds."),
+    "done": _l("The PDF is ready."),
 }
 
 
@@ -31,7 +33,9 @@ def result_url(job: RenderJob) -> str:
 
 def status(job: RenderJob) -> dict:
     return {"state": job.state, "done": job.state == "done", "failed": job.state == "failed",
-            "message": job.error if job.state == "failed" else STATE_TEXT[job.state],
+            # a failure is stored in English (the worker has no reader); its known texts are in the
+            # catalog, so the reader gets them in their language
+            "message": _(job.error) if job.state == "failed" else str(STATE_TEXT[job.state]),
             "url": result_url(job)}
 
 

@@ -23,6 +23,7 @@ import time
 import uuid
 
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
 
 from peerreview.domain import DomainError
 from peerreview.extensions import db
@@ -31,9 +32,9 @@ from peerreview.jobs.models import RenderJob
 
 log = logging.getLogger(__name__)
 
-STOPPED_TOO_OFTEN = ("The worker making this PDF stopped several times before it was done, so "
-                     "it was not tried again. Nothing was changed. Try again; if it keeps "
-                     "happening, tell the secretariat.")
+STOPPED_TOO_OFTEN = _l("The worker making this PDF stopped several times before it was done, so "
+                       "it was not tried again. Nothing was changed. Try again; if it keeps "
+                       "happening, tell the secretariat.")
 
 
 def worker_name() -> str:

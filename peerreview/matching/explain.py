@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from peerreview.forms_common import country_name
 from peerreview.matching import scoring
 from peerreview.matching.problem import Candidate, Problem, ReviewSpec, language, overlaps
 from peerreview.matching.rules import check_team, eligibility
-
-LEVEL_WORDS = {2: "expert in", 1: "some expertise in", 0: "no declared expertise in"}
 
 
 @dataclass
@@ -37,34 +38,45 @@ class LeftOut:
 
 
 def _list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    return _("%(names)s and %(last)s", names=", ".join(items[:-1]), last=items[-1])
 
 
 def member_reasons(problem: Problem, review: ReviewSpec, members: list[Candidate],
                    c: Candidate, role: str = "peer") -> list[str]:
     out = []
     level = c.level(review.theme_id)
-    out.append(f"{LEVEL_WORDS[level]} {review.theme}")
+    if level == 2:
+        out.append(_("expert in %(theme)s", theme=review.theme))
+    elif level == 1:
+        out.append(_("some expertise in %(theme)s", theme=review.theme))
+    else:
+        out.append(_("no declared expertise in %(theme)s", theme=review.theme))
     for lang in review.languages:
         if lang in c.languages:
             speakers = [m for m in members if lang in m.languages]
-            out.append(f"the only one who speaks {language(lang)}" if len(speakers) == 1
-                       else f"speaks {language(lang)}")
+            out.append(_("the only one who speaks %(language)s", language=language(lang))
+                       if len(speakers) == 1 else _("speaks %(language)s", language=language(lang)))
     same_country = [m for m in members if m.country == c.country]
     countries = {m.country for m in members}
     if len(same_country) == 1:
-        out.append(f"brings {country_name(c.country)} (one of {len(countries)} countries)")
+        out.append(ngettext("brings %(country)s (one of %(num)d country)",
+                            "brings %(country)s (one of %(num)d countries)",
+                            len(countries), country=country_name(c.country)))
     if c.user_id in review.wants:
-        out.append("asked to join")
+        out.append(_("asked to join"))
     if c.trained:
-        out.append("trained peer" + (", so leads the team" if role == "lead" else ""))
+        out.append(_("trained peer, so leads the team") if role == "lead" else _("trained peer"))
     seats = c.load.get(review.year, 0)
-    out.append(f"{seats} other review{'s' * (seats != 1)} in {review.year} "
-               f"(takes up to {c.max_per_year})" if seats else f"no other review in {review.year}")
+    out.append(ngettext("%(num)d other review in %(year)s (takes up to %(max)d)",
+                        "%(num)d other reviews in %(year)s (takes up to %(max)d)",
+                        seats, year=review.year, max=c.max_per_year)
+               if seats else _("no other review in %(year)s", year=review.year))
     if scoring.city_balance(problem, c.city_id) > 0:
-        out.append(f"{c.city} has hosted more reviews than it has sent peers to")
+        out.append(_("%(city)s has hosted more reviews than it has sent peers to", city=c.city))
     if c.user_id in review.fixed:
-        out.append("already invited or accepted")
+        out.append(_("already invited or accepted"))
     return out
 
 
@@ -83,12 +95,13 @@ def _round_clash(review: ReviewSpec, c: Candidate, teams: dict[int, list[int]],
         if other.review_id == review.review_id or c.user_id not in teams.get(other.review_id, ()):
             continue
         if overlaps(other.start, other.end, review.start, review.end):
-            return f"chosen for {other.title}, whose visit overlaps"
+            return _("chosen for %(review)s, whose visit overlaps", review=other.title)
         if other.year == review.year:
             used = c.load.get(review.year, 0) + sum(
                 1 for o in problem.reviews if o.year == review.year and c.user_id in teams.get(o.review_id, ()))
             if used + 1 > c.max_per_year:
-                return f"chosen for {other.title}; one more would pass their limit of {c.max_per_year} a year"
+                return _("chosen for %(review)s; one more would pass their limit of %(max)d a year",
+                         review=other.title, max=c.max_per_year)
     return None
 
 
@@ -126,16 +139,18 @@ def _why_not(problem: Problem, review: ReviewSpec, members: list[Candidate], c: 
     if same_city:
         m = same_city[0]
         if score_of(m) >= score:
-            return f"A higher-scoring peer from the same city was chosen ({m.name}); one peer per city"
-        return f"{m.name} from the same city was chosen for what the team needs; one peer per city"
+            return _("A higher-scoring peer from the same city was chosen (%(name)s); one peer per "
+                     "city", name=m.name)
+        return _("%(name)s from the same city was chosen for what the team needs; one peer per "
+                 "city", name=m.name)
     base = check_team(review, members)
     if len(members) < review.team_max:
         broken = [b for b in check_team(review, members + [c]) if b not in base]
         if broken:
-            return f"Adding them would break a rule: {broken[0]}"
+            return _("Adding them would break a rule: %(rule)s", rule=broken[0])
         if score <= 0:
-            return "Adds nothing the team still needs"
-        return "Could still join: the team has room and no rule would be broken"
+            return _("Adds nothing the team still needs")
+        return _("Could still join: the team has room and no rule would be broken")
     # What would taking c instead of a member cost? Try the weakest members first.
     for m in sorted(members, key=lambda m: (score_of(m), m.user_id)):
         if m.user_id in review.fixed:
@@ -146,11 +161,15 @@ def _why_not(problem: Problem, review: ReviewSpec, members: list[Candidate], c: 
             if score_of(m) >= score:
                 same_country = [x for x in members if x.country == c.country and score_of(x) >= score]
                 if same_country:
-                    return (f"A higher-scoring peer from the same country was chosen "
-                            f"({same_country[0].name}); the team is full with stronger candidates")
-                return f"The team is full with higher-scoring peers (the lowest, {m.name}, scores {score_of(m)})"
-            return (f"Could replace {m.name} ({score_of(m)} pts) without breaking a rule; the "
-                    "matcher spreads seats fairly over peers and cities")
+                    return _("A higher-scoring peer from the same country was chosen "
+                             "(%(name)s); the team is full with stronger candidates",
+                             name=same_country[0].name)
+                return _("The team is full with higher-scoring peers (the lowest, %(name)s, "
+                         "scores %(score)s)", name=m.name, score=score_of(m))
+            return _("Could replace %(name)s (%(score)s pts) without breaking a rule; the "
+                     "matcher spreads seats fairly over peers and cities", name=m.name,
+                     score=score_of(m))
         if score_of(m) < score:
-            return f"Taking them instead of {m.name} would break a rule: {broken[0]}"
-    return "The team is full with peers the rules need (language, country or expertise)"
+            return _("Taking them instead of %(name)s would break a rule: %(rule)s", name=m.name,
+                     rule=broken[0])
+    return _("The team is full with peers the rules need (language, country or expertise)")

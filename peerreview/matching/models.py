@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -29,8 +30,9 @@ if TYPE_CHECKING:
     from peerreview.framework.models import Theme
     from peerreview.reviews.models import Review
 
-EXPERTISE_LEVELS = {"none": "None", "some": "Some", "expert": "Expert"}
-BID_KINDS = {"join": "I would like to join", "cannot": "I cannot take part"}
+# Translators: how much expertise a peer has in a theme
+EXPERTISE_LEVELS = {"none": _l("None"), "some": _l("Some"), "expert": _l("Expert")}
+BID_KINDS = {"join": _l("I would like to join"), "cannot": _l("I cannot take part")}
 DEFAULT_REVIEWS_PER_YEAR = 2
 MAX_REVIEWS_PER_YEAR = 12
 

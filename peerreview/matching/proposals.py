@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from peerreview.audit.services import record
@@ -33,10 +34,11 @@ TEAM_CHANGE_STATES = ("team_forming", "preparing", "visit")
 
 def matchable(review) -> None:
     if review.state not in TEAM_CHANGE_STATES:
-        raise NotAllowed(f"The team changes while it is formed and until the end of the visit week; "
-                         f"this review is {STATE_LABELS[review.state].lower()}.")
+        raise NotAllowed(_("The team changes while it is formed and until the end of the visit "
+                           "week; this review is %(state)s.",
+                           state=str(STATE_LABELS[review.state]).lower()))
     if not review.visit_start or not review.visit_end:
-        raise NotAllowed("Set the visit dates first: the matcher needs them.")
+        raise NotAllowed(_("Set the visit dates first: the matcher needs them."))
 
 
 def active_ids(review) -> list[int]:
@@ -132,22 +134,25 @@ class Change:
 def preview_change(review, *, out_user=None, in_user=None) -> Change:
     """Check every hard rule on the team with ``out_user`` taken off and ``in_user`` put on."""
     if out_user is None and in_user is None:
-        raise DomainError("Choose whom to take off the team, whom to put on, or both.", field="out_id")
+        raise DomainError(_("Choose whom to take off the team, whom to put on, or both."),
+                          field="out_id")
     current = active_ids(review)
     if out_user is not None:
         seat = next((s for s in review.team if s.user_id == out_user.id), None)
         if seat is None or seat.status not in ACTIVE:
-            raise DomainError(f"{out_user.name} is not on the team.", field="out_id")
+            raise DomainError(_("%(name)s is not on the team.", name=out_user.name), field="out_id")
         if seat.status != "proposed":
-            raise DomainError(f"{out_user.name} has been {seat.status}; withdraw the seat first "
-                              "if they should leave the team.", field="out_id")
+            raise DomainError(_("%(name)s has been %(status)s; withdraw the seat first "
+                                "if they should leave the team.", name=out_user.name,
+                                status=seat.status), field="out_id")
     if in_user is not None:
         if in_user.id in current:
-            raise DomainError(f"{in_user.name} is already on the team.", field="in_id")
+            raise DomainError(_("%(name)s is already on the team.", name=in_user.name), field="in_id")
         if any(s.user_id == in_user.id and s.status == "declined" for s in review.team):
-            raise DomainError(f"{in_user.name} declined this review.", field="in_id")
+            raise DomainError(_("%(name)s declined this review.", name=in_user.name), field="in_id")
         if in_user.city_id is None:
-            raise DomainError(f"{in_user.name} does not belong to a member city.", field="in_id")
+            raise DomainError(_("%(name)s does not belong to a member city.", name=in_user.name),
+                              field="in_id")
     problem = build_problem([review], extra_users=[u for u in (in_user,) if u is not None])
     spec = problem.reviews[0]
     after = [u for u in current if out_user is None or u != out_user.id]
@@ -166,8 +171,8 @@ def apply_change(review, *, out_user=None, in_user=None, acknowledge: bool = Fal
     matchable(review)
     change = preview_change(review, out_user=out_user, in_user=in_user)
     if change.breaks and not acknowledge:
-        raise DomainError("This change breaks " + "; ".join(change.breaks)
-                          + ". Tick \u201cSave anyway\u201d to keep it.", field="acknowledge")
+        raise DomainError(_("This change breaks %(rules)s. Tick \u201cSave anyway\u201d to keep it.",
+                            rules="; ".join(change.breaks)), field="acknowledge")
     role = "peer"
     if out_user is not None:
         seat = next(s for s in review.team if s.user_id == out_user.id)
@@ -196,18 +201,19 @@ def set_roles(review, *, lead_id: int, rapporteur_id: int | None, actor) -> None
     active = {s.user_id: s for s in review.team if s.status in ACTIVE}
     lead = active.get(lead_id)
     if lead is None:
-        raise DomainError("Choose the lead among the team.", field="lead_id")
+        raise DomainError(_("Choose the lead among the team."), field="lead_id")
     rap = active.get(rapporteur_id) if rapporteur_id else None
     if rapporteur_id and rap is None:
-        raise DomainError("Choose the rapporteur among the team.", field="rapporteur_id")
+        raise DomainError(_("Choose the rapporteur among the team."), field="rapporteur_id")
     if rap is lead:
-        raise DomainError("The lead and the rapporteur are two different people.", field="rapporteur_id")
+        raise DomainError(_("The lead and the rapporteur are two different people."),
+                          field="rapporteur_id")
     trained = set(db.session.scalars(select(PeerProfile.user_id).where(
         PeerProfile.user_id.in_(list(active)), PeerProfile.trained.is_(True))))
     if trained and lead_id not in trained:
         names = sorted(active[u].user.name for u in trained)
-        raise DomainError("The lead must be a trained peer when the team has one: "
-                          + ", ".join(names) + ".", field="lead_id")
+        raise DomainError(_("The lead must be a trained peer when the team has one: %(names)s.",
+                            names=", ".join(names)), field="lead_id")
     changed = []
     if lead.role != "lead":
         seats.set_seat_role(lead, "lead", actor=actor)
@@ -228,16 +234,18 @@ def send_invitations(review, *, actor) -> list:
     matchable(review)
     proposed = [s for s in sorted(review.team, key=lambda s: s.id) if s.status == "proposed"]
     if not proposed:
-        raise DomainError("No one is waiting for an invitation: run the matcher or add a peer first.")
+        raise DomainError(_("No one is waiting for an invitation: run the matcher or add a peer "
+                            "first."))
     active = [s for s in review.team if s.status in ACTIVE]
     if not any(s.role == "lead" for s in active):
-        raise DomainError("Choose a team lead before sending the invitations.", field="lead_id")
+        raise DomainError(_("Choose a team lead before sending the invitations."), field="lead_id")
     if len(active) > 1 and not any(s.role == "rapporteur" for s in active):
-        raise DomainError("Choose a rapporteur before sending the invitations.", field="rapporteur_id")
+        raise DomainError(_("Choose a rapporteur before sending the invitations."),
+                          field="rapporteur_id")
     inactive = [s.user.name for s in proposed if not s.user.is_active]
     if inactive:
-        raise DomainError("These accounts are closed; take them off the team first: "
-                          + ", ".join(inactive) + ".")
+        raise DomainError(_("These accounts are closed; take them off the team first: %(names)s.",
+                            names=", ".join(inactive)))
     link = absolute_url("reviews.show", review_id=review.id)
     for seat in proposed:
         seats.set_seat_status(seat, "invited", actor=actor)

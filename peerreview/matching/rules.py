@@ -11,23 +11,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
 from peerreview.matching.problem import Candidate, Problem, ReviewSpec, language, overlaps, period
 
 RULES = {
-    "size_min": "team size: at least the review's minimum",
-    "size_max": "team size: at most the review's maximum",
-    "host_city": "no peer from the host city",
-    "one_per_city": "at most one peer per city",
-    "unavailable": "available for the whole visit",
-    "busy": "not on two overlapping visits",
-    "yearly_load": "at most the peer's reviews per year",
-    "conflict": "no declared conflict of interest",
-    "cannot": "no peer who said they cannot",
-    "declined": "no peer who declined this review",
-    "countries": "at least the review's number of countries",
-    "language": "a peer for each working language",
-    "expert": "at least one expert in the theme",
-    "lead_trained": "a trained lead when a trained peer is on the team",
+    "size_min": _l("team size: at least the review's minimum"),
+    "size_max": _l("team size: at most the review's maximum"),
+    "host_city": _l("no peer from the host city"),
+    "one_per_city": _l("at most one peer per city"),
+    "unavailable": _l("available for the whole visit"),
+    "busy": _l("not on two overlapping visits"),
+    "yearly_load": _l("at most the peer's reviews per year"),
+    "conflict": _l("no declared conflict of interest"),
+    "cannot": _l("no peer who said they cannot"),
+    "declined": _l("no peer who declined this review"),
+    "countries": _l("at least the review's number of countries"),
+    "language": _l("a peer for each working language"),
+    "expert": _l("at least one expert in the theme"),
+    "lead_trained": _l("a trained lead when a trained peer is on the team"),
 }
 
 
@@ -42,7 +46,10 @@ class Broken:
 
 def names(cands: Iterable[Candidate]) -> str:
     items = [c.name for c in cands]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    # Translators: the end of a list of names: "Ana, Ben and Chloé"
+    return _("%(names)s and %(last)s", names=", ".join(items[:-1]), last=items[-1])
 
 
 def check_team_detailed(review: ReviewSpec, members: list[Candidate], *,
@@ -56,31 +63,42 @@ def check_team_detailed(review: ReviewSpec, members: list[Candidate], *,
     out: list[Broken] = []
     n = len(members)
     if n < review.team_min:
-        out.append(Broken("size_min", f"the team has {n} peer{'s' * (n != 1)} but needs at least {review.team_min}"))
+        out.append(Broken("size_min", ngettext("the team has %(num)d peer but needs at least %(min)d",
+                                               "the team has %(num)d peers but needs at least %(min)d",
+                                               n, min=review.team_min)))
     if n > review.team_max:
-        out.append(Broken("size_max", f"the team has {n} peers but takes at most {review.team_max}"))
+        out.append(Broken("size_max", _("the team has %(num)d peers but takes at most %(max)d",
+                                        num=n, max=review.team_max)))
     by_city: dict[int, list[Candidate]] = {}
     for c in members:
         by_city.setdefault(c.city_id, []).append(c)
     for group in by_city.values():
         if len(group) > 1:
-            out.append(Broken("one_per_city", f"{names(group)} are all from {group[0].city} "
-                                              "(at most one peer per city)"))
+            out.append(Broken("one_per_city", _("%(names)s are all from %(city)s "
+                                                "(at most one peer per city)",
+                                                names=names(group), city=group[0].city)))
     others = other_teams or {}
     for c in members:
         if c.city_id == review.host_city_id:
-            out.append(Broken("host_city", f"{c.name} is from the host city"))
+            out.append(Broken("host_city", _("%(name)s is from the host city", name=c.name)))
         if c.user_id in review.declined:
-            out.append(Broken("declined", f"{c.name} declined the invitation to this review"))
+            out.append(Broken("declined", _("%(name)s declined the invitation to this review",
+                                            name=c.name)))
         if c.user_id in review.conflicts:
-            out.append(Broken("conflict", f"{c.name}: the host city declared a conflict of interest "
-                                          f"({review.conflicts[c.user_id]})"))
+            out.append(Broken("conflict", _("%(name)s: the host city declared a conflict of interest "
+                                            "(%(reason)s)", name=c.name,
+                                            reason=review.conflicts[c.user_id])))
         if c.user_id in review.cannot:
-            out.append(Broken("cannot", f"{c.name} said they cannot take part"))
+            out.append(Broken("cannot", _("%(name)s said they cannot take part", name=c.name)))
         for start, end, note in c.unavailable:
             if overlaps(start, end, review.start, review.end):
-                out.append(Broken("unavailable", f"{c.name} is unavailable {period(start, end)}"
-                                                 + (f" ({note})" if note else "")))
+                if note:
+                    text = _("%(name)s is unavailable %(period)s (%(note)s)", name=c.name,
+                             period=period(start, end), note=note)
+                else:
+                    text = _("%(name)s is unavailable %(period)s", name=c.name,
+                             period=period(start, end))
+                out.append(Broken("unavailable", text))
                 break
         clashes = [b.title for b in c.busy if b.review_id != review.review_id
                    and overlaps(b.start, b.end, review.start, review.end)]
@@ -88,29 +106,37 @@ def check_team_detailed(review: ReviewSpec, members: list[Candidate], *,
                     if o.review_id != review.review_id and overlaps(o.start, o.end, review.start, review.end)
                     and any(m.user_id == c.user_id for m in team)]
         if clashes:
-            out.append(Broken("busy", f"{c.name} is on another visit at the same time ({'; '.join(clashes)})"))
+            out.append(Broken("busy", _("%(name)s is on another visit at the same time (%(visits)s)",
+                                        name=c.name, visits="; ".join(clashes))))
         year_seats = c.load.get(review.year, 0) + 1 + sum(
             1 for o, team in others.items() if o.review_id != review.review_id and o.year == review.year
             and any(m.user_id == c.user_id for m in team))
         if year_seats > c.max_per_year:
-            out.append(Broken("yearly_load", f"{c.name} would have {year_seats} reviews in {review.year} "
-                                             f"(takes at most {c.max_per_year})"))
+            out.append(Broken("yearly_load", _("%(name)s would have %(seats)d reviews in %(year)d "
+                                               "(takes at most %(max)d)", name=c.name,
+                                               seats=year_seats, year=review.year,
+                                               max=c.max_per_year)))
     countries = {c.country for c in members}
     if len(countries) < review.min_countries:
-        out.append(Broken("countries", f"the team covers {len(countries)} "
-                                       f"countr{'y' if len(countries) == 1 else 'ies'} but the review "
-                                       f"needs {review.min_countries}"))
+        out.append(Broken("countries", ngettext(
+            "the team covers %(num)d country but the review needs %(min)d",
+            "the team covers %(num)d countries but the review needs %(min)d",
+            len(countries), min=review.min_countries)))
     for lang in review.languages:
         if not any(lang in c.languages for c in members):
-            out.append(Broken("language", f"no one on the team speaks {language(lang)}"))
+            out.append(Broken("language", _("no one on the team speaks %(language)s",
+                                            language=language(lang))))
     if not any(c.level(review.theme_id) == 2 for c in members):
-        out.append(Broken("expert", f"no one on the team is an expert in {review.theme}"))
+        out.append(Broken("expert", _("no one on the team is an expert in %(theme)s",
+                                      theme=review.theme)))
     if roles:
         leads = [c for c in members if roles.get(c.user_id) == "lead"]
         trained = [c for c in members if c.trained]
         if leads and trained and not leads[0].trained:
-            out.append(Broken("lead_trained", f"the lead, {leads[0].name}, is not trained but "
-                                              f"{names(trained)} {'is' if len(trained) == 1 else 'are'}"))
+            out.append(Broken("lead_trained", ngettext(
+                "the lead, %(lead)s, is not trained but %(names)s is",
+                "the lead, %(lead)s, is not trained but %(names)s are",
+                len(trained), lead=leads[0].name, names=names(trained))))
     return out
 
 
@@ -147,29 +173,37 @@ def eligibility(review: ReviewSpec, c: Candidate) -> tuple[str, str] | None:
     if ineligible(review, c) is None:
         return None
     if c.city_id == review.host_city_id:
-        return "host_city", f"from the host city ({c.city})"
+        return "host_city", _("from the host city (%(city)s)", city=c.city)
     if c.user_id in review.declined:
-        return "declined", "declined the invitation"
+        return "declined", _("declined the invitation")
     if c.user_id in review.conflicts:
-        return "conflict", f"conflict of interest declared by the host: {review.conflicts[c.user_id]}"
+        return "conflict", _("conflict of interest declared by the host: %(reason)s",
+                             reason=review.conflicts[c.user_id])
     if c.user_id in review.cannot:
-        return "cannot", "said they cannot take part"
+        return "cannot", _("said they cannot take part")
     for start, end, note in c.unavailable:
         if overlaps(start, end, review.start, review.end):
-            return "unavailable", f"unavailable {period(start, end)}" + (f" ({note})" if note else "")
+            if note:
+                return "unavailable", _("unavailable %(period)s (%(note)s)",
+                                        period=period(start, end), note=note)
+            return "unavailable", _("unavailable %(period)s", period=period(start, end))
     for b in c.busy:
         if b.review_id != review.review_id and overlaps(b.start, b.end, review.start, review.end):
-            return "busy", f"on another visit then ({b.title}, {period(b.start, b.end)})"
+            return "busy", _("on another visit then (%(visit)s, %(period)s)", visit=b.title,
+                             period=period(b.start, b.end))
     if c.load.get(review.year, 0) >= c.max_per_year:
-        return "yearly_load", (f"already at their limit for {review.year} "
-                               f"({c.load.get(review.year, 0)} of {c.max_per_year})")
+        return "yearly_load", _("already at their limit for %(year)d (%(seats)d of %(max)d)",
+                                year=review.year, seats=c.load.get(review.year, 0),
+                                max=c.max_per_year)
     return None
 
 
+# Translators: each follows a number of peers: "3 unavailable", "2 on another visit"
 EXCLUSION_WORDS = {
-    "host_city": "from the host city", "declined": "declined", "conflict": "with a conflict of interest",
-    "cannot": "said they cannot", "unavailable": "unavailable", "busy": "on another visit",
-    "yearly_load": "at their yearly limit",
+    "host_city": _l("from the host city"), "declined": _l("declined"),
+    "conflict": _l("with a conflict of interest"), "cannot": _l("said they cannot"),
+    "unavailable": _l("unavailable"), "busy": _l("on another visit"),
+    "yearly_load": _l("at their yearly limit"),
 }
 
 
@@ -195,38 +229,53 @@ def precheck(problem: Problem, review: ReviewSpec,
     when = period(review.start, review.end)
     fixed = [problem.by_id[u] for u in review.fixed if u in problem.by_id]
     if len(fixed) > review.team_max:
-        out.append(Broken("size_max", f"{len(fixed)} peers are already invited or have accepted but "
-                                      f"the team takes at most {review.team_max}"))
+        out.append(Broken("size_max", _("%(num)d peers are already invited or have accepted but "
+                                        "the team takes at most %(max)d", num=len(fixed),
+                                        max=review.team_max)))
     cities: dict[int, list[Candidate]] = {}
     for c in fixed:
         cities.setdefault(c.city_id, []).append(c)
     for group in cities.values():
         if len(group) > 1:
-            out.append(Broken("one_per_city", f"{names(group)} (all from {group[0].city}) are already "
-                                              "invited or have accepted; a team takes one peer per city"))
+            out.append(Broken("one_per_city", _("%(names)s (all from %(city)s) are already "
+                                                "invited or have accepted; a team takes one peer "
+                                                "per city", names=names(group),
+                                                city=group[0].city)))
     if review.min_countries > review.team_max:
-        out.append(Broken("countries", f"the review needs {review.min_countries} countries but the "
-                                       f"team takes at most {review.team_max} peers"))
+        out.append(Broken("countries", _("the review needs %(min)d countries but the "
+                                         "team takes at most %(max)d peers",
+                                         min=review.min_countries, max=review.team_max)))
     eligible, excluded = pool or pool_for(problem, review)
     if len(eligible) < review.team_min:
         detail = ", ".join(f"{n} {EXCLUSION_WORDS[k]}" for k, n in sorted(excluded.items()))
-        out.append(Broken("size_min", f"only {len(eligible)} peer{'s' * (len(eligible) != 1)} "
-                                      f"{'are' if len(eligible) != 1 else 'is'} available for {when} "
-                                      f"but the team needs at least {review.team_min}"
-                                      + (f" (not available: {detail})" if detail else "")))
+        text = ngettext("only %(num)d peer is available for %(period)s "
+                        "but the team needs at least %(min)d",
+                        "only %(num)d peers are available for %(period)s "
+                        "but the team needs at least %(min)d",
+                        len(eligible), period=when, min=review.team_min)
+        if detail:
+            text = _("%(problem)s (not available: %(detail)s)", problem=text, detail=detail)
+        out.append(Broken("size_min", text))
     else:
         n_cities = len({c.city_id for c in eligible})
         if n_cities < review.team_min:
-            out.append(Broken("one_per_city", f"the {len(eligible)} available peers come from only "
-                                              f"{n_cities} cities and a team takes one peer per city, "
-                                              f"but the team needs at least {review.team_min}"))
+            out.append(Broken("one_per_city", ngettext(
+                "the %(peers)d available peers come from only %(num)d city and a team takes one "
+                "peer per city, but the team needs at least %(min)d",
+                "the %(peers)d available peers come from only %(num)d cities and a team takes one "
+                "peer per city, but the team needs at least %(min)d",
+                n_cities, peers=len(eligible), min=review.team_min)))
     n_countries = len({c.country for c in eligible})
     if n_countries < review.min_countries:
-        out.append(Broken("countries", f"only {n_countries} countr{'y' if n_countries == 1 else 'ies'} "
-                                       f"can be covered but the review needs {review.min_countries}"))
+        out.append(Broken("countries", ngettext(
+            "only %(num)d country can be covered but the review needs %(min)d",
+            "only %(num)d countries can be covered but the review needs %(min)d",
+            n_countries, min=review.min_countries)))
     for lang in review.languages:
         if not any(lang in c.languages for c in eligible):
-            out.append(Broken("language", f"no available peer speaks {language(lang)}"))
+            out.append(Broken("language", _("no available peer speaks %(language)s",
+                                            language=language(lang))))
     if not any(c.level(review.theme_id) == 2 for c in eligible):
-        out.append(Broken("expert", f"no available peer is an expert in {review.theme}"))
+        out.append(Broken("expert", _("no available peer is an expert in %(theme)s",
+                                      theme=review.theme)))
     return out

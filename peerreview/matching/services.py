@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -38,7 +39,7 @@ def profile_of(user) -> PeerProfile | None:
 def ensure_profile(user, *, actor) -> PeerProfile:
     """The user's profile, created on first use (a person must belong to a member city)."""
     if user.city_id is None:
-        raise NotAllowed("A peer belongs to a member city; ask the secretariat to add yours.")
+        raise NotAllowed(_("A peer belongs to a member city; ask the secretariat to add yours."))
     profile = profile_of(user)
     if profile is None:
         profile = PeerProfile(user=user)
@@ -54,22 +55,23 @@ def update_profile(profile: PeerProfile, *, expertise: dict[int, str], languages
     from peerreview.framework.models import Theme
 
     if not 0 <= int(max_reviews_per_year) <= MAX_REVIEWS_PER_YEAR:
-        raise DomainError(f"Choose between 0 and {MAX_REVIEWS_PER_YEAR} reviews a year.",
+        raise DomainError(_("Choose between 0 and %(max)d reviews a year.", max=MAX_REVIEWS_PER_YEAR),
                           field="max_reviews_per_year")
     bad = sorted(code for code in languages if code not in EUROPEAN_LANGUAGES)
     if bad:
-        raise DomainError(f"Unknown language code(s): {', '.join(bad)}.", field="languages")
+        raise DomainError(_("Unknown language code(s): %(codes)s.", codes=", ".join(bad)),
+                          field="languages")
     if not languages:
-        raise DomainError("Choose at least one language you can work in.", field="languages")
+        raise DomainError(_("Choose at least one language you can work in."), field="languages")
     levels = {int(k): v for k, v in expertise.items()}
     if any(v not in EXPERTISE_LEVELS for v in levels.values()):
-        raise DomainError("Expertise is none, some or expert.", field="expertise")
+        raise DomainError(_("Expertise is none, some or expert."), field="expertise")
     known = set(db.session.scalars(select(Theme.id).where(Theme.id.in_(list(levels)))))
     if set(levels) - known:
-        raise DomainError("Unknown theme.", field="expertise")
+        raise DomainError(_("Unknown theme."), field="expertise")
     note = (note or "").strip()
     if len(note) > 2000:
-        raise DomainError("Keep the note under 2,000 characters.", field="note")
+        raise DomainError(_("Keep the note under 2,000 characters."), field="note")
     changes: dict = {}
     before = {e.theme_id: e.level for e in profile.expertise}
     after = {t: lvl for t, lvl in levels.items() if lvl != "none"}
@@ -112,11 +114,11 @@ def set_trained(profile: PeerProfile, trained: bool, *, on: date | None, actor) 
 
 def add_unavailable(profile: PeerProfile, start: date, end: date, note: str, *, actor) -> PeerUnavailability:
     if not start or not end:
-        raise DomainError("Give the first and the last day.", field="start")
+        raise DomainError(_("Give the first and the last day."), field="start")
     if end < start:
-        raise DomainError("The period ends before it starts.", field="end")
+        raise DomainError(_("The period ends before it starts."), field="end")
     if (end - start).days + 1 > MAX_UNAVAILABLE_DAYS:
-        raise DomainError("Give periods of at most a year.", field="end")
+        raise DomainError(_("Give periods of at most a year."), field="end")
     note = (note or "").strip()[:200]
     period = PeerUnavailability(profile=profile, start=start, end=end, note=note)
     db.session.add(period)
@@ -137,16 +139,16 @@ def remove_unavailable(period: PeerUnavailability, *, actor) -> None:
 def bid(review, user, kind: str, *, note: str = "", actor) -> ReviewBid:
     """Say "I would like to join" or "I cannot" for a review whose team is being formed."""
     if kind not in BID_KINDS:
-        raise DomainError("Say whether you would like to join or cannot take part.", field="kind")
+        raise DomainError(_("Say whether you would like to join or cannot take part."), field="kind")
     if review.state != "team_forming":
-        raise NotAllowed("This review is not looking for peers now.")
+        raise NotAllowed(_("This review is not looking for peers now."))
     if user.city_id == review.host_city_id:
-        raise NotAllowed("Peers from the host city cannot review it.")
+        raise NotAllowed(_("Peers from the host city cannot review it."))
     if profile_of(user) is None:
-        raise NotAllowed("Fill in your peer profile first.")
+        raise NotAllowed(_("Fill in your peer profile first."))
     note = (note or "").strip()
     if len(note) > 500:
-        raise DomainError("Keep the note under 500 characters.", field="note")
+        raise DomainError(_("Keep the note under 500 characters."), field="note")
     existing = db.session.scalar(select(ReviewBid).where(ReviewBid.review_id == review.id,
                                                          ReviewBid.user_id == user.id))
     if existing is not None:
@@ -177,17 +179,18 @@ def flag_conflict(review, peer, reason: str, *, actor) -> ConflictOfInterest:
     """The host city's contact names a peer who should not review the city, and why."""
     reason = (reason or "").strip()
     if peer is None or profile_of(peer) is None:
-        raise DomainError("Choose a peer from the pool.", field="user_id")
+        raise DomainError(_("Choose a peer from the pool."), field="user_id")
     if not reason:
-        raise DomainError("Say what the conflict of interest is.", field="reason")
+        raise DomainError(_("Say what the conflict of interest is."), field="reason")
     if len(reason) > 1000:
-        raise DomainError("Keep the reason under 1,000 characters.", field="reason")
+        raise DomainError(_("Keep the reason under 1,000 characters."), field="reason")
     if review.state not in ("requested", "accepted", "team_forming"):
-        raise NotAllowed("Conflicts of interest can be declared until the team is formed.")
+        raise NotAllowed(_("Conflicts of interest can be declared until the team is formed."))
     existing = db.session.scalar(select(ConflictOfInterest).where(
         ConflictOfInterest.review_id == review.id, ConflictOfInterest.user_id == peer.id))
     if existing is not None:
-        raise DomainError(f"A conflict with {peer.name} is already declared.", field="user_id")
+        raise DomainError(_("A conflict with %(name)s is already declared.", name=peer.name),
+                          field="user_id")
     conflict = ConflictOfInterest(review=review, user=peer, reason=reason, flagged_by_id=actor.id)
     db.session.add(conflict)
     db.session.flush()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from ortools.sat.python import cp_model
 
 from peerreview.matching import scoring
@@ -134,9 +135,9 @@ class _Builder:
             rid, seats = r.review_id, self.seats(r)
             xs = [v for _, v in seats]
             self._rule(self.m.add(sum(xs) >= r.team_min), f"size_min:{rid}",
-                       f"at least {r.team_min} peers", (rid,))
+                       _("at least %(num)d peers", num=r.team_min), (rid,))
             self._rule(self.m.add(sum(xs) <= r.team_max), f"size_max:{rid}",
-                       f"at most {r.team_max} peers", (rid,))
+                       _("at most %(num)d peers", num=r.team_max), (rid,))
             by_city: dict[int, list] = {}
             by_country: dict[str, list] = {}
             for c, v in seats:
@@ -144,7 +145,8 @@ class _Builder:
                 by_country.setdefault(c.country, []).append(v)
             for vs in by_city.values():
                 if len(vs) > 1:
-                    self._rule(self.m.add(sum(vs) <= 1), f"city:{rid}", "one peer per city", (rid,))
+                    self._rule(self.m.add(sum(vs) <= 1), f"city:{rid}", _("one peer per city"),
+                               (rid,))
             if r.min_countries > 1:
                 covered = []
                 for country in sorted(by_country):
@@ -154,19 +156,22 @@ class _Builder:
                     self.aux.append((y, lambda t, rid=rid, k=country: int(any(
                         self.problem.by_id[u].country == k for u in t.get(rid, ())))))
                 self._rule(self.m.add(sum(covered) >= r.min_countries), f"countries:{rid}",
-                           f"peers from at least {r.min_countries} countries", (rid,))
+                           _("peers from at least %(num)d countries", num=r.min_countries),
+                           (rid,))
             for lang in r.languages:
                 self._rule(self.m.add(sum(v for c, v in seats if lang in c.languages) >= 1),
-                           f"lang:{rid}:{lang}", f"a peer who speaks {language(lang)}", (rid,))
+                           f"lang:{rid}:{lang}",
+                           _("a peer who speaks %(language)s", language=language(lang)), (rid,))
             self._rule(self.m.add(sum(v for c, v in seats if c.level(r.theme_id) == 2) >= 1),
-                       f"expert:{rid}", f"an expert in {r.theme}", (rid,))
+                       f"expert:{rid}", _("an expert in %(theme)s", theme=r.theme), (rid,))
         # within the run: no peer on two overlapping visits, and the yearly load
         by_peer: dict[int, dict[int, cp_model.IntVar]] = {}
         for (rid, u), v in self.x.items():
             by_peer.setdefault(u, {})[rid] = v
         for group in interval_cliques(self.reviews):
             ids = tuple(o.review_id for o in group)
-            text = "no peer on two visits at the same time (" + ", ".join(o.title for o in group) + ")"
+            text = _("no peer on two visits at the same time (%(visits)s)",
+                     visits=", ".join(o.title for o in group))
             for u in sorted(by_peer):
                 vs = [by_peer[u][i] for i in ids if i in by_peer[u]]
                 if len(vs) > 1:
@@ -179,7 +184,8 @@ class _Builder:
                 cap = self.problem.by_id[u].max_per_year - self.problem.by_id[u].load.get(year, 0)
                 if len(vs) > max(cap, 0):
                     self._rule(self.m.add(sum(vs) <= max(cap, 0)), f"load:{year}",
-                               f"each peer's limit of reviews per year in {year}", ids)
+                               _("each peer's limit of reviews per year in %(year)s", year=year),
+                               ids)
 
     def _objective(self) -> None:
         p = self.problem
@@ -317,11 +323,11 @@ def solve(problem: Problem, *, time_limit: float = DEFAULT_TIME_LIMIT, seed: int
             left = time_limit - (time.perf_counter() - t0)
             culprits = _diagnose(problem, active, used, max(left, 2.0), seed)
             if not culprits:
-                result.messages.append("The rules cannot all be met together, and no smaller set of "
-                                       "rules could be singled out within the time limit.")
+                result.messages.append(_("The rules cannot all be met together, and no smaller set "
+                                         "of rules could be singled out within the time limit."))
                 for r in active:
-                    result.impossible[r.review_id] = [Broken("round", "no team can meet every rule "
-                                                                      "together with the other reviews")]
+                    result.impossible[r.review_id] = [Broken("round", _(
+                        "no team can meet every rule together with the other reviews"))]
                 break
             # Reviews competing for the same peers: leave out the last one and try the others
             # again, so that as many reviews as possible get a team.
@@ -331,11 +337,11 @@ def solve(problem: Problem, *, time_limit: float = DEFAULT_TIME_LIMIT, seed: int
             continue
         if status == cp_model.INFEASIBLE:
             for r in active:
-                result.impossible[r.review_id] = [Broken("round", "no team meets every rule")]
+                result.impossible[r.review_id] = [Broken("round", _("no team meets every rule"))]
             break
         result.status = STATUS[status]
-        result.messages.append(f"No team was found within the time limit of {time_limit:g} s; "
-                               "run again with a longer limit.")
+        result.messages.append(_("No team was found within the time limit of %(seconds)s s; "
+                                 "run again with a longer limit.", seconds=f"{time_limit:g}"))
         break
     if not result.teams and result.impossible:
         result.status = "INFEASIBLE"
@@ -382,12 +388,19 @@ def _diagnose(problem: Problem, reviews: list[ReviewSpec], pools: dict[int, list
                          if k.split(":")[0] not in ("overlap", "load")}
                         or {rid for k in core for rid in b.lits[k][2]})
     titles = {r.review_id: f"{r.title} ({period(r.start, r.end)})" for r in reviews}
-    joined = texts[0] if len(texts) == 1 else "; ".join(texts[:-1]) + " and " + texts[-1]
-    tail = " Relaxing any one of them would make a team possible." if minimal and len(texts) > 1 else ""
+    joined = texts[0] if len(texts) == 1 else _("%(rules)s and %(last)s", rules="; ".join(texts[:-1]),
+                                                last=texts[-1])
+    relaxing = minimal and len(texts) > 1
     out = {}
     for rid in review_ids:
         others = [titles[o] for o in review_ids if o != rid]
-        scope = f" (together with {', '.join(others)})" if others else ""
-        out[rid] = [Broken("combination", f"these rules cannot all be met{scope}: {joined}.{tail}")]
+        if others:
+            text = _("these rules cannot all be met (together with %(reviews)s): %(rules)s.",
+                     reviews=", ".join(others), rules=joined)
+        else:
+            text = _("these rules cannot all be met: %(rules)s.", rules=joined)
+        if relaxing:
+            text = _("%(problem)s Relaxing any one of them would make a team possible.", problem=text)
+        out[rid] = [Broken("combination", text)]
     return out
 

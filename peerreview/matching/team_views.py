@@ -4,6 +4,9 @@ and replace someone who declined. Registered on the ``matching`` blueprint (view
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -22,10 +25,10 @@ from peerreview.matching.views import CsrfForm, bp
 from peerreview.reviews import workflow
 
 STATUS_WORDS = {
-    "OPTIMAL": ("the best team the rules allow (proven optimal)", "ok"),
-    "FEASIBLE": ("a good team; the time ran out before it was proven the best", "warn"),
-    "INFEASIBLE": ("no team is possible", "bad"),
-    "UNKNOWN": ("no team was found in time", "bad"),
+    "OPTIMAL": (_l("the best team the rules allow (proven optimal)"), "ok"),
+    "FEASIBLE": (_l("a good team; the time ran out before it was proven the best"), "warn"),
+    "INFEASIBLE": (_l("no team is possible"), "bad"),
+    "UNKNOWN": (_l("no team was found in time"), "bad"),
 }
 
 
@@ -81,12 +84,13 @@ def team(review_id: int):
     ranked = sorted((c for c in problem.candidates if c.user_id not in on_team
                      and c.city_id != review.host_city_id),
                     key=lambda c: (-scoring.seat_score(problem, spec, c), c.user_id))
-    change.in_id.choices = [(0, "Nobody (only take off)")] + [
-        (c.user_id, f"{c.name} ({c.city}, {c.country}) · {scoring.seat_score(problem, spec, c)} pts")
+    change.in_id.choices = [(0, _("Nobody (only take off)"))] + [
+        (c.user_id, _("%(name)s (%(city)s, %(country)s) · %(score)s pts", name=c.name, city=c.city,
+                      country=c.country, score=scoring.seat_score(problem, spec, c)))
         for c in ranked]
     roles_form = RolesForm(formdata=None)
     roles_form.lead_id.choices = [(s.user_id, s.user.display_name) for s in seats]
-    roles_form.rapporteur_id.choices = [(0, "No rapporteur yet")] + roles_form.lead_id.choices
+    roles_form.rapporteur_id.choices = [(0, _("No rapporteur yet"))] + roles_form.lead_id.choices
     roles_form.lead_id.data = next((s.user_id for s in seats if s.role == "lead"), None)
     roles_form.rapporteur_id.data = next((s.user_id for s in seats if s.role == "rapporteur"), 0)
     prepare = workflow.BY_NAME["prepare"]
@@ -123,7 +127,7 @@ def run(review_id: int):
     review = _load(review_id)
     form = RunForm()
     if not form.validate_on_submit():
-        flash("Give a time limit between 1 and 60 seconds.", "error")
+        flash(_("Give a time limit between 1 and 60 seconds."), "error")
         return _back(review)
     return _run(review, kind="team", time_limit=_time_limit(form))
 
@@ -133,7 +137,7 @@ def run(review_id: int):
 def replace(review_id: int):
     review = _load(review_id)
     if not CsrfForm().validate_on_submit():
-        flash("The form expired; try again.", "error")
+        flash(_("The form expired; try again."), "error")
         return _back(review)
     return _run(review, kind="replacement", time_limit=_time_limit())
 
@@ -148,11 +152,12 @@ def _run(review, *, kind: str, time_limit: float):
     db.session.commit()
     team = result.teams.get(review.id)
     if team is None:
-        flash("No team is possible: " + " ".join(result.reasons(review.id) + result.messages), "error")
+        flash(_("No team is possible: %(reasons)s",
+                reasons=" ".join(result.reasons(review.id) + result.messages)), "error")
     else:
         word = STATUS_WORDS.get(result.status, (result.status.lower(), ""))[0]
-        flash(f"The matcher proposes {len(team.members)} peers: {word}. Check the team, then "
-              "send the invitations.", "success")
+        flash(_("The matcher proposes %(num)d peers: %(result)s. Check the team, then "
+                "send the invitations.", num=len(team.members), result=word), "success")
     return _back(review, "#team")
 
 
@@ -179,7 +184,7 @@ def save_change(review_id: int):
     form = ChangeForm()
     out_user, in_user = _people(request.form)
     if not form.validate_on_submit():
-        flash("The form expired; try again.", "error")
+        flash(_("The form expired; try again."), "error")
         return _back(review, "#change")
     try:
         done = proposals.apply_change(review, out_user=out_user, in_user=in_user,
@@ -192,11 +197,14 @@ def save_change(review_id: int):
         return redirect(url_for("matching.change", review_id=review.id,
                                 out_id=out_user.id if out_user else 0, in_id=in_user.id if in_user else 0))
     db.session.commit()
-    what = " for ".join(n for n in (done.in_name, done.out_name) if n) if done.in_name and done.out_name \
-        else (done.in_name or done.out_name)
-    flash(f"Team changed ({'swap: ' if done.in_name and done.out_name else ''}{what})."
-          + (" It breaks: " + "; ".join(done.breaks) + "." if done.breaks else ""),
-          "warning" if done.breaks else "success")
+    if done.in_name and done.out_name:
+        message = _("Team changed (swap: %(in)s for %(out)s).", **{"in": done.in_name,
+                                                                   "out": done.out_name})
+    else:
+        message = _("Team changed (%(name)s).", name=done.in_name or done.out_name)
+    if done.breaks:
+        message = _("%(message)s It breaks: %(rules)s.", message=message, rules="; ".join(done.breaks))
+    flash(message, "warning" if done.breaks else "success")
     return _back(review, "#team")
 
 
@@ -217,7 +225,7 @@ def roles(review_id: int):
     review = _load(review_id)
     form = RolesForm()
     if not form.validate_on_submit():
-        flash("Choose a lead and a rapporteur from the team.", "error")
+        flash(_("Choose a lead and a rapporteur from the team."), "error")
         return _back(review, "#roles")
     try:
         proposals.set_roles(review, lead_id=form.lead_id.data, rapporteur_id=form.rapporteur_id.data or None,
@@ -227,7 +235,7 @@ def roles(review_id: int):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash("Roles saved.", "success")
+        flash(_("Roles saved."), "success")
     return _back(review, "#roles")
 
 
@@ -236,7 +244,7 @@ def roles(review_id: int):
 def invite(review_id: int):
     review = _load(review_id)
     if not CsrfForm().validate_on_submit():
-        flash("The form expired; try again.", "error")
+        flash(_("The form expired; try again."), "error")
         return _back(review)
     try:
         invited = proposals.send_invitations(review, actor=current_user)
@@ -245,6 +253,7 @@ def invite(review_id: int):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash(f"Invitations sent to {len(invited)} peer{'s' * (len(invited) != 1)}: "
-              + ", ".join(s.user.name for s in invited) + ".", "success")
+        flash(ngettext("Invitations sent to %(num)d peer: %(names)s.",
+                       "Invitations sent to %(num)d peers: %(names)s.", len(invited),
+                       names=", ".join(s.user.name for s in invited)), "success")
     return _back(review, "#team")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -49,10 +50,10 @@ def pool():
     perm.require(perm.can_view_peer_pool(current_user))
     form = PoolFilterForm(request.args)
     themes = _themes()
-    form.theme.choices = [(0, "Any theme")] + [(t.id, t.name) for t in themes]
+    form.theme.choices = [(0, _("Any theme"))] + [(t.id, t.name) for t in themes]
     from peerreview.forms_common import country_name
 
-    form.country.choices = [("", "Any country")] + [(c, country_name(c)) for c in queries.pool_countries()]
+    form.country.choices = [("", _("Any country"))] + [(c, country_name(c)) for c in queries.pool_countries()]
     form.validate()
     filters = queries.PoolFilters(
         theme_id=form.theme.data or None, level=form.level.data or "some",
@@ -61,7 +62,7 @@ def pool():
         free_from=form.free_from.data if not form.free_from.errors else None,
         free_to=form.free_to.data if not form.free_to.errors else None)
     if filters.free_from and filters.free_to and filters.free_to < filters.free_from:
-        form.free_to.errors = list(form.free_to.errors) + ["The period ends before it starts."]
+        form.free_to.errors = list(form.free_to.errors) + [_("The period ends before it starts.")]
         filters.free_from = filters.free_to = None
     year = (filters.free_from or date.today()).year
     rows = queries.pool(filters, year=year)
@@ -94,9 +95,9 @@ def set_training(user_id: int):
     if form.validate_on_submit():
         services.set_trained(profile, form.trained.data, on=form.trained_on.data, actor=current_user)
         db.session.commit()
-        flash(f"Training recorded for {user.name}.", "success")
+        flash(_("Training recorded for %(name)s.", name=user.name), "success")
     else:
-        flash("Give the training date as a date.", "error")
+        flash(_("Give the training date as a date."), "error")
     return redirect(url_for("matching.peer", user_id=user.id))
 
 
@@ -136,7 +137,7 @@ def profile():
             form_error(form, exc)
         else:
             db.session.commit()
-            flash("Your peer profile is saved." if changes else "Nothing changed.", "success")
+            flash(_("Your peer profile is saved.") if changes else _("Nothing changed."), "success")
             return redirect(url_for("matching.profile"))
     return _profile_page(form, profile, UnavailableForm(), 422 if form.errors else 200)
 
@@ -156,10 +157,10 @@ def add_unavailable():
             flash(exc.message, "error")
         else:
             db.session.commit()
-            flash("Period saved: the matcher will not propose you then.", "success")
+            flash(_("Period saved: the matcher will not propose you then."), "success")
     else:
         for errors in form.errors.values():
-            flash(" ".join(errors), "error")
+            flash(" ".join(map(str, errors)), "error")
     return redirect(url_for("matching.profile") + "#unavailable")
 
 
@@ -172,7 +173,7 @@ def delete_unavailable(period_id: int):
         abort(400)
     services.remove_unavailable(period, actor=current_user)
     db.session.commit()
-    flash("Period removed.", "success")
+    flash(_("Period removed."), "success")
     return redirect(url_for("matching.profile") + "#unavailable")
 
 
@@ -195,9 +196,9 @@ def bid(review_id: int):
             flash(exc.message, "error")
         else:
             db.session.commit()
-            flash(f"Thank you: your answer for {review.title} is saved.", "success")
+            flash(_("Thank you: your answer for %(review)s is saved.", review=review.title), "success")
     else:
-        flash("Choose an answer; keep the note under 500 characters.", "error")
+        flash(_("Choose an answer; keep the note under 500 characters."), "error")
     return redirect(url_for("matching.profile") + "#calls")
 
 
@@ -212,9 +213,9 @@ def withdraw_bid(review_id: int):
         abort(400)
     if services.withdraw_bid(review, current_user, actor=current_user):
         db.session.commit()
-        flash("Your answer is withdrawn.", "success")
+        flash(_("Your answer is withdrawn."), "success")
     else:
-        flash("You had not answered this call.", "info")
+        flash(_("You had not answered this call."), "info")
     return redirect(url_for("matching.profile") + "#calls")
 
 
@@ -227,7 +228,7 @@ def conflicts(review_id: int):
     perm.require(perm.can_view_conflicts(current_user, review))
     form = ConflictForm()
     peers = queries.peers_outside(review.host_city_id)
-    form.user_id.choices = [(0, "Choose a peer")] + [(u.id, f"{u.name} ({u.city.label})") for u in peers]
+    form.user_id.choices = [(0, _("Choose a peer"))] + [(u.id, f"{u.name} ({u.city.label})") for u in peers]
     if request.method == "POST":
         perm.require(perm.can_flag_conflict(current_user, review))
         if form.validate_on_submit():
@@ -239,8 +240,8 @@ def conflicts(review_id: int):
                 form_error(form, exc)
             else:
                 db.session.commit()
-                flash(f"Conflict of interest with {peer.name} recorded; the matcher will not "
-                      "propose them.", "success")
+                flash(_("Conflict of interest with %(name)s recorded; the matcher will not "
+                        "propose them.", name=peer.name), "success")
                 return redirect(url_for("matching.conflicts", review_id=review.id))
     listed = list(db.session.scalars(select(ConflictOfInterest).where(
         ConflictOfInterest.review_id == review.id).order_by(ConflictOfInterest.id)))
@@ -259,7 +260,7 @@ def delete_conflict(review_id: int, conflict_id: int):
         abort(400)
     services.remove_conflict(conflict, actor=current_user)
     db.session.commit()
-    flash("Conflict of interest removed.", "success")
+    flash(_("Conflict of interest removed."), "success")
     return redirect(url_for("matching.conflicts", review_id=review.id))
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
+
 from peerreview.audit.services import diff, record
 from peerreview.domain import Conflict, DomainError, NotAllowed
 from peerreview.extensions import db
@@ -40,25 +42,25 @@ class VisitInput:
 def _clean_visit(m: Mentorship, v: VisitInput):
     errors: dict[str, str] = {}
     if v.kind not in VISIT_KINDS:
-        errors["kind"] = "Choose a study visit or a mentoring visit."
+        errors["kind"] = _("Choose a study visit or a mentoring visit.")
     if v.starts_on is None:
-        errors["starts_on"] = "Give the first day of the visit."
+        errors["starts_on"] = _("Give the first day of the visit.")
     elif v.starts_on < m.scheme.starts_on:
-        errors["starts_on"] = (f"The visit is before the scheme starts ({fmt(m.scheme.starts_on)}).")
+        errors["starts_on"] = _("The visit is before the scheme starts (%(starts_on)s).", starts_on=fmt(m.scheme.starts_on))
     if v.ends_on is None:
-        errors["ends_on"] = "Give the last day of the visit."
+        errors["ends_on"] = _("Give the last day of the visit.")
     elif v.starts_on and v.ends_on < v.starts_on:
-        errors["ends_on"] = "The visit must end on or after its first day."
+        errors["ends_on"] = _("The visit must end on or after its first day.")
     elif v.starts_on and (v.ends_on - v.starts_on).days > 30:
-        errors["ends_on"] = "A visit lasts at most 31 days."
+        errors["ends_on"] = _("A visit lasts at most 31 days.")
     people = {p.user_id: p.user for p in m.people}
     unknown = [i for i in v.participant_ids if i not in people]
     if unknown:
-        errors["participants"] = "Participants are chosen from the mentorship's mentors and mentees."
+        errors["participants"] = _("Participants are chosen from the mentorship's mentors and mentees.")
     out = {"kind": v.kind, "starts_on": v.starts_on, "ends_on": v.ends_on}
-    for name, label, limit in (("location", "The place", 200), ("other_participants", "Other participants", 2000),
-                               ("agenda", "The agenda", 20000), ("notes", "The notes", 20000),
-                               ("agreed", "What was agreed", 20000)):
+    for name, label, limit in (("location", _("The place"), 200), ("other_participants", _("Other participants"), 2000),
+                               ("agenda", _("The agenda"), 20000), ("notes", _("The notes"), 20000),
+                               ("agreed", _("What was agreed"), 20000)):
         try:
             out[name] = text(getattr(v, name), limit=limit, field=name, label=label)
         except DomainError as exc:
@@ -70,7 +72,7 @@ def _clean_visit(m: Mentorship, v: VisitInput):
 
 def add_visit(m: Mentorship, v: VisitInput, *, actor) -> MentoringVisit:
     if not m.is_open:
-        raise NotAllowed(f"The mentorship is {m.state_label.lower()}; no visits can be added.")
+        raise NotAllowed(_("The mentorship is %(state_label)s; no visits can be added.", state_label=m.state_label.lower()))
     values, participants = _clean_visit(m, v)
     visit = MentoringVisit(mentorship=m, participants=participants,
                            created_by_id=getattr(actor, "id", None), **values)
@@ -87,10 +89,10 @@ def add_visit(m: Mentorship, v: VisitInput, *, actor) -> MentoringVisit:
 def update_visit(visit: MentoringVisit, v: VisitInput, *, version: int | None, actor) -> dict:
     m = visit.mentorship
     if not m.is_open:
-        raise NotAllowed(f"The mentorship is {m.state_label.lower()}; its visits no longer change.")
+        raise NotAllowed(_("The mentorship is %(state_label)s; its visits no longer change.", state_label=m.state_label.lower()))
     if version is not None and version != visit.version:
-        raise Conflict("Someone else saved this visit after you opened it. Nothing of yours was "
-                       "saved: compare, then save again.", current=visit)
+        raise Conflict(_("Someone else saved this visit after you opened it. Nothing of yours was "
+                       "saved: compare, then save again."), current=visit)
     values, participants = _clean_visit(m, v)
     changes = diff(visit, values)
     before, after = sorted(u.id for u in visit.participants), sorted(u.id for u in participants)
@@ -117,21 +119,21 @@ def record_progress(m: Mentorship, *, held_on: date | None, ratings: list[Rating
                     next_review_on: date | None, actor) -> ProgressReview:
     """Re-rate the key factors on ``held_on``. Every wrong field is reported; nothing is saved."""
     if m.state != "active":
-        raise NotAllowed("Progress reviews are recorded while the mentorship is active; it is "
-                         f"{m.state_label.lower()}.")
+        raise NotAllowed(_("Progress reviews are recorded while the mentorship is active; it is "
+                         "%(state_label)s.", state_label=m.state_label.lower()))
     if m.needs is None:
-        raise NotAllowed("Record the needs assessment (the baseline) first: progress is measured "
-                         "from it.")
+        raise NotAllowed(_("Record the needs assessment (the baseline) first: progress is measured "
+                         "from it."))
     errors: dict[str, str] = {}
     today = date.today()
     if held_on is None:
-        errors["held_on"] = "Give the date of the progress review."
+        errors["held_on"] = _("Give the date of the progress review.")
     elif held_on > today:
-        errors["held_on"] = "A progress review is recorded once it has taken place: the date cannot be in the future."
+        errors["held_on"] = _("A progress review is recorded once it has taken place: the date cannot be in the future.")
     elif held_on < m.needs.assessed_on:
-        errors["held_on"] = f"The date is before the baseline ({fmt(m.needs.assessed_on)})."
+        errors["held_on"] = _("The date is before the baseline (%(assessed_on)s).", assessed_on=fmt(m.needs.assessed_on))
     elif any(r.held_on == held_on for r in m.progress_reviews):
-        errors["held_on"] = f"There is already a progress review on {fmt(held_on)}."
+        errors["held_on"] = _("There is already a progress review on %(held_on)s.", held_on=fmt(held_on))
     kfs = {kf.id: kf for kf in m.benchmark.key_factors}
     clean: list[tuple[int, str | None, str]] = []
     for r in ratings:
@@ -140,20 +142,20 @@ def record_progress(m: Mentorship, *, held_on: date | None, ratings: list[Rating
         try:
             rating = rating_or_none(r.rating, field=f"rating_{r.key_factor_id}")
             note = text(r.note, limit=5000, field=f"note_{r.key_factor_id}",
-                        label=f"The note on {kfs[r.key_factor_id].code}")
+                        label=_("The note on %(code)s", code=kfs[r.key_factor_id].code))
         except DomainError as exc:
             errors[exc.field] = exc.message
             continue
         clean.append((r.key_factor_id, rating, note))
     if not errors and not any(rating is not None for _, rating, _ in clean):
         first = m.benchmark.key_factors[0].id if m.benchmark.key_factors else 0
-        errors[f"rating_{first}"] = "Rate at least one key factor."
+        errors[f"rating_{first}"] = _("Rate at least one key factor.")
     try:
-        summary = text(summary, field="summary", label="The summary")
+        summary = text(summary, field="summary", label=_("The summary"))
     except DomainError as exc:
         errors["summary"] = exc.message
     if next_review_on is not None and held_on is not None and next_review_on <= held_on:
-        errors["next_review_on"] = "The next progress review must come after this one."
+        errors["next_review_on"] = _("The next progress review must come after this one.")
     if errors:
         raise FieldErrors(errors)
     review = ProgressReview(mentorship=m, held_on=held_on, summary=summary,

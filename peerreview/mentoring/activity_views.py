@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -62,7 +63,7 @@ def new_visit(mentorship_id: int):
             status = 400
         else:
             db.session.commit()
-            flash(f"{visit.kind_label} recorded. It appears in the calendar feeds of its participants.", "success")
+            flash(_("%(kind_label)s recorded. It appears in the calendar feeds of its participants.", kind_label=visit.kind_label), "success")
             return redirect(url_for("mentoring.show", mentorship_id=m.id) + f"#visit-{visit.id}")
     else:
         fix_date_messages(form)
@@ -86,8 +87,8 @@ def edit_visit(mentorship_id: int, visit_id: int):
             changes = activity.update_visit(visit, _visit_input(form), version=version_of(form),
                                             actor=current_user)
             if not commit_or_conflict():
-                raise Conflict("Someone else saved this visit at the same moment. Nothing of yours "
-                               "was saved: compare, then save again.")
+                raise Conflict(_("Someone else saved this visit at the same moment. Nothing of yours "
+                               "was saved: compare, then save again."))
         except Conflict as exc:
             db.session.rollback()
             conflict, status = exc, 409
@@ -99,7 +100,7 @@ def edit_visit(mentorship_id: int, visit_id: int):
             apply_errors(form, exc)
             status = 400
         else:
-            flash("Visit saved." if changes else "Nothing had changed.", "success")
+            flash(_("Visit saved.") if changes else _("Nothing had changed."), "success")
             return redirect(url_for("mentoring.show", mentorship_id=m.id) + f"#visit-{visit.id}")
     else:
         fix_date_messages(form)
@@ -134,7 +135,7 @@ def new_progress(mentorship_id: int):
                 errors = apply_errors(form, exc)
             else:
                 db.session.commit()
-                flash(f"Progress review of {formatting.day(review.held_on)} recorded.", "success")
+                flash(_("Progress review of %(held_on)s recorded.", held_on=formatting.day(review.held_on)), "success")
                 return redirect(url_for("mentoring.show", mentorship_id=m.id) + "#movement")
         fix_date_messages(form)
         status = 400
@@ -166,7 +167,7 @@ def report_pdf(mentorship_id: int):
     if queued:
         worker.dispatch(job.id)
     return render_template("jobs/pending.html", job=job, status=job_status(job),
-                           heading="Progress report as PDF", subject=subject,
+                           heading=_("Progress report as PDF"), subject=subject,
                            back=url_for("mentoring.show", mentorship_id=mentorship_id)), 202
 
 
@@ -203,8 +204,8 @@ def needs(mentorship_id: int):
                                               version=version_of(form), actor=current_user,
                                               source_review_id=from_review)
                 if not commit_or_conflict():
-                    raise Conflict("Someone else saved the needs assessment at the same moment. "
-                                   "Nothing of yours was saved: compare, then save again.")
+                    raise Conflict(_("Someone else saved the needs assessment at the same moment. "
+                                   "Nothing of yours was saved: compare, then save again."))
             except Conflict as exc:
                 db.session.rollback()
                 conflict, status = exc, 409
@@ -215,7 +216,7 @@ def needs(mentorship_id: int):
                 errors = apply_errors(form, exc)
                 status = 400
             else:
-                flash("Needs assessment saved." if changes else "Nothing had changed.", "success")
+                flash(_("Needs assessment saved.") if changes else _("Nothing had changed."), "success")
                 return redirect(url_for("mentoring.show", mentorship_id=m.id) + "#movement")
         else:
             fix_date_messages(form)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -30,7 +31,8 @@ class Source:
 
     @property
     def label(self) -> str:
-        return f"Peer review of {self.review.host_city.name} ({self.review.benchmark.theme.name})"
+        return _("Peer review of %(city)s (%(theme)s)", city=self.review.host_city.name,
+                 theme=self.review.benchmark.theme.name)
 
 
 def _issued_on(review) -> date | None:

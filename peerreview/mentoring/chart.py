@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from html import escape
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from peerreview import formatting
@@ -30,16 +32,25 @@ def x_for(score: float) -> float:
 def describe(row) -> str:
     code = row.key_factor.code
     if row.baseline is None:
-        base = "no baseline rating"
+        base = _("no baseline rating")
     else:
-        base = f"baseline {rating_label(row.baseline)}"
+        base = _("baseline %(rating)s", rating=rating_label(row.baseline))
     if row.latest is None:
-        return f"{code}: {base}; not re-rated yet."
-    latest = f"latest {rating_label(row.latest)} ({formatting.day(row.latest_on)})"
+        return _("%(code)s: %(baseline)s; not re-rated yet.", code=code, baseline=base)
+    latest = _("latest %(rating)s (%(day)s)", rating=rating_label(row.latest),
+               day=formatting.day(row.latest_on))
     d = row.delta
-    change = ("" if d is None else f", up {d} level{'s' if d != 1 else ''}" if d > 0
-              else f", down {-d} level{'s' if d != -1 else ''}" if d < 0 else ", no change")
-    return f"{code}: {base}, {latest}{change}."
+    if d is None:
+        return _("%(code)s: %(baseline)s, %(latest)s.", code=code, baseline=base, latest=latest)
+    if d > 0:
+        return ngettext("%(code)s: %(baseline)s, %(latest)s, up %(num)d level.",
+                        "%(code)s: %(baseline)s, %(latest)s, up %(num)d levels.", d,
+                        code=code, baseline=base, latest=latest)
+    if d < 0:
+        return ngettext("%(code)s: %(baseline)s, %(latest)s, down %(num)d level.",
+                        "%(code)s: %(baseline)s, %(latest)s, down %(num)d levels.", -d,
+                        code=code, baseline=base, latest=latest)
+    return _("%(code)s: %(baseline)s, %(latest)s, no change.", code=code, baseline=base, latest=latest)
 
 
 def strip(row, *, ident: str) -> Markup:

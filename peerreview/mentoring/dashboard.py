@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, and_, case, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -40,13 +41,13 @@ from peerreview.mentoring.plan_models import (
 
 SILENCE_DAYS = 60
 SORTS = {
-    "attention": "Needs attention",
-    "city": "Implementing city",
-    "next_visit": "Next visit",
-    "overdue": "Overdue actions",
-    "done": "Done this quarter",
-    "movement": "Rating movement",
-    "activity": "Last activity",
+    "attention": _l("Needs attention"),
+    "city": _l("Implementing city"),
+    "next_visit": _l("Next visit"),
+    "overdue": _l("Overdue actions"),
+    "done": _l("Done this quarter"),
+    "movement": _l("Rating movement"),
+    "activity": _l("Last activity"),
 }
 
 

@@ -12,6 +12,8 @@ what happens in a mentorship (``mentoring.updates``, sent by notify.py).
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -21,12 +23,12 @@ from peerreview.extensions import db
 from peerreview.mentoring.models import OPEN_STATES, Mentorship, MentorshipPerson
 from peerreview.mentoring.plan_models import OPEN_ACTION_STATUSES, MentoringAction
 
-GROUP = "Mentoring"
+GROUP = _l("Mentoring")
 
 register_kind(MessageKind(
-    "mentoring.updates", "Mentoring updates",
-    "In a mentorship you take part in: a visit is planned, a progress review is recorded, a mentor "
-    "proposes an action, or the implementing city answers a proposal.",
+    "mentoring.updates", _l("Mentoring updates"),
+    _l("In a mentorship you take part in: a visit is planned, a progress review is recorded, a mentor "
+       "proposes an action, or the implementing city answers a proposal."),
     group=GROUP, templates=("mentoring_event",)))
 
 
@@ -67,12 +69,13 @@ def _what(a: MentoringAction) -> str:
     """"Action A2 (R5): ..." with the recommendation's code when it comes from one."""
     rec = a.recommendation
     if rec is not None and rec.code:
-        return f"Action {a.code} ({rec.code}): {_short(a.description)}"
-    return f"Action {a.code}: {_short(a.description)}"
+        return _("Action %(code)s (%(recommendation)s): %(description)s", code=a.code,
+                 recommendation=rec.code, description=_short(a.description))
+    return _("Action %(code)s: %(description)s", code=a.code, description=_short(a.description))
 
 
-@deadline_source("mentoring.action", "Mentoring action deadline",
-                 "An action of your city's mentoring action plan is due.", group=GROUP)
+@deadline_source("mentoring.action", _l("Mentoring action deadline"),
+                 _l("An action of your city's mentoring action plan is due."), group=GROUP)
 def action_due(*, user=None, today):
     out = []
     for a in _open_actions(user, "mentee"):
@@ -85,24 +88,25 @@ def action_due(*, user=None, today):
     return out
 
 
-@deadline_source("mentoring.action_overdue", "Mentoring action overdue",
-                 "An action of a city you mentor is past its deadline and still open: ask how "
-                 "it is going.", group=GROUP)
+@deadline_source("mentoring.action_overdue", _l("Mentoring action overdue"),
+                 _l("An action of a city you mentor is past its deadline and still open: ask how "
+                 "it is going."), group=GROUP)
 def action_overdue(*, user=None, today):
     out = []
     for a in _open_actions(user, "mentor", overdue_on=today):
         users = _people(a.mentorship, "mentor")
         if users:
             out.append(Deadline(kind="mentoring.action_overdue", due=a.deadline, obj=a, users=users,
-                                title=f"Follow up with {a.mentorship.implementing_city.name}: {_what(a)}",
+                                title=_("Follow up with %(city)s: %(what)s",
+                                        city=a.mentorship.implementing_city.name, what=_what(a)),
                                 subject=a.mentorship.title, endpoint="mentoring.action_page",
                                 url_values={"mentorship_id": a.mentorship_id, "action_id": a.id}))
     return out
 
 
-@deadline_source("mentoring.progress_review", "Next progress review",
-                 "A mentorship you follow has its next progress review: re-rate the key factors "
-                 "with the implementing city.", group=GROUP)
+@deadline_source("mentoring.progress_review", _l("Next progress review"),
+                 _l("A mentorship you follow has its next progress review: re-rate the key factors "
+                 "with the implementing city."), group=GROUP)
 def progress_review_due(*, user=None, today):
     stmt = (select(Mentorship).where(Mentorship.state == "active", Mentorship.next_review_on.is_not(None))
             .options(*_LOAD).order_by(Mentorship.next_review_on, Mentorship.id))
@@ -114,7 +118,7 @@ def progress_review_due(*, user=None, today):
         users = _people(m, "mentor")
         if users:
             out.append(Deadline(kind="mentoring.progress_review", due=m.next_review_on, obj=m,
-                                users=users, title="Hold and record the progress review",
+                                users=users, title=_("Hold and record the progress review"),
                                 subject=m.title, endpoint="mentoring.new_progress",
                                 url_values={"mentorship_id": m.id}))
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
@@ -14,7 +15,7 @@ from peerreview.forms_common import MultiCheckboxField
 from peerreview.mentoring.models import VISIT_KIND_HINTS, VISIT_KINDS
 from peerreview.mentoring.plan_models import ACTION_STATUSES
 
-DATE_MESSAGE = "Give a date as year-month-day, for example 2026-09-30."
+DATE_MESSAGE = _l("Give a date as year-month-day, for example 2026-09-30.")
 
 
 def _date(label: str, **kw) -> DateField:
@@ -40,16 +41,16 @@ def fix_date_messages(form) -> None:
 
 
 class SchemeForm(FlaskForm):
-    name = StringField("Name", description="For example “Language pathways mentoring 2026–27”.")
-    theme_id = SelectField("Theme", coerce=int, validate_choice=False,
-                           description="The scheme uses the theme's current published benchmark; "
-                                       "later versions do not change it.")
-    starts_on = _date("Starts on")
-    ends_on = _date("Ends on")
-    description = TextAreaField("About the scheme", description="Its aims, the funding programme, "
-                                "how often the cities meet.")
-    mentor_cities = MultiCheckboxField("Mentor cities", coerce=int, validate_choice=False)
-    implementing_cities = MultiCheckboxField("Implementing cities", coerce=int, validate_choice=False)
+    name = StringField(_l("Name"), description=_l("For example “Language pathways mentoring 2026–27”."))
+    theme_id = SelectField(_l("Theme"), coerce=int, validate_choice=False,
+                           description=_l("The scheme uses the theme's current published benchmark; "
+                                       "later versions do not change it."))
+    starts_on = _date(_l("Starts on"))
+    ends_on = _date(_l("Ends on"))
+    description = TextAreaField(_l("About the scheme"), description=_l("Its aims, the funding programme, "
+                                "how often the cities meet."))
+    mentor_cities = MultiCheckboxField(_l("Mentor cities"), coerce=int, validate_choice=False)
+    implementing_cities = MultiCheckboxField(_l("Implementing cities"), coerce=int, validate_choice=False)
 
     def values(self) -> dict:
         return {"name": self.name.data or "", "starts_on": self.starts_on.data,
@@ -57,40 +58,41 @@ class SchemeForm(FlaskForm):
 
 
 class MentorshipForm(FlaskForm):
-    implementing_city_id = SelectField("Implementing city", coerce=int, validate_choice=False)
-    mentor_cities = MultiCheckboxField("Mentor cities", coerce=int, validate_choice=False,
-                                       description="One or two mentor cities of the scheme.")
-    mentors = MultiCheckboxField("Mentors", coerce=int, validate_choice=False,
-                                 description="People of the mentor cities who follow this city.")
-    mentees = MultiCheckboxField("Mentees", coerce=int, validate_choice=False,
-                                 description="People of the implementing city who keep its plan.")
+    implementing_city_id = SelectField(_l("Implementing city"), coerce=int, validate_choice=False)
+    mentor_cities = MultiCheckboxField(_l("Mentor cities"), coerce=int, validate_choice=False,
+                                       description=_l("One or two mentor cities of the scheme."))
+    mentors = MultiCheckboxField(_l("Mentors"), coerce=int, validate_choice=False,
+                                 description=_l("People of the mentor cities who follow this city."))
+    mentees = MultiCheckboxField(_l("Mentees"), coerce=int, validate_choice=False,
+                                 description=_l("People of the implementing city who keep its plan."))
 
 
 class StepForm(FlaskForm):
-    on = _date("Date", description="Empty: today.")
-    reason = TextAreaField("Reason")
+    on = _date(_l("Date"), description=_l("Empty: today."))
+    reason = TextAreaField(_l("Reason"))
 
 
 class NeedsForm(FlaskForm):
-    goals = TextAreaField("The gaps the city wants to close, and its goals",
-                          description="What should be different at the end of the mentoring?")
-    assessed_on = _date("Baseline date", description="When the baseline was assessed. Empty: today.")
+    goals = TextAreaField(_l("The gaps the city wants to close, and its goals"),
+                          description=_l("What should be different at the end of the mentoring?"))
+    assessed_on = _date(_l("Baseline date"), description=_l("When the baseline was assessed. Empty: today."))
     version = HiddenField()
 
 
 class VisitForm(FlaskForm):
-    kind = RadioField("Kind of visit", choices=[(k, f"{v} ({VISIT_KIND_HINTS[k]})") for k, v in VISIT_KINDS.items()],
+    kind = RadioField(_l("Kind of visit"), choices=[(k, _l("%(kind)s (%(hint)s)", kind=v, hint=VISIT_KIND_HINTS[k]))
+                               for k, v in VISIT_KINDS.items()],
                       default="mentoring", validate_choice=False)
-    starts_on = _date("First day")
-    ends_on = _date("Last day")
-    location = StringField("Where", description="City and venue.")
-    participants = MultiCheckboxField("Participants", coerce=int, validate_choice=False,
-                                      description="The visit appears in their calendar feeds.")
-    other_participants = TextAreaField("Other participants", description="Staff, partners or politicians "
-                                       "met, by function (not by name unless they agreed).")
-    agenda = TextAreaField("Agenda")
-    notes = TextAreaField("Notes")
-    agreed = TextAreaField("What was agreed")
+    starts_on = _date(_l("First day"))
+    ends_on = _date(_l("Last day"))
+    location = StringField(_l("Where"), description=_l("City and venue."))
+    participants = MultiCheckboxField(_l("Participants"), coerce=int, validate_choice=False,
+                                      description=_l("The visit appears in their calendar feeds."))
+    other_participants = TextAreaField(_l("Other participants"), description=_l("Staff, partners or politicians "
+                                       "met, by function (not by name unless they agreed)."))
+    agenda = TextAreaField(_l("Agenda"))
+    notes = TextAreaField(_l("Notes"))
+    agreed = TextAreaField(_l("What was agreed"))
     version = HiddenField()
 
     def fill(self, visit) -> None:
@@ -102,20 +104,20 @@ class VisitForm(FlaskForm):
 
 
 class ProgressForm(FlaskForm):
-    held_on = _date("Date of the progress review")
-    summary = TextAreaField("Summary", description="What moved, what did not, and why.")
-    next_review_on = _date("Next progress review", description="Optional: the mentors are reminded.")
+    held_on = _date(_l("Date of the progress review"))
+    summary = TextAreaField(_l("Summary"), description=_l("What moved, what did not, and why."))
+    next_review_on = _date(_l("Next progress review"), description=_l("Optional: the mentors are reminded."))
 
 
 class ActionForm(FlaskForm):
-    key_factor_id = SelectField("Key factor", coerce=int, validate_choice=False)
-    description = TextAreaField("What will be done")
-    owner = StringField("Owner", description="The department, team or person responsible.")
-    deadline = _date("Deadline")
-    resources = TextAreaField("Resources", description="Staff time, budget, partners.")
-    indicator = TextAreaField("Indicator of success", description="How will you know it worked?")
-    source = StringField("Where the action comes from",
-                         description="Optional, for example “Study visit to Vienna, May 2026”.")
+    key_factor_id = SelectField(_l("Key factor"), coerce=int, validate_choice=False)
+    description = TextAreaField(_l("What will be done"))
+    owner = StringField(_l("Owner"), description=_l("The department, team or person responsible."))
+    deadline = _date(_l("Deadline"))
+    resources = TextAreaField(_l("Resources"), description=_l("Staff time, budget, partners."))
+    indicator = TextAreaField(_l("Indicator of success"), description=_l("How will you know it worked?"))
+    source = StringField(_l("Where the action comes from"),
+                         description=_l("Optional, for example “Study visit to Vienna, May 2026”."))
     recommendation_id = HiddenField()
     version = HiddenField()
 
@@ -133,27 +135,27 @@ class ActionForm(FlaskForm):
 
 
 class UpdateForm(FlaskForm):
-    on_date = _date("Date", default=date.today)
-    status = SelectField("Status", validate_choice=False,
-                         choices=[("", "Keep the status")] + [(k, v) for k, v in ACTION_STATUSES.items()
+    on_date = _date(_l("Date"), default=date.today)
+    status = SelectField(_l("Status"), validate_choice=False,
+                         choices=[("", _l("Keep the status"))] + [(k, v) for k, v in ACTION_STATUSES.items()
                                                               if k != "proposed"])
-    note = TextAreaField("What happened")
-    reason = TextAreaField("Reason for dropping", description="Required when the action is dropped.")
+    note = TextAreaField(_l("What happened"))
+    reason = TextAreaField(_l("Reason for dropping"), description=_l("Required when the action is dropped."))
 
 
 class DecisionForm(FlaskForm):
-    decision = SelectField("Your answer", validate_choice=False,
-                           choices=[("accept", "Accept it into the plan"), ("decline", "Decline it")])
-    reason = TextAreaField("Note or reason", description="Required when you decline: the mentor learns from it.")
+    decision = SelectField(_l("Your answer"), validate_choice=False,
+                           choices=[("accept", _l("Accept it into the plan")), ("decline", _l("Decline it"))])
+    reason = TextAreaField(_l("Note or reason"), description=_l("Required when you decline: the mentor learns from it."))
 
 
 class VersionForm(FlaskForm):
-    note = StringField("What changed in this version", description="Optional.")
+    note = StringField(_l("What changed in this version"), description=_l("Optional."))
 
 
 class EndorseForm(FlaskForm):
-    endorsed_by = StringField("Endorsed by", description="Name and position, for example "
-                              "“Marta Ozola, Deputy Mayor for Social Affairs”.")
-    body = StringField("Body", description="Optional: the body that decided, for example the city council.")
-    endorsed_on = _date("Endorsed on")
-    note = TextAreaField("Note", description="Optional: the decision's reference number, conditions.")
+    endorsed_by = StringField(_l("Endorsed by"), description=_l("Name and position, for example "
+                              "“Marta Ozola, Deputy Mayor for Social Affairs”."))
+    body = StringField(_l("Body"), description=_l("Optional: the body that decided, for example the city council."))
+    endorsed_on = _date(_l("Endorsed on"))
+    note = TextAreaField(_l("Note"), description=_l("Optional: the decision's reference number, conditions."))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import gettext as _
 from icalendar import Event
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -37,19 +38,20 @@ def summary(visit: MentoringVisit) -> str:
     m = visit.mentorship
     mentors = " and ".join(c.name for c in m.mentor_cities)
     if visit.kind == "study":
-        return f"Study visit: {m.implementing_city.name} in {mentors}"
-    return f"Mentoring visit: {mentors} in {m.implementing_city.name}"
+        return _("Study visit: %(city)s in %(mentors)s", city=m.implementing_city.name, mentors=mentors)
+    return _("Mentoring visit: %(mentors)s in %(city)s", mentors=mentors, city=m.implementing_city.name)
 
 
 def description(visit: MentoringVisit) -> str:
-    lines = [f"Mentoring: {visit.mentorship.title}",
-             "Participants: " + (", ".join(u.display_name for u in visit.participants) or "none named")]
+    lines = [_("Mentoring: %(title)s", title=visit.mentorship.title),
+             _("Participants: %(names)s",
+               names=", ".join(u.display_name for u in visit.participants) or _("none named"))]
     if visit.other_participants:
-        lines.append(f"Also: {visit.other_participants}")
+        lines.append(_("Also: %(names)s", names=visit.other_participants))
     if visit.agenda:
-        lines += ["", "Agenda:", visit.agenda]
+        lines += ["", _("Agenda:"), visit.agenda]
     if visit.agreed:
-        lines += ["", "Agreed:", visit.agreed]
+        lines += ["", _("Agreed:"), visit.agreed]
     return "\n".join(lines)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -41,14 +42,14 @@ if TYPE_CHECKING:
     from peerreview.mentoring.plan_models import MentoringAction, PlanVersion
     from peerreview.reviews.models import Review
 
-SCHEME_ROLES = {"mentor": "Mentor city", "implementing": "Implementing city"}
-STATES = {"proposed": "Proposed", "active": "Active", "completed": "Completed",
-          "withdrawn": "Withdrawn"}
+SCHEME_ROLES = {"mentor": _l("Mentor city"), "implementing": _l("Implementing city")}
+STATES = {"proposed": _l("Proposed"), "active": _l("Active"), "completed": _l("Completed"),
+          "withdrawn": _l("Withdrawn")}
 OPEN_STATES = ("proposed", "active")
-PERSON_ROLES = {"mentor": "Mentor", "mentee": "Mentee"}
-VISIT_KINDS = {"study": "Study visit", "mentoring": "Mentoring visit"}
-VISIT_KIND_HINTS = {"study": "the implementing city visits a mentor city",
-                    "mentoring": "the mentors visit the implementing city"}
+PERSON_ROLES = {"mentor": _l("Mentor"), "mentee": _l("Mentee")}
+VISIT_KINDS = {"study": _l("Study visit"), "mentoring": _l("Mentoring visit")}
+VISIT_KIND_HINTS = {"study": _l("the implementing city visits a mentor city"),
+                    "mentoring": _l("the mentors visit the implementing city")}
 RATING_CHECK = rating_sql()  # "rating IS NULL OR rating IN ('0', '1', '2', '3', 'ne')"
 
 

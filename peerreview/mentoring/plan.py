@@ -10,6 +10,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -45,7 +46,7 @@ class ActionInput:
 
 def _open(m: Mentorship) -> None:
     if not m.is_open:
-        raise NotAllowed(f"The mentorship is {m.state_label.lower()}; its action plan no longer changes.")
+        raise NotAllowed(_("The mentorship is %(state_label)s; its action plan no longer changes.", state_label=m.state_label.lower()))
 
 
 def _clean(m: Mentorship, values: ActionInput, current_recommendation: int | None = None) -> dict:
@@ -53,36 +54,37 @@ def _clean(m: Mentorship, values: ActionInput, current_recommendation: int | Non
     errors: dict[str, str] = {}
     kf_ids = {kf.id for kf in m.benchmark.key_factors}
     if values.key_factor_id not in kf_ids:
-        errors["key_factor_id"] = "Choose the key factor the action works on."
+        errors["key_factor_id"] = _("Choose the key factor the action works on.")
     out = {"key_factor_id": values.key_factor_id}
-    for name, label, limit in (("description", "The description", 5000), ("owner", "The owner", 200),
-                               ("resources", "The resources", 5000), ("indicator", "The indicator", 5000),
-                               ("source", "The source", 300)):
+    for name, label, limit in (("description", _("The description"), 5000), ("owner", _("The owner"), 200),
+                               ("resources", _("The resources"), 5000), ("indicator", _("The indicator"), 5000),
+                               ("source", _("The source"), 300)):
         try:
             out[name] = text(getattr(values, name), limit=limit, field=name, label=label)
         except DomainError as exc:
             errors[name] = exc.message
     if "description" not in errors and not out["description"]:
-        errors["description"] = "Say what will be done."
+        errors["description"] = _("Say what will be done.")
     if "owner" not in errors and not out["owner"]:
-        errors["owner"] = "Name who owns this action: a department, a team or a person."
+        errors["owner"] = _("Name who owns this action: a department, a team or a person.")
     start = m.scheme.starts_on
     if values.deadline is None:
-        errors["deadline"] = "Give a deadline."
+        errors["deadline"] = _("Give a deadline.")
     elif values.deadline < start:
-        errors["deadline"] = (f"The deadline is before the scheme starts ({fmt(start)}). Choose "
-                              f"{fmt(start)} or later.")
+        errors["deadline"] = _("The deadline is before the scheme starts (%(start)s). Choose "
+                              "%(start)s or later.", start=fmt(start))
     out["deadline"] = values.deadline
     out["recommendation_id"] = None
     if values.recommendation_id:
         rec = next((r for r in recommendations(m) if r.id == values.recommendation_id), None)
         if rec is None:
-            errors["recommendation_id"] = ("Choose a recommendation of an issued peer review of "
-                                           f"{m.implementing_city.name}.")
+            errors["recommendation_id"] = _("Choose a recommendation of an issued peer review of "
+                                           "%(name)s.", name=m.implementing_city.name)
         elif rec.response == "not_accepted" and rec.id != current_recommendation:
-            errors["recommendation_id"] = (
-                f"{m.implementing_city.name} did not accept {recommendation_code(rec)}. If that has "
-                "changed, change its response on the review's follow-up page first.")
+            errors["recommendation_id"] = _(
+                "%(city)s did not accept %(code)s. If that has "
+                "changed, change its response on the review's follow-up page first.",
+                city=m.implementing_city.name, code=recommendation_code(rec))
         else:
             out["recommendation_id"] = rec.id
     if errors:
@@ -113,8 +115,8 @@ def update_action(action: MentoringAction, values: ActionInput, *, version: int 
     m = action.mentorship
     _open(m)
     if version is not None and version != action.version:
-        raise Conflict("Someone else saved this action after you opened it. Nothing of yours was "
-                       "saved: compare, then save again.", current=action)
+        raise Conflict(_("Someone else saved this action after you opened it. Nothing of yours was "
+                       "saved: compare, then save again."), current=action)
     clean = _clean(m, values, current_recommendation=action.recommendation_id)
     before = action.recommendation
     changes = diff(action, clean)
@@ -138,32 +140,32 @@ def add_update(action: MentoringAction, *, on: date | None, note: str, status: s
     errors: dict[str, str] = {}
     status = status or None
     if status is not None and status not in ACTION_STATUSES:
-        errors["status"] = "Choose a status from the list."
+        errors["status"] = _("Choose a status from the list.")
     new_status = status if status and status != action.status else None
     try:
-        note = text(note, limit=5000, field="note", label="The note")
+        note = text(note, limit=5000, field="note", label=_("The note"))
     except DomainError as exc:
         errors["note"] = exc.message
         note = ""
     try:
-        reason = text(reason, limit=2000, field="reason", label="The reason")
+        reason = text(reason, limit=2000, field="reason", label=_("The reason"))
     except DomainError as exc:
         errors["reason"] = exc.message
         reason = ""
     if new_status == "dropped" and not reason and "reason" not in errors:
-        errors["reason"] = "Say why the action is dropped: a dropped action needs a reason."
+        errors["reason"] = _("Say why the action is dropped: a dropped action needs a reason.")
     if action.status == "proposed":
-        errors["status"] = ("This action is a mentor's proposal: the implementing city accepts or "
+        errors["status"] = _("This action is a mentor's proposal: the implementing city accepts or "
                             "declines it first.")
     elif new_status == "proposed":
-        errors["status"] = "An action of the plan cannot become a proposal again."
+        errors["status"] = _("An action of the plan cannot become a proposal again.")
     if not note and new_status is None and not errors:
-        errors["note"] = "Write what happened, or change the status."
+        errors["note"] = _("Write what happened, or change the status.")
     on = on or date.today()
     if on > date.today():
-        errors["on"] = "The date of an update cannot be in the future."
+        errors["on"] = _("The date of an update cannot be in the future.")
     elif on < m.scheme.starts_on:
-        errors["on"] = f"The date is before the scheme starts ({fmt(m.scheme.starts_on)})."
+        errors["on"] = _("The date is before the scheme starts (%(starts_on)s).", starts_on=fmt(m.scheme.starts_on))
     if errors:
         raise FieldErrors(errors)
     before = action.status
@@ -201,11 +203,11 @@ def save_version(m: Mentorship, *, note: str, actor) -> PlanVersion:
     _open(m)
     current = snapshot(m)
     if not current:
-        raise DomainError("The plan has no actions yet: add actions before saving a version.", field="note")
-    note = text(note, limit=2000, field="note", label="The note")
+        raise DomainError(_("The plan has no actions yet: add actions before saving a version."), field="note")
+    note = text(note, limit=2000, field="note", label=_("The note"))
     latest = m.plan_versions[-1] if m.plan_versions else None
     if latest is not None and latest.snapshot == current:
-        raise DomainError(f"The plan has not changed since version {latest.number}.", field="note")
+        raise DomainError(_("The plan has not changed since version %(number)s.", number=latest.number), field="note")
     version = PlanVersion(mentorship=m, number=(latest.number + 1) if latest else 1, note=note,
                           snapshot=current, created_by_id=getattr(actor, "id", None))
     db.session.add(version)
@@ -221,21 +223,21 @@ def endorse(version: PlanVersion, *, endorsed_by: str, body: str, endorsed_on: d
     errors: dict[str, str] = {}
     endorsed_by = (endorsed_by or "").strip()
     if not endorsed_by:
-        errors["endorsed_by"] = "Name who endorsed the plan (name and position)."
+        errors["endorsed_by"] = _("Name who endorsed the plan (name and position).")
     elif len(endorsed_by) > 200:
-        errors["endorsed_by"] = "At most 200 characters."
+        errors["endorsed_by"] = _("At most 200 characters.")
     body = (body or "").strip()
     if len(body) > 200:
-        errors["body"] = "At most 200 characters."
+        errors["body"] = _("At most 200 characters.")
     if endorsed_on is None:
-        errors["endorsed_on"] = "Give the date of the endorsement."
+        errors["endorsed_on"] = _("Give the date of the endorsement.")
     elif endorsed_on > date.today():
-        errors["endorsed_on"] = "The date cannot be in the future."
+        errors["endorsed_on"] = _("The date cannot be in the future.")
     elif endorsed_on < version.created_at.date():
-        errors["endorsed_on"] = (f"Version {version.number} was saved on {fmt(version.created_at.date())}; "
-                                 "it cannot have been endorsed before.")
+        errors["endorsed_on"] = _("Version %(number)s was saved on %(date)s; "
+                                 "it cannot have been endorsed before.", number=version.number, date=fmt(version.created_at.date()))
     try:
-        note = text(note, limit=2000, field="note", label="The note")
+        note = text(note, limit=2000, field="note", label=_("The note"))
     except DomainError as exc:
         errors["note"] = exc.message
     if errors:
@@ -319,7 +321,8 @@ def recommendation_code(rec) -> str:
 
 
 def review_label(review) -> str:
-    return f"Peer review of {review.host_city.name} ({review.benchmark.theme.name})"
+    return _("Peer review of %(city)s (%(theme)s)", city=review.host_city.name,
+             theme=review.benchmark.theme.name)
 
 
 def source_text(action: MentoringAction) -> str:

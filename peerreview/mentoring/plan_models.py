@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -35,8 +36,8 @@ if TYPE_CHECKING:
     from peerreview.mentoring.models import Mentorship
     from peerreview.reports.models import Recommendation
 
-ACTION_STATUSES = {"proposed": "Proposed by a mentor", "planned": "Planned", "in_progress": "In progress", "done": "Done",
-                   "dropped": "Dropped"}
+ACTION_STATUSES = {"proposed": _l("Proposed by a mentor"), "planned": _l("Planned"), "in_progress": _l("In progress"), "done": _l("Done"),
+                   "dropped": _l("Dropped")}
 OPEN_ACTION_STATUSES = ("planned", "in_progress")
 AT_RISK_DAYS = 14
 

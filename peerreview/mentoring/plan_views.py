@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -56,7 +57,7 @@ def _input(form: ActionForm) -> plan.ActionInput:
 
 
 def _setup(form: ActionForm, m: Mentorship) -> None:
-    form.key_factor_id.choices = [(0, "Choose a key factor")] + [
+    form.key_factor_id.choices = [(0, _("Choose a key factor"))] + [
         (kf.id, f"{kf.code} {kf.title}") for kf in m.benchmark.key_factors]
 
 
@@ -151,10 +152,10 @@ def _new_action(m: Mentorship, *, proposing: bool):
             else:
                 db.session.commit()
                 if proposing:
-                    flash(f"Action {action.code} is proposed to {m.implementing_city.name}; its "
-                          "mentees have been told and accept or decline it.", "success")
+                    flash(_("Action %(code)s is proposed to %(name)s; its "
+                          "mentees have been told and accept or decline it.", code=action.code, name=m.implementing_city.name), "success")
                 else:
-                    flash(f"Action {action.code} added to the plan.", "success")
+                    flash(_("Action %(code)s added to the plan.", code=action.code), "success")
                 return redirect(url_for("mentoring.plan_page", mentorship_id=m.id) + f"#action-{action.id}")
         fix_date_messages(form)
         status = 400
@@ -220,8 +221,8 @@ def edit_action(mentorship_id: int, action_id: int):
         try:
             changes = plan.update_action(action, _input(form), version=version_of(form), actor=current_user)
             if not commit_or_conflict():
-                raise Conflict("Someone else saved this action at the same moment. Nothing of "
-                               "yours was saved: compare, then save again.")
+                raise Conflict(_("Someone else saved this action at the same moment. Nothing of "
+                               "yours was saved: compare, then save again."))
         except Conflict as exc:
             db.session.rollback()
             conflict, status = exc, 409
@@ -233,7 +234,8 @@ def edit_action(mentorship_id: int, action_id: int):
             apply_errors(form, exc)
             status = 400
         else:
-            flash(f"Action {action.code} saved." if changes else "Nothing had changed.", "success")
+            flash(_("Action %(code)s saved.", code=action.code) if changes else _("Nothing had changed."),
+                  "success")
             return redirect(url_for("mentoring.plan_page", mentorship_id=m.id) + f"#action-{action.id}")
     else:
         fix_date_messages(form)
@@ -259,7 +261,7 @@ def add_update(mentorship_id: int, action_id: int):
             apply_errors(form, exc)
         else:
             db.session.commit()
-            flash(f"Update added to {action.code}.", "success")
+            flash(_("Update added to %(code)s.", code=action.code), "success")
             return redirect(url_for("mentoring.action_page", mentorship_id=m.id, action_id=action.id))
     fix_date_messages(form)
     return _action_page(m, action, form, status=400)
@@ -280,8 +282,8 @@ def save_version(mentorship_id: int):
         flash(exc.message, "error")
         return redirect(url_for("mentoring.plan_page", mentorship_id=m.id) + "#versions")
     db.session.commit()
-    flash(f"The plan is saved as version {version.number}. A mentee records its endorsement "
-          "once the administration has endorsed it.", "success")
+    flash(_("The plan is saved as version %(number)s. A mentee records its endorsement "
+          "once the administration has endorsed it.", number=version.number), "success")
     return redirect(url_for("mentoring.plan_page", mentorship_id=m.id) + "#versions")
 
 
@@ -319,7 +321,7 @@ def endorse(mentorship_id: int, number: int):
             apply_errors(form, exc)
         else:
             db.session.commit()
-            flash(f"Endorsement of version {number} recorded.", "success")
+            flash(_("Endorsement of version %(number)s recorded.", number=number), "success")
             return redirect(url_for("mentoring.plan_page", mentorship_id=m.id) + "#versions")
     fix_date_messages(form)
     return render_template("mentoring/version.html", m=m, version=version, statuses=ACTION_STATUSES,

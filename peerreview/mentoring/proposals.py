@@ -9,6 +9,8 @@ and it is kept as dropped. Functions flush, never commit.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from peerreview.audit.services import record
 from peerreview.domain import NotAllowed
 from peerreview.extensions import db
@@ -31,13 +33,13 @@ def decide(action: MentoringAction, *, accept: bool, reason: str, actor) -> None
 
     m = action.mentorship
     if not m.is_open:
-        raise NotAllowed(f"The mentorship is {m.state_label.lower()}; its action plan no longer changes.")
+        raise NotAllowed(_("The mentorship is %(state_label)s; its action plan no longer changes.", state_label=m.state_label.lower()))
     if action.status != "proposed":
-        raise NotAllowed(f"{action.code} is not a proposal waiting for an answer: it is "
-                         f"{action.status_label.lower()}.")
-    reason = text(reason, limit=2000, field="reason", label="The reason")
+        raise NotAllowed(_("%(code)s is not a proposal waiting for an answer: it is "
+                         "%(status_label)s.", code=action.code, status_label=action.status_label.lower()))
+    reason = text(reason, limit=2000, field="reason", label=_("The reason"))
     if not accept and not reason:
-        raise FieldErrors({"reason": "Say why the proposal is declined: the mentor learns from it."})
+        raise FieldErrors({"reason": _("Say why the proposal is declined: the mentor learns from it.")})
     today = date.today()
     new = "planned" if accept else "dropped"
     note = ("Proposal accepted into the plan." if accept else "Proposal declined.")

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from peerreview import formatting
@@ -55,7 +57,7 @@ def fmt(day: date | None) -> str:
 def text(value, *, limit: int = MAX_TEXT, field: str, label: str) -> str:
     value = (value or "").strip()
     if len(value) > limit:
-        raise DomainError(f"{label} is too long: at most {limit:,} characters.", field=field)
+        raise DomainError(_("%(label)s is too long: at most %(limit)s characters.", label=label, limit=f"{limit:,}"), field=field)
     return value
 
 
@@ -77,28 +79,28 @@ def _cities(ids) -> list[City]:
         return []
     found = db.session.scalars(select(City).where(City.id.in_(ids))).all()
     if len(found) != len(ids):
-        raise DomainError("One of the chosen cities does not exist.", field="mentor_cities")
+        raise DomainError(_("One of the chosen cities does not exist."), field="mentor_cities")
     return sorted(found, key=lambda c: c.name)
 
 
 def _check_scheme(values: dict) -> None:
     if not (values.get("name") or "").strip():
-        raise DomainError("Give the scheme a name.", field="name")
+        raise DomainError(_("Give the scheme a name."), field="name")
     if values["ends_on"] < values["starts_on"]:
-        raise DomainError(f"The scheme must end after it starts ({fmt(values['starts_on'])}).",
+        raise DomainError(_("The scheme must end after it starts (%(starts_on)s).", starts_on=fmt(values['starts_on'])),
                           field="ends_on")
 
 
 def _participants(mentor_ids, implementing_ids) -> tuple[list[City], list[City]]:
     mentors, implementing = _cities(mentor_ids), _cities(implementing_ids)
     if not mentors:
-        raise DomainError("Choose at least one mentor city.", field="mentor_cities")
+        raise DomainError(_("Choose at least one mentor city."), field="mentor_cities")
     if not implementing:
-        raise DomainError("Choose at least one implementing city.", field="implementing_cities")
+        raise DomainError(_("Choose at least one implementing city."), field="implementing_cities")
     both = {c.id for c in mentors} & {c.id for c in implementing}
     if both:
         name = next(c.name for c in mentors if c.id in both)
-        raise DomainError(f"{name} cannot be both a mentor and an implementing city in one scheme.",
+        raise DomainError(_("%(name)s cannot be both a mentor and an implementing city in one scheme.", name=name),
                           field="implementing_cities")
     return mentors, implementing
 
@@ -107,14 +109,14 @@ def create_scheme(*, theme, values: dict, mentor_city_ids, implementing_city_ids
     """A new scheme on ``theme``, frozen to the theme's current published benchmark."""
     bench = theme.current_benchmark if theme is not None else None
     if bench is None:
-        raise DomainError("This theme has no published benchmark yet, so no scheme can use it.",
+        raise DomainError(_("This theme has no published benchmark yet, so no scheme can use it."),
                           field="theme_id")
     _check_scheme(values)
     mentors, implementing = _participants(mentor_city_ids, implementing_city_ids)
     scheme = MentoringScheme(
         name=values["name"].strip()[:200], theme=theme, benchmark=bench,
         starts_on=values["starts_on"], ends_on=values["ends_on"],
-        description=text(values.get("description"), field="description", label="The description"),
+        description=text(values.get("description"), field="description", label=_("The description")),
         created_by_id=getattr(actor, "id", None))
     scheme.participants = ([SchemeCity(city=c, role="mentor") for c in mentors]
                            + [SchemeCity(city=c, role="implementing") for c in implementing])
@@ -138,13 +140,14 @@ def update_scheme(scheme: MentoringScheme, *, values: dict, mentor_city_ids, imp
         for city_id, role in used.items():
             if wanted.get(city_id) != role:
                 city = db.session.get(City, city_id)
-                raise DomainError(f"{city.name} takes part in a mentorship of this scheme as a "
-                                  f"{role} city, so it stays one.",
+                raise DomainError(_("%(name)s takes part in a mentorship of this scheme as a "
+                                  "%(role)s city, so it stays one.", name=city.name, role=role),
                                   field="mentor_cities" if role == "mentor" else "implementing_cities")
     changes = diff(scheme, {
         "name": values["name"].strip()[:200], "starts_on": values["starts_on"],
         "ends_on": values["ends_on"],
-        "description": text(values.get("description"), field="description", label="The description")})
+        "description": text(values.get("description"), field="description",
+                            label=_("The description"))})
     current = {p.city_id: p for p in scheme.participants}
     before = sorted(f"{p.city.name} ({p.role})" for p in scheme.participants)
     for city_id, p in list(current.items()):
@@ -176,10 +179,10 @@ class People:
 def _resolve_people(scheme: MentoringScheme, implementing: City, people: People):
     scheme_mentors = {c.id: c for c in scheme.mentor_cities}
     if not people.mentor_city_ids:
-        raise DomainError("Choose at least one mentor city.", field="mentor_cities")
+        raise DomainError(_("Choose at least one mentor city."), field="mentor_cities")
     unknown = [i for i in people.mentor_city_ids if i not in scheme_mentors]
     if unknown:
-        raise DomainError("A mentor city must be one of the scheme's mentor cities.", field="mentor_cities")
+        raise DomainError(_("A mentor city must be one of the scheme's mentor cities."), field="mentor_cities")
     mentor_cities = [scheme_mentors[i] for i in sorted(set(people.mentor_city_ids))]
     ids = set(people.mentor_ids) | set(people.mentee_ids)
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
@@ -187,13 +190,13 @@ def _resolve_people(scheme: MentoringScheme, implementing: City, people: People)
     for uid in sorted(set(people.mentor_ids)):
         u = users.get(uid)
         if u is None or u.city_id not in {c.id for c in mentor_cities} or not u.is_active:
-            raise DomainError("A mentor must be an active person of one of the mentor cities.",
+            raise DomainError(_("A mentor must be an active person of one of the mentor cities."),
                               field="mentors")
         mentors.append(u)
     for uid in sorted(set(people.mentee_ids)):
         u = users.get(uid)
         if u is None or u.city_id != implementing.id or not u.is_active:
-            raise DomainError(f"A mentee must be an active person of {implementing.name}.", field="mentees")
+            raise DomainError(_("A mentee must be an active person of %(name)s.", name=implementing.name), field="mentees")
         mentees.append(u)
     return mentor_cities, mentors, mentees
 
@@ -202,13 +205,13 @@ def create_mentorship(scheme: MentoringScheme, *, implementing_city_id: int, peo
                       actor) -> Mentorship:
     implementing = next((c for c in scheme.implementing_cities if c.id == implementing_city_id), None)
     if implementing is None:
-        raise DomainError("Choose one of the scheme's implementing cities.", field="implementing_city_id")
+        raise DomainError(_("Choose one of the scheme's implementing cities."), field="implementing_city_id")
     mentor_cities, mentors, mentees = _resolve_people(scheme, implementing, people)
     for other in scheme.mentorships:
         if (other.is_open and other.implementing_city_id == implementing.id
                 and {c.id for c in other.mentor_cities} & {c.id for c in mentor_cities}):
-            raise DomainError(f"{other.title} already exists in this scheme; change its people "
-                              "instead.", field="mentor_cities")
+            raise DomainError(_("%(title)s already exists in this scheme; change its people "
+                              "instead.", title=other.title), field="mentor_cities")
     m = Mentorship(scheme=scheme, implementing_city=implementing, state="proposed",
                    proposed_on=date.today(), mentor_cities=mentor_cities)
     m.people = ([MentorshipPerson(user=u, role="mentor") for u in mentors]
@@ -229,7 +232,7 @@ def create_mentorship(scheme: MentoringScheme, *, implementing_city_id: int, peo
 
 def set_people(m: Mentorship, *, people: People, actor) -> dict:
     if not m.is_open:
-        raise NotAllowed(f"The mentorship is {m.state_label.lower()}; its people no longer change.")
+        raise NotAllowed(_("The mentorship is %(state_label)s; its people no longer change.", state_label=m.state_label.lower()))
     mentor_cities, mentors, mentees = _resolve_people(m.scheme, m.implementing_city, people)
     before = {"mentor_cities": sorted(c.name for c in m.mentor_cities),
               "mentors": sorted(p.user_id for p in m.people if p.role == "mentor"),
@@ -262,9 +265,9 @@ class Transition:
 
 
 TRANSITIONS = {
-    "start": Transition("start", ("proposed",), "active", "Start the mentorship"),
-    "complete": Transition("complete", ("active",), "completed", "Mark as completed"),
-    "withdraw": Transition("withdraw", ("proposed", "active"), "withdrawn", "Withdraw", needs_reason=True),
+    "start": Transition("start", ("proposed",), "active", _l("Start the mentorship")),
+    "complete": Transition("complete", ("active",), "completed", _l("Mark as completed")),
+    "withdraw": Transition("withdraw", ("proposed", "active"), "withdrawn", _l("Withdraw"), needs_reason=True),
 }
 
 
@@ -285,28 +288,28 @@ def available(m: Mentorship) -> list[tuple[Transition, list[str]]]:
 def transition(m: Mentorship, name: str, *, on: date | None = None, reason: str = "", actor) -> None:
     t = TRANSITIONS.get(name)
     if t is None:
-        raise NotAllowed("There is no such step.")
+        raise NotAllowed(_("There is no such step."))
     if m.state not in t.sources:
         allowed = " or ".join(STATES[s].lower() for s in t.sources)
-        raise NotAllowed(f"The mentorship is {m.state_label.lower()}; only a {allowed} mentorship "
-                         f"can take the step “{t.label}”.")
+        raise NotAllowed(_("The mentorship is %(state_label)s; only a %(allowed)s mentorship "
+                         "can take the step “%(label)s”.", state_label=m.state_label.lower(), allowed=allowed, label=t.label))
     missing = missing_for(m, t)
     if missing:
-        raise NotAllowed(f"Before “{t.label}”: {'; '.join(missing)}.")
-    reason = text(reason, limit=2000, field="reason", label="The reason")
+        raise NotAllowed(_("Before “%(label)s”: %(missing)s.", label=t.label, missing='; '.join(missing)))
+    reason = text(reason, limit=2000, field="reason", label=_("The reason"))
     if t.needs_reason and not reason:
-        raise DomainError("Say why (required).", field="reason")
+        raise DomainError(_("Say why (required)."), field="reason")
     on = on or date.today()
     if on > date.today():
-        raise DomainError("The date cannot be in the future.", field="on")
+        raise DomainError(_("The date cannot be in the future."), field="on")
     if t.target == "active":
         if on < m.proposed_on:
-            raise DomainError(f"The mentorship cannot start before it was proposed ({fmt(m.proposed_on)}).",
+            raise DomainError(_("The mentorship cannot start before it was proposed (%(proposed_on)s).", proposed_on=fmt(m.proposed_on)),
                               field="on")
         m.started_on = on
     else:
         if m.started_on and on < m.started_on:
-            raise DomainError(f"The date is before the mentorship started ({fmt(m.started_on)}).", field="on")
+            raise DomainError(_("The date is before the mentorship started (%(started_on)s).", started_on=fmt(m.started_on)), field="on")
         m.ended_on = on
     before = m.state
     m.state = t.target
@@ -336,11 +339,11 @@ def save_needs(m: Mentorship, *, entries: list[NeedsInput], goals: str, assessed
     save of a form prefilled from that review's team ratings (see baseline.py)."""
     from peerreview.mentoring import baseline
     if not m.is_open:
-        raise NotAllowed(f"The mentorship is {m.state_label.lower()}; the needs assessment is closed.")
+        raise NotAllowed(_("The mentorship is %(state_label)s; the needs assessment is closed.", state_label=m.state_label.lower()))
     needs = m.needs
     if needs is not None and version is not None and version != needs.version:
-        raise Conflict("Someone else saved the needs assessment after you opened it. Nothing of "
-                       "yours was saved: compare, then save again.", current=needs)
+        raise Conflict(_("Someone else saved the needs assessment after you opened it. Nothing of "
+                       "yours was saved: compare, then save again."), current=needs)
     key_factors = {kf.id: kf for kf in m.benchmark.key_factors}
     errors: dict[str, str] = {}
     clean: dict[int, tuple[str | None, str, str]] = {}
@@ -350,19 +353,19 @@ def save_needs(m: Mentorship, *, entries: list[NeedsInput], goals: str, assessed
         kf = key_factors[e.key_factor_id]
         try:
             rating = rating_or_none(e.rating, field=f"rating_{kf.id}")
-            narrative = text(e.narrative, field=f"narrative_{kf.id}", label=f"The narrative of {kf.code}")
-            gap = text(e.gap, limit=5000, field=f"gap_{kf.id}", label=f"The gap of {kf.code}")
+            narrative = text(e.narrative, field=f"narrative_{kf.id}", label=_("The narrative of %(code)s", code=kf.code))
+            gap = text(e.gap, limit=5000, field=f"gap_{kf.id}", label=_("The gap of %(code)s", code=kf.code))
         except DomainError as exc:
             errors[exc.field] = exc.message
             continue
         clean[kf.id] = (rating, narrative, gap)
     try:
-        goals = text(goals, field="goals", label="The goals")
+        goals = text(goals, field="goals", label=_("The goals"))
     except DomainError as exc:
         errors["goals"] = exc.message
     assessed_on = assessed_on or date.today()
     if assessed_on > date.today():
-        errors["assessed_on"] = "The baseline date cannot be in the future."
+        errors["assessed_on"] = _("The baseline date cannot be in the future.")
     if errors:
         raise FieldErrors(errors)
     created = needs is None

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -76,7 +77,7 @@ def apply_errors(form, exc: DomainError) -> dict[str, str]:
             f.errors = list(f.errors) + [message]
         else:
             extra[name] = message
-    flash("Nothing was saved. Correct what is marked below, then save again.", "error")
+    flash(_("Nothing was saved. Correct what is marked below, then save again."), "error")
     return extra
 
 
@@ -160,7 +161,7 @@ def create_scheme():
                 apply_errors(form, exc)
             else:
                 db.session.commit()
-                flash(f"Scheme created: {scheme.name}. Now pair the cities.", "success")
+                flash(_("Scheme created: %(name)s. Now pair the cities.", name=scheme.name), "success")
                 return redirect(url_for("mentoring.show_scheme", scheme_id=scheme.id))
         fix_date_messages(form)
         status = 400
@@ -169,7 +170,7 @@ def create_scheme():
 
 def _checked_period(form: SchemeForm) -> dict:
     values = form.values()
-    missing = {k: "Give a date." for k in ("starts_on", "ends_on") if values[k] is None}
+    missing = {k: _("Give a date.") for k in ("starts_on", "ends_on") if values[k] is None}
     if missing:
         raise FieldErrors(missing)
     return values
@@ -205,7 +206,7 @@ def edit_scheme(scheme_id: int):
             status = 400
         else:
             db.session.commit()
-            flash("Scheme saved." if changes else "Nothing had changed.", "success")
+            flash(_("Scheme saved.") if changes else _("Nothing had changed."), "success")
             return redirect(url_for("mentoring.show_scheme", scheme_id=scheme.id))
     else:
         fix_date_messages(form)
@@ -251,7 +252,7 @@ def create_mentorship(scheme_id: int):
             status = 400
         else:
             db.session.commit()
-            flash(f"Mentorship proposed: {m.title}.", "success")
+            flash(_("Mentorship proposed: %(title)s.", title=m.title), "success")
             return redirect(url_for("mentoring.show", mentorship_id=m.id))
     elif request.method == "POST":
         status = 400
@@ -291,7 +292,7 @@ def people(mentorship_id: int):
     m = load_mentorship(mentorship_id)
     perm.require(perm.can_change_mentorship(current_user, m))
     if not m.is_open:
-        perm.refuse(f"The mentorship is {m.state_label.lower()}; its people no longer change.")
+        perm.refuse(_("The mentorship is %(state_label)s; its people no longer change.", state_label=m.state_label.lower()))
         return redirect(url_for("mentoring.show", mentorship_id=m.id))
     form = MentorshipForm()
     form.implementing_city_id.choices = [(m.implementing_city_id, m.implementing_city.label)]
@@ -310,7 +311,7 @@ def people(mentorship_id: int):
             status = 400
         else:
             db.session.commit()
-            flash("People saved." if changes else "Nothing had changed.", "success")
+            flash(_("People saved.") if changes else _("Nothing had changed."), "success")
             return redirect(url_for("mentoring.show", mentorship_id=m.id))
     else:
         status = 400
@@ -324,7 +325,7 @@ def step(mentorship_id: int, name: str):
     perm.require(perm.can_change_mentorship(current_user, m))
     form = StepForm()
     if not form.validate_on_submit():
-        flash("The date could not be read. Give it as year-month-day, for example 2026-09-30.", "error")
+        flash(_("The date could not be read. Give it as year-month-day, for example 2026-09-30."), "error")
         return redirect(url_for("mentoring.show", mentorship_id=m.id))
     try:
         services.transition(m, name, on=form.on.data, reason=form.reason.data or "", actor=current_user)
@@ -333,7 +334,7 @@ def step(mentorship_id: int, name: str):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash(f"The mentorship is now {m.state_label.lower()}.", "success")
+        flash(_("The mentorship is now %(state_label)s.", state_label=m.state_label.lower()), "success")
     return redirect(url_for("mentoring.show", mentorship_id=m.id))
 
 

@@ -43,13 +43,30 @@ def render(template: str, **context) -> tuple[str, str, str | None]:
     return subject, text, html
 
 
+def recipient_language(to: str, context: dict) -> str:
+    """The language of a message to ``to``: the language on the recipient's account (the
+    ``user`` of the context when it is the recipient, else the account with that address),
+    English for an address without an account or a choice."""
+    from sqlalchemy import select
+
+    from peerreview.auth.models import User, normalise_email
+    from peerreview.i18n import recipient_language as language_of
+
+    user = context.get("user")
+    if getattr(user, "email", None) != normalise_email(to):
+        user = db.session.scalar(select(User).where(User.email == normalise_email(to)))
+    return language_of(user)
+
+
 def queue_mail(to: str, template: str, *, message_id: str | None = None, **context):
-    """Render ``mail/<template>`` and put it in the outbox; None if the person chose to get
-    this kind of message in the weekly digest or not at all."""
+    """Render ``mail/<template>`` in the recipient's language and put it in the outbox; None if
+    the person chose to get this kind of message in the weekly digest or not at all."""
     from peerreview.deadlines.preferences import held_back
+    from peerreview.i18n import use_locale
     from peerreview.notifications import outbox
 
-    subject, text, html = render(template, **context)
+    with use_locale(recipient_language(to, context)):
+        subject, text, html = render(template, **context)
     # The person's choice for this kind of message: kept for the weekly digest, or off.
     if held_back(to, template, context, subject, text):
         return None

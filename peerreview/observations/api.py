@@ -14,6 +14,7 @@ import random
 import time
 
 from flask import Blueprint, g, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
@@ -49,7 +50,7 @@ def _refused(message: str, **extra):
 def list_observations(review_id: int):
     review = _review(review_id)
     if review is None:
-        return _error(404, "No such review.")
+        return _error(404, _("No such review."))
     if not perm.can_view_observations(current_user, review):
         perm.require(False)
     notes = queries.observations(review, include_withdrawn=True)
@@ -61,17 +62,17 @@ def list_observations(review_id: int):
 def submit_observation(review_id: int):
     review = _review(review_id)
     if review is None:
-        return _error(404, "No such review.")
+        return _error(404, _("No such review."))
     if not perm.can_view_observations(current_user, review):
         perm.require(False)
     if not perm.can_add_observation(current_user, review):
-        return _refused("Only the review team writes notes, and only until the report is issued.")
+        return _refused(_("Only the review team writes notes, and only until the report is issued."))
     try:
         item = services.ObservationInput.from_json(request.get_json(silent=True))
         obs, created = with_retries(lambda: services.submit(review, current_user, item))
     except services.FieldErrors as exc:
         db.session.rollback()
-        return jsonify({"error": "Some fields need attention.", "errors": exc.errors}), 400
+        return jsonify({"error": _("Some fields need attention."), "errors": exc.errors}), 400
     except Conflict as exc:
         db.session.rollback()
         current = services.to_json(exc.current, current_user) if exc.current is not None else None
@@ -90,7 +91,7 @@ def submit_observation(review_id: int):
         db.session.rollback()
         obs = services.by_uuid(services.normalise_uuid(item.uuid) or "")
         if obs is None or obs.review_id != review.id or obs.author_id != current_user.id:
-            return _error(409, "This note's identifier belongs to another note.")
+            return _error(409, _("This note's identifier belongs to another note."))
         created = False
     return jsonify(services.to_json(obs, current_user)), 201 if created else 200
 
@@ -163,11 +164,11 @@ def _submit_one(review, raw) -> dict:
         obs = services.by_uuid(uid or "")
         if obs is not None and obs.review_id == review.id and obs.author_id == current_user.id:
             return {"uuid": obs.uuid, "status": 200, "observation": services.to_json(obs, current_user)}
-        return {"uuid": uid, "status": 409, "error": "This note's identifier belongs to another note."}
+        return {"uuid": uid, "status": 409, "error": _("This note's identifier belongs to another note.")}
     except (DataError, OverflowError):
         # a value the database refused (out of its range): this note only
         savepoint.rollback()
-        return {"uuid": uid, "status": 400, "error": "A value in this note is out of range."}
+        return {"uuid": uid, "status": 400, "error": _("A value in this note is out of range.")}
 
 
 def _sort_key(indexed):
@@ -185,19 +186,19 @@ def submit_batch(review_id: int):
     """Several notes in one request, as the offline queue sends them: one answer per note."""
     review = _review(review_id)
     if review is None:
-        return _error(404, "No such review.")
+        return _error(404, _("No such review."))
     if not perm.can_view_observations(current_user, review):
         perm.require(False)
     if not perm.can_add_observation(current_user, review):
-        return _refused("Only the review team writes notes, and only until the report is issued.")
+        return _refused(_("Only the review team writes notes, and only until the report is issued."))
     data = request.get_json(silent=True)
     items = data.get("observations") if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
-        return jsonify({"error": "Send {\"observations\": [...]} with at least one note.",
-                        "errors": {"observations": "Send a list of notes."}}), 400
+        return jsonify({"error": _("Send {\"observations\": [...]} with at least one note."),
+                        "errors": {"observations": _("Send a list of notes.")}}), 400
     if len(items) > MAX_BATCH:
-        return jsonify({"error": f"Send at most {MAX_BATCH} notes at once.",
-                        "errors": {"observations": f"At most {MAX_BATCH} notes per request."}}), 400
+        return jsonify({"error": _("Send at most %(num)d notes at once.", num=MAX_BATCH),
+                        "errors": {"observations": _("At most %(num)d notes per request.", num=MAX_BATCH)}}), 400
     order = sorted(enumerate(items), key=_sort_key)
 
     def work():
@@ -216,16 +217,16 @@ def attach_file(review_id: int, uuid: str):
     Idempotent: the same file sent again returns the note as stored (200)."""
     review = _review(review_id)
     if review is None:
-        return _error(404, "No such review.")
+        return _error(404, _("No such review."))
     if not perm.can_view_observations(current_user, review):
         perm.require(False)
     obs = services.by_uuid(uuid)
     if obs is None or obs.review_id != review.id:
-        return _error(404, "No such note: send the note first.")
+        return _error(404, _("No such note: send the note first."))
     upload = request.files.get("file")
     if upload is None:
-        return jsonify({"error": "Send the file in the field \"file\".",
-                        "errors": {"file": "No file was sent."}}), 400
+        return jsonify({"error": _("Send the file in the field \"file\"."),
+                        "errors": {"file": _("No file was sent.")}}), 400
     try:
         changed = services.attach(obs, upload, actor=current_user)
         db.session.commit()
@@ -246,22 +247,22 @@ def attach_file(review_id: int, uuid: str):
 def withdraw_observation(review_id: int, uuid: str):
     review = _review(review_id)
     if review is None:
-        return _error(404, "No such review.")
+        return _error(404, _("No such review."))
     if not perm.can_view_observations(current_user, review):
         perm.require(False)
     obs = services.by_uuid(uuid)
     if obs is None or obs.review_id != review.id:
-        return _error(404, "No such note.")
+        return _error(404, _("No such note."))
     data = request.get_json(silent=True)
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        return jsonify({"error": "Send a JSON object.", "errors": {"body": "Send a JSON object."}}), 400
+        return jsonify({"error": _("Send a JSON object."), "errors": {"body": _("Send a JSON object.")}}), 400
     base = data.get("base_version")
     base_version = services.parse_int(base) if base is not None else None
     if base is not None and base_version is None:
-        return jsonify({"error": "Some fields need attention.",
-                        "errors": {"base_version": "Must be a whole number."}}), 400
+        return jsonify({"error": _("Some fields need attention."),
+                        "errors": {"base_version": _("Must be a whole number.")}}), 400
     if obs.withdrawn_at is not None:
         return jsonify(services.to_json(obs, current_user))
     try:

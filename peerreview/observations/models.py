@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -17,11 +18,11 @@ if TYPE_CHECKING:
     from peerreview.reviews.models import Review, VisitSession
 
 KINDS = {
-    "strength": "Strength",
-    "gap": "Gap",
-    "good_practice": "Good practice worth sharing",
-    "evidence": "Evidence or quote",
-    "question": "Question to follow up",
+    "strength": _l("Strength"),
+    "gap": _l("Gap"),
+    "good_practice": _l("Good practice worth sharing"),
+    "evidence": _l("Evidence or quote"),
+    "question": _l("Question to follow up"),
 }
 
 

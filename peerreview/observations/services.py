@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid as uuidlib
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from peerreview import permissions as perm
@@ -53,11 +54,11 @@ def text_problem(value: str) -> str | None:
     """Why ``value`` cannot be stored as text, or None: a NUL character or half of a UTF-16
     surrogate pair (JSON allows "\\ud800" alone; no database stores it)."""
     if "\x00" in value:
-        return "Contains a NUL character, which cannot be stored."
+        return _("Contains a NUL character, which cannot be stored.")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return "Contains an incomplete character (half of a surrogate pair), which cannot be stored."
+        return _("Contains an incomplete character (half of a surrogate pair), which cannot be stored.")
     return None
 
 
@@ -84,7 +85,7 @@ class ObservationInput:
     @classmethod
     def from_json(cls, data) -> ObservationInput:
         if not isinstance(data, dict):
-            raise FieldErrors({"body": "Send a JSON object."})
+            raise FieldErrors({"body": _("Send a JSON object.")})
         errors = {}
 
         def as_int(name):
@@ -93,9 +94,9 @@ class ObservationInput:
                 return None
             number = parse_int(value)
             if number is None:
-                errors[name] = "Must be a whole number."
+                errors[name] = _("Must be a whole number.")
             elif not MIN_INT <= number <= MAX_INT:
-                errors[name] = "This number is out of range."
+                errors[name] = _("This number is out of range.")
                 return None
             return number
 
@@ -104,7 +105,7 @@ class ObservationInput:
             if value is None:
                 return ""
             if not isinstance(value, str):
-                errors[name] = "Must be text."
+                errors[name] = _("Must be text.")
                 return ""
             problem = text_problem(value)
             if problem:
@@ -124,23 +125,24 @@ def _clean(review: Review, item: ObservationInput) -> dict:
     errors: dict[str, str] = {}
     uid = normalise_uuid(item.uuid) or ""
     if not uid:
-        errors["uuid"] = "A note needs a valid UUID made by the client."
+        errors["uuid"] = _("A note needs a valid UUID made by the client.")
     text = (item.text or "").strip()
     if not text:
-        errors["text"] = "Write the observation."
+        errors["text"] = _("Write the observation.")
     elif len(text) > MAX_TEXT:
-        errors["text"] = f"Keep the observation under {MAX_TEXT:,} characters (it has {len(text):,})."
+        errors["text"] = _("Keep the observation under %(max)s characters (it has %(count)s).",
+                           max=f"{MAX_TEXT:,}", count=f"{len(text):,}")
     if item.kind not in KINDS:
-        errors["kind"] = "Choose what kind of note this is."
+        errors["kind"] = _("Choose what kind of note this is.")
     kf_ids = {kf.id for kf in review.benchmark.key_factors}
     if item.key_factor_id is not None and item.key_factor_id not in kf_ids:
-        errors["key_factor_id"] = "That key factor is not part of this review's benchmark."
+        errors["key_factor_id"] = _("That key factor is not part of this review's benchmark.")
     if item.session_id is not None:
         session = db.session.get(VisitSession, item.session_id)
         if session is None or session.review_id != review.id:
-            errors["session_id"] = "That session is not in this review's programme."
+            errors["session_id"] = _("That session is not in this review's programme.")
     if item.source_type is not None and item.source_type not in ORGANISATION_TYPES:
-        errors["source_type"] = "Choose who said it from the list of organisation types."
+        errors["source_type"] = _("Choose who said it from the list of organisation types.")
     if errors:
         raise FieldErrors(errors)
     return {"uuid": uid, "text": text, "kind": item.kind, "key_factor_id": item.key_factor_id,
@@ -161,25 +163,25 @@ def submit(review: Review, author, item: ObservationInput) -> tuple[Observation,
     existing = by_uuid(values["uuid"])
     if existing is None:
         if item.base_version is not None:
-            raise NotFound("This note is not on the server; it may have been sent to another review.")
+            raise NotFound(_("This note is not on the server; it may have been sent to another review."))
         if not perm.can_add_observation(author, review):
-            raise NotAllowed("Notes can only be added by the review team while the review is "
-                             "being prepared, visited or written up.")
+            raise NotAllowed(_("Notes can only be added by the review team while the review is "
+                             "being prepared, visited or written up."))
         obs = Observation(review=review, author_id=author.id, **values)
         db.session.add(obs)
         db.session.flush()
         record("observation.create", obs, actor=author, changes={"kind": obs.kind, "uuid": obs.uuid})
         return obs, True
     if existing.review_id != review.id or existing.author_id != author.id:
-        raise Conflict("This note's identifier belongs to another note.", current=None)
+        raise Conflict(_("This note's identifier belongs to another note."), current=None)
     new = (values["text"], values["kind"], values["key_factor_id"], values["session_id"],
            values["source_type"])
     if item.base_version is None or new == _content(existing):
         return existing, False  # the same create or edit sent again
     if not perm.can_edit_observation(author, existing):
-        raise NotAllowed("This note can no longer be changed.")
+        raise NotAllowed(_("This note can no longer be changed."))
     if item.base_version != existing.version:
-        raise Conflict("The note was changed on another device since you opened it.", current=existing)
+        raise Conflict(_("The note was changed on another device since you opened it."), current=existing)
     changes = {k: [getattr(existing, k), v] for k, v in values.items()
                if k != "uuid" and getattr(existing, k) != v}
     for key, value in values.items():
@@ -198,12 +200,12 @@ def attach(obs: Observation, upload, *, actor) -> bool:
     from peerreview.files import services as files
 
     if not perm.can_edit_observation(actor, obs):
-        raise NotAllowed("This note can no longer be changed.")
+        raise NotAllowed(_("This note can no longer be changed."))
     stored, filename = files.store_upload(upload, field="file")
     if obs.file_id is not None:
         if obs.file_id == stored.id:
             return False
-        raise Conflict(f"This note already has a file ({obs.filename}).", current=obs)
+        raise Conflict(_("This note already has a file (%(filename)s).", filename=obs.filename), current=obs)
     obs.file, obs.filename = stored, filename
     obs.version += 1
     record("observation.attach", obs, actor=actor, changes={"file": filename})
@@ -212,9 +214,9 @@ def attach(obs: Observation, upload, *, actor) -> bool:
 
 def withdraw(obs: Observation, *, actor, base_version: int | None = None) -> None:
     if not perm.can_edit_observation(actor, obs):
-        raise NotAllowed("This note can no longer be changed.")
+        raise NotAllowed(_("This note can no longer be changed."))
     if base_version is not None and base_version != obs.version:
-        raise Conflict("The note was changed on another device since you opened it.", current=obs)
+        raise Conflict(_("The note was changed on another device since you opened it."), current=obs)
     obs.withdrawn_at = utcnow()
     obs.version += 1
     record("observation.withdraw", obs, actor=actor)
@@ -222,9 +224,9 @@ def withdraw(obs: Observation, *, actor, base_version: int | None = None) -> Non
 
 def set_peer_rating(review: Review, user, key_factor_id: int, rating: str, note: str = "") -> PeerRating | None:
     if not perm.can_rate_as_peer(user, review):
-        raise NotAllowed("Only team members suggest ratings, during the visit and the report.")
+        raise NotAllowed(_("Only team members suggest ratings, during the visit and the report."))
     if key_factor_id not in {kf.id for kf in review.benchmark.key_factors}:
-        raise DomainError("That key factor is not part of this review's benchmark.")
+        raise DomainError(_("That key factor is not part of this review's benchmark."))
     current = db.session.scalar(select(PeerRating).where(
         PeerRating.review_id == review.id, PeerRating.user_id == user.id,
         PeerRating.key_factor_id == key_factor_id))

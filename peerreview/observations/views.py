@@ -18,6 +18,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from peerreview import permissions as perm
@@ -92,11 +94,11 @@ def _keep_choices(review, form) -> None:
 
 
 def _prepare_form(form, review, obs=None):
-    form.session_id.choices = [("", "No particular session")] + [
+    form.session_id.choices = [("", _("No particular session"))] + [
         (str(s.id), f"{short_day(s.day)} {clock(s.start_time)} {s.title}")
         for s in review.sessions]
     form.key_factor_id.choices = [(str(kf.id), f"{kf.code} {kf.title}")
-                                  for kf in review.benchmark.key_factors] + [("", "General")]
+                                  for kf in review.benchmark.key_factors] + [("", _("General"))]
     if request.method == "GET" and obs is None:
         form.uuid.data = str(uuidlib.uuid4())
         kept = _kept_choices(review)
@@ -159,7 +161,7 @@ def capture(review_id: int):
             else:
                 db.session.commit()
                 _keep_choices(review, form)
-                flash("Note saved." if created else "This note was already saved.", "success")
+                flash(_("Note saved.") if created else _("This note was already saved."), "success")
                 return redirect(url_for("observations.capture", review_id=review.id))
     kept = _kept_choices(review) if request.method == "GET" else None
     just_saved = bool(kept and kept.pop("saved", False))
@@ -218,7 +220,7 @@ def edit(review_id: int, obs_id: int):
             _show_errors(form, exc)
         else:
             db.session.commit()
-            flash("Note updated.", "success")
+            flash(_("Note updated."), "success")
             return redirect(url_for("observations.capture", review_id=review.id))
     return render_template("observations/edit.html", review=review, obs=obs, form=form,
                            conflict=conflict, kinds=KINDS), 409 if conflict else 200
@@ -237,7 +239,7 @@ def withdraw(review_id: int, obs_id: int):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash("Note withdrawn.", "success")
+        flash(_("Note withdrawn."), "success")
     return redirect(url_for("observations.capture", review_id=review.id))
 
 
@@ -298,18 +300,19 @@ def rate(review_id: int):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash("Your suggested rating is saved.", "success")
+        flash(_("Your suggested rating is saved."), "success")
     return redirect(url_for("observations.consolidation", review_id=review.id) + f"#kf-{kf_id}")
 
 
-EXPORT_COLUMNS = ["Created (UTC)", "Author", "Session", "Key factor", "Kind", "Who said it", "Observation", "Attachment"]
+EXPORT_COLUMNS = [_l("Created (UTC)"), _l("Author"), _l("Session"), _l("Key factor"), _l("Kind"),
+                  _l("Who said it"), _l("Observation"), _l("Attachment")]
 
 
 def _rows(review):
     for n in reversed(queries.observations(review)):
-        yield [n.created_at.strftime("%Y-%m-%d %H:%M"), n.author.display_name if n.author else "former member",
-               n.session.title if n.session else "", n.key_factor.label if n.key_factor else "General",
-               KINDS[n.kind], ORGANISATION_TYPES.get(n.source_type or "", ""), n.text, n.filename or ""]
+        yield [n.created_at.strftime("%Y-%m-%d %H:%M"), n.author.display_name if n.author else _("former member"),
+               n.session.title if n.session else "", n.key_factor.label if n.key_factor else _("General"),
+               str(KINDS[n.kind]), str(ORGANISATION_TYPES.get(n.source_type or "", "")), n.text, n.filename or ""]
 
 
 def _export_name(review, ext):
@@ -323,7 +326,7 @@ def export_csv(review_id: int):
     perm.require(perm.can_view_observations(current_user, review))
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
+    writer.writerow([str(c) for c in EXPORT_COLUMNS])
     for row in _rows(review):
         # a cell starting with = + - @ would be run as a formula by spreadsheet programs
         writer.writerow([("'" + c) if c[:1] in ("=", "+", "-", "@") else c for c in row])
@@ -341,8 +344,8 @@ def export_xlsx(review_id: int):
     perm.require(perm.can_view_observations(current_user, review))
     wb = Workbook()
     ws = wb.active
-    ws.title = "Observations"
-    ws.append(EXPORT_COLUMNS)
+    ws.title = _("Observations")
+    ws.append([str(c) for c in EXPORT_COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in _rows(review):
@@ -363,7 +366,8 @@ def export_xlsx(review_id: int):
 
 
 # The files the capture page needs offline; the service worker caches them when it installs.
-OFFLINE_ASSETS = ("css/app.css", "js/confirm.js", "js/forms.js", "js/capture.js", "favicon.svg")
+OFFLINE_ASSETS = ("css/app.css", "js/i18n.js", "js/confirm.js", "js/forms.js", "js/capture.js",
+                  "favicon.svg")
 
 
 def register_service_worker(app):
@@ -376,6 +380,11 @@ def register_service_worker(app):
         with open(path, encoding="utf-8") as fh:
             body = fh.read()
         assets = [url_for("static", filename=name) for name in OFFLINE_ASSETS]
+        offline = json.dumps({
+            "title": _("Offline"), "heading": _("You are offline"),
+            "body": _("This page was not saved on this device yet. Open it once while online."),
+        })
+        body = body.replace("__OFFLINE_TEXT__", offline)
         version = hashlib.sha256((body + "".join(assets)).encode()).hexdigest()[:10]
         body = body.replace("__ASSETS__", json.dumps(assets)).replace("__VERSION__", version)
         return Response(body, mimetype="application/javascript",

@@ -105,6 +105,7 @@ from peerreview.permissions.reviews import (  # noqa: F401
     can_list_reviews,
     can_manage_team,
     can_request_review,
+    can_set_report_language,
     can_submit_self_assessment,
     can_use_calendar,
     can_view_programme,

@@ -84,6 +84,16 @@ def can_edit_request(user, review) -> bool:
     return review.state == "draft" and (is_host_contact(user, review) or is_coordinator(user))
 
 
+# The report's language may change until the report is first issued.
+REPORT_LANGUAGE_STATES = ("draft", "requested", "accepted", "team_forming", "preparing", "visit",
+                          "reporting")
+
+
+def can_set_report_language(user, review) -> bool:
+    return review.state in REPORT_LANGUAGE_STATES and (
+        is_host_contact(user, review) or is_coordinator(user))
+
+
 def can_add_document(user, review) -> bool:
     return review.state not in ("closed", "cancelled", "declined") and (
         is_host_member(user, review) or is_coordinator(user))

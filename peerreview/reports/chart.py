@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from peerreview.framework.constants import NOT_ENOUGH_EVIDENCE, rating_label, rating_score
 
 WIDTH = 640
@@ -24,7 +27,8 @@ TEAM_FILL = "#1d4e89"
 INK = "#1b2430"
 MUTED = "#5a6676"
 GRID = "#d5dbe3"
-SCALE = ["0 Not in place", "1 Partly", "2 Largely", "3 Fully"]
+# Translators: the scale of the ratings chart, under its axis (0 to 3)
+SCALE = [_l("0 Not in place"), _l("1 Partly"), _l("2 Largely"), _l("3 Fully")]
 
 
 @dataclass
@@ -42,10 +46,10 @@ def _short(text: str, limit: int = 56) -> str:
 
 def _bar(y: float, value: str | None, fill: str, label: str) -> list[str]:
     out = [f'<text x="{LABEL_W}" y="{y + BAR_H - 2:.1f}" text-anchor="end" font-size="9.5" '
-           f'fill="{MUTED}">{label}</text>']
+           f'fill="{MUTED}">{escape(label)}</text>']
     score = rating_score(value)
     if score is None:
-        text = "Not enough evidence" if value == NOT_ENOUGH_EVIDENCE else "Not rated"
+        text = escape(_("Not enough evidence") if value == NOT_ENOUGH_EVIDENCE else _("Not rated"))
         out.append(f'<rect x="{BAR_X}" y="{y:.1f}" width="{BAR_W}" height="{BAR_H}" fill="none" '
                    f'stroke="{GRID}" stroke-dasharray="3 3"/>')
         out.append(f'<text x="{BAR_X + 6}" y="{y + BAR_H - 2:.1f}" font-size="9.5" '
@@ -58,7 +62,9 @@ def _bar(y: float, value: str | None, fill: str, label: str) -> list[str]:
     return out
 
 
-def ratings_svg(rows: list[Row], *, title: str = "Self-rating and team rating per key factor") -> str:
+def ratings_svg(rows: list[Row], *, title: str | None = None) -> str:
+    if title is None:
+        title = _("Self-rating and team rating per key factor")
     height = TOP + GROUP_H * len(rows) + 30
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="ratings-chart" viewBox="0 0 {WIDTH} {height}" '
              f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="chart-title" '
@@ -69,7 +75,7 @@ def ratings_svg(rows: list[Row], *, title: str = "Self-rating and team rating pe
         x = BAR_X + BAR_W * i / 3
         anchor = "start" if i == 0 else ("end" if i == 3 else "middle")
         parts.append(f'<text x="{x:.1f}" y="{TOP - 14}" text-anchor="{anchor}" font-size="9" '
-                     f'fill="{MUTED}">{label}</text>')
+                     f'fill="{MUTED}">{escape(str(label))}</text>')
     for n in range(len(rows)):
         y = TOP + n * GROUP_H
         for i in range(4):
@@ -81,15 +87,16 @@ def ratings_svg(rows: list[Row], *, title: str = "Self-rating and team rating pe
         parts.append(f'<text x="0" y="{y + 9}" font-size="10.5" font-weight="bold" fill="{INK}">'
                      f'{escape(row.code)}<tspan font-weight="normal" dx="6">'
                      f'{escape(_short(row.title))}</tspan></text>')
-        parts += _bar(y + 16, row.self_rating, HOST_FILL, "Self-rating")
-        parts += _bar(y + 16 + BAR_H + 4, row.team_rating, TEAM_FILL, "Team")
+        parts += _bar(y + 16, row.self_rating, HOST_FILL, _("Self-rating"))
+        # Translators: the label of the review team's bar in the ratings chart
+        parts += _bar(y + 16 + BAR_H + 4, row.team_rating, TEAM_FILL, _("Team"))
     # legend
     ly = height - 12
     parts.append(f'<rect x="{BAR_X}" y="{ly - 9}" width="12" height="9" fill="{HOST_FILL}"/>')
     parts.append(f'<text x="{BAR_X + 17}" y="{ly - 1}" font-size="9.5" fill="{INK}">'
-                 'The city’s self-assessment</text>')
+                 f'{escape(_("The city’s self-assessment"))}</text>')
     parts.append(f'<rect x="{BAR_X + 170}" y="{ly - 9}" width="12" height="9" fill="{TEAM_FILL}"/>')
     parts.append(f'<text x="{BAR_X + 187}" y="{ly - 1}" font-size="9.5" fill="{INK}">'
-                 'The review team’s rating</text>')
+                 f'{escape(_("The review team’s rating"))}</text>')
     parts.append("</svg>")
     return "\n".join(parts)

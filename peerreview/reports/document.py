@@ -14,6 +14,7 @@ from datetime import date
 from itertools import groupby
 
 from flask import current_app, render_template
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -140,9 +141,12 @@ def build(review, *, mode: str = "preview", version: int | None = None,
         "recommendations": recs, "by_priority": by_priority,
         "top": by_priority[:TOP_RECOMMENDATIONS],
         "text": report.text, "answers": answers,
-        "chart": Markup(chart.ratings_svg(rows, title=(
-            f"Bar chart of the city’s self-rating and the review team’s rating for each of the "
-            f"{len(rows)} key factors; the table below the chart gives the same ratings."))),
+        "chart": Markup(chart.ratings_svg(rows, title=ngettext(
+            "Bar chart of the city’s self-rating and the review team’s rating for the %(num)d key "
+            "factor; the table below the chart gives the same ratings.",
+            "Bar chart of the city’s self-rating and the review team’s rating for each of the "
+            "%(num)d key factors; the table below the chart gives the same ratings.",
+            len(rows)))),
         "sessions": sessions,
         "days": [(d, list(items)) for d, items in groupby(sessions, key=lambda s: s.day)],
         "session_types": Counter(s.session_type for s in sessions),
@@ -158,5 +162,10 @@ def build(review, *, mode: str = "preview", version: int | None = None,
 
 def render_html(review, *, mode: str = "preview", version: int | None = None,
                 issued_on: date | None = None) -> str:
-    return render_template("reports/document.html",
-                           **build(review, mode=mode, version=version, issued_on=issued_on))
+    """The report in its own language (``review.report_language``, chosen by the host): fixed
+    texts, dates and the benchmark's texts, whatever the language of the person who asks."""
+    from peerreview.i18n import use_locale
+
+    with use_locale(review.report_language) as language:
+        return render_template("reports/document.html", report_language=language,
+                               **build(review, mode=mode, version=version, issued_on=issued_on))

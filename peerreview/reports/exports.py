@@ -10,13 +10,16 @@ from __future__ import annotations
 import csv
 import io
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from peerreview.reports.models import PROGRESS, RESPONSES
 
 
 def csv_text(header: list[str], rows) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
+    writer.writerow([str(h) for h in header])
     for row in rows:
         cells = ["" if c is None else str(c) for c in row]
         # a cell starting with = + - @ would be run as a formula by spreadsheet programs
@@ -24,9 +27,9 @@ def csv_text(header: list[str], rows) -> str:
     return "\ufeff" + out.getvalue()
 
 
-FOLLOW_UP_COLUMNS = ["Code", "Key factor", "Recommendation", "Priority", "Suggested owner",
-                     "Timeframe (months)", "Issued", "Due", "Response", "Reason", "Progress",
-                     "Progress as of", "Done on", "Mentoring actions"]
+FOLLOW_UP_COLUMNS = [_l("Code"), _l("Key factor"), _l("Recommendation"), _l("Priority"), _l("Suggested owner"),
+                     _l("Timeframe (months)"), _l("Issued"), _l("Due"), _l("Response"), _l("Reason"), _l("Progress"),
+                     _l("Progress as of"), _l("Done on"), _l("Mentoring actions")]
 
 
 def follow_up_csv(review) -> str:
@@ -44,22 +47,25 @@ def follow_up_csv(review) -> str:
             codes[r.id], r.key_factor.code, r.action, r.priority_label, r.owner, r.timeframe_months,
             r.issued_on.isoformat() if r.issued_on else "",
             d.isoformat() if (d := followup.due_date(r, None)) else "",
-            RESPONSES.get(r.response or "", ""), r.response_reason, PROGRESS.get(r.progress or "", ""),
+            str(RESPONSES.get(r.response or "", "")), r.response_reason,
+            str(PROGRESS.get(r.progress or "", "")),
             r.progress_on.isoformat() if r.progress_on else "",
             r.done_on.isoformat() if r.done_on else "",
-            "; ".join(f"{a.code} {a.status_label.lower()} ({a.mentorship.title})"
+            "; ".join(_("%(code)s %(status)s (%(mentorship)s)", code=a.code,
+                        status=str(a.status_label).lower(), mentorship=a.mentorship.title)
                       for a in actions.get(r.id, []))])
     return csv_text(FOLLOW_UP_COLUMNS, rows)
 
 
-FIGURES_COLUMNS = ["Scope", "City", "Theme", "Recommendations", "Accepted", "Partly accepted",
-                   "Not accepted", "No response yet", "Done", "In progress", "Not started",
-                   "Done within 6 months", "Issued 6 months ago or more",
-                   "Done within 12 months", "Issued 12 months ago or more",
-                   "Done within 24 months", "Issued 24 months ago or more",
-                   "Key factor", "Review team's rating", "Latest progress review rating",
-                   "Progress review on", "Change"]
-SCOPES = {"network": "Network", "theme": "Theme", "city": "City", "city-theme": "City and theme"}
+FIGURES_COLUMNS = [_l("Scope"), _l("City"), _l("Theme"), _l("Recommendations"), _l("Accepted"), _l("Partly accepted"),
+                   _l("Not accepted"), _l("No response yet"), _l("Done"), _l("In progress"), _l("Not started"),
+                   _l("Done within 6 months"), _l("Issued 6 months ago or more"),
+                   _l("Done within 12 months"), _l("Issued 12 months ago or more"),
+                   _l("Done within 24 months"), _l("Issued 24 months ago or more"),
+                   _l("Key factor"), _l("Review team's rating"), _l("Latest progress review rating"),
+                   _l("Progress review on"), _l("Change")]
+SCOPES = {"network": _l("Network"), "theme": _l("Theme"), "city": _l("City"),
+          "city-theme": _l("City and theme")}
 
 
 def figures_csv(impl) -> str:
@@ -74,12 +80,12 @@ def figures_csv(impl) -> str:
         within = []
         for months in WINDOWS:
             within += c.within[months]
-        rows.append([SCOPES[c.scope], city_names.get(c.city_id, ""), theme_names.get(c.theme_id, ""),
+        rows.append([str(SCOPES[c.scope]), city_names.get(c.city_id, ""), theme_names.get(c.theme_id, ""),
                      c.total, c.responses["accepted"], c.responses["partly"],
                      c.responses["not_accepted"], c.responses["none"], c.progress["done"],
                      c.progress["in_progress"], c.progress["not_started"], *within,
                      "", "", "", "", ""])
     for m in impl.moves:
-        rows.append(["Rating of a key factor", m.city, m.theme, *[""] * 14, m.code, m.review_rating or "",
+        rows.append([_("Rating of a key factor"), m.city, m.theme, *[""] * 14, m.code, m.review_rating or "",
                      m.latest or "", m.latest_on.isoformat(), "" if m.delta is None else f"{m.delta:+d}"])
     return csv_text(FIGURES_COLUMNS, rows)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 
 from peerreview.extensions import db
@@ -64,7 +65,11 @@ class Counts:
 
     def share_text(self, months: int) -> str:
         done, eligible = self.within[months]
-        return f"{round(100 * done / eligible)}% ({done} of {eligible})" if eligible else "—"
+        if not eligible:
+            return "—"
+        # Translators: a share of recommendations done in time: "50% (2 of 4)"
+        return _("%(percent)d%% (%(done)d of %(eligible)d)", percent=round(100 * done / eligible),
+                 done=done, eligible=eligible)
 
 
 @dataclass
@@ -158,7 +163,7 @@ def implementation(*, city_ids: set[int] | None = None, today: date | None = Non
             .where(Review.state.in_(ISSUED), rec.number.is_not(None))
             .group_by(Review.host_city_id, City.name, Benchmark.theme_id, Theme.name, rec.response,
                       rec.progress))
-    network = Counts("The network", "network")
+    network = Counts(_("The network"), "network")
     themes: dict[int, Counts] = {}
     cities: dict[int, Counts] = {}
     pairs: dict[tuple[int, int], Counts] = {}
@@ -265,7 +270,7 @@ def _moves(city_ids) -> list[Move]:
         out.append((current["city"], current["theme"], position,
                     Move(current["city"], current["theme"], code, title, review_rating, rating, held_on)))
     out.sort(key=lambda t: (t[1], t[0], t[2]))
-    return [m for *_, m in out]
+    return [m for *_rest, m in out]
 
 
 def _summary(moves: list[Move]) -> list[MoveSummary]:

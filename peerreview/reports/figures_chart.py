@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from html import escape
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 WIDTH = 640
@@ -20,9 +22,10 @@ BAR_H = 16
 ROW_H = 26
 TOP = 8
 INK, MUTED, LINE = "#1b2430", "#5a6676", "#d5dbe3"
-SEGMENTS = [("done", "Done", "#1e7a46"), ("in_progress", "In progress", "#e8a33d"),
-            ("not_started", "Not started", "#b9c7d8"), ("not_accepted", "Not accepted", "#a4262c"),
-            ("none", "No response yet", "#ffffff")]
+SEGMENTS = [("done", _l("Done"), "#1e7a46"), ("in_progress", _l("In progress"), "#e8a33d"),
+            ("not_started", _l("Not started"), "#b9c7d8"),
+            ("not_accepted", _l("Not accepted"), "#a4262c"),
+            ("none", _l("No response yet"), "#ffffff")]
 
 
 def parts(counts) -> list[tuple[str, str, str, int]]:
@@ -32,7 +35,12 @@ def parts(counts) -> list[tuple[str, str, str, int]]:
     values = {"done": counts.progress["done"], "in_progress": counts.progress["in_progress"],
               "not_started": max(committed - started, 0),
               "not_accepted": counts.responses["not_accepted"], "none": counts.responses["none"]}
-    return [(k, label, colour, values[k]) for k, label, colour in SEGMENTS]
+    return [(k, str(label), colour, values[k]) for k, label, colour in SEGMENTS]
+
+
+def _segment_title(scope: str, value: int, label: str) -> str:
+    # Translators: the tooltip of a bar segment: "Ghent: 3 done", "The network: 2 not started"
+    return _("%(scope)s: %(num)d %(status)s", scope=scope, num=value, status=label.lower())
 
 
 def _short(text: str, limit: int = 36) -> str:
@@ -46,8 +54,9 @@ def bars_svg(rows: list, *, title: str, ident: str = "impl") -> Markup:
            f'width="100%" role="img" aria-labelledby="{ident}-title {ident}-desc" '
            f'font-family="sans-serif">',
            f'<title id="{ident}-title">{escape(title)}</title>',
-           f'<desc id="{ident}-desc">Each bar is 100% of the recommendations; the table that follows '
-           f'gives the numbers.</desc>']
+           f'<desc id="{ident}-desc">'
+           + escape(_("Each bar is %(share)d%% of the recommendations; the table that follows "
+                      "gives the numbers.", share=100)) + '</desc>']
     for n, row in enumerate(rows):
         y = TOP + n * ROW_H
         out.append(f'<text x="{LABEL_W}" y="{y + BAR_H - 4}" text-anchor="end" font-size="11" '
@@ -60,7 +69,7 @@ def bars_svg(rows: list, *, title: str, ident: str = "impl") -> Markup:
             w = BAR_W * value / total
             out.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{BAR_H}" fill="{colour}" '
                        f'stroke="{LINE if key == "none" else colour}" stroke-width="1">'
-                       f'<title>{escape(row.label)}: {value} {escape(label.lower())}</title></rect>')
+                       f'<title>{escape(_segment_title(row.label, value, label))}</title></rect>')
             if w >= 18:
                 fill = "#ffffff" if key in ("done", "not_accepted") else INK
                 out.append(f'<text x="{x + w / 2:.1f}" y="{y + BAR_H - 4}" text-anchor="middle" '
@@ -69,6 +78,7 @@ def bars_svg(rows: list, *, title: str, ident: str = "impl") -> Markup:
     ly = height - 14
     lx = 0
     for key, label, colour in SEGMENTS:
+        label = str(label)
         out.append(f'<rect x="{lx}" y="{ly - 9}" width="11" height="11" fill="{colour}" '
                    f'stroke="{LINE if key == "none" else colour}"/>')
         out.append(f'<text x="{lx + 15}" y="{ly}" font-size="10" fill="{INK}">{escape(label)}</text>')

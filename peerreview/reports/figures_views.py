@@ -5,6 +5,7 @@ render templates/reports/_figures.html."""
 from __future__ import annotations
 
 from flask import Response
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from peerreview import permissions as perm
@@ -22,14 +23,14 @@ def page_context(user, *, city=None) -> dict:
     if city is not None:
         impl = figures.implementation(city_ids={city.id})
         rows = impl.city_themes if len(impl.city_themes) > 1 else []
-        chart_rows = [_as(impl.network, "All themes")] + [_as(c, c.label.split(": ", 1)[-1])
+        chart_rows = [_as(impl.network, _("All themes"))] + [_as(c, c.label.split(": ", 1)[-1])
                                                           for c in impl.city_themes]
-        title = f"What {city.name} did with its recommendations"
+        title = _("What %(city)s did with its recommendations", city=city.name)
     else:
         impl = figures.implementation(city_ids=perm.visible_results_cities(user))
         rows = impl.themes + impl.cities
         chart_rows = [impl.network, *impl.themes, *impl.cities]
-        title = "What cities did with the recommendations of their reviews"
+        title = _("What cities did with the recommendations of their reviews")
     return {"impl": impl, "figure_rows": rows, "windows": list(figures.WINDOWS), "rating_label": rating_label,
             "chart": bars_svg(chart_rows, title=title, ident=f"impl-{city.id if city else 'network'}")}
 

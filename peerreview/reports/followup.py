@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
@@ -37,25 +38,26 @@ FOLLOW_UP_STATES = ("issued", "follow_up")
 def _open(rec: Recommendation) -> None:
     review = rec.report.review
     if review.state not in FOLLOW_UP_STATES:
-        raise NotAllowed("Responses and progress are recorded after the report is issued and "
-                         "until the review is closed.")
+        raise NotAllowed(_("Responses and progress are recorded after the report is issued and "
+                         "until the review is closed."))
 
 
 def respond(rec: Recommendation, *, response: str, reason: str, actor) -> None:
     _open(rec)
     if response not in RESPONSES:
-        raise DomainError("Choose a response: accepted, partly accepted or not accepted.", field="response")
+        raise DomainError(_("Choose a response: accepted, partly accepted or not accepted."), field="response")
     reason = (reason or "").strip()
     if response != "accepted" and not reason:
-        raise DomainError("Give the reason: the team and the network learn from it.", field="reason")
+        raise DomainError(_("Give the reason: the team and the network learn from it."), field="reason")
     if len(reason) > 5000:
-        raise DomainError("Keep the reason under 5,000 characters.", field="reason")
+        raise DomainError(_("Keep the reason under 5,000 characters."), field="reason")
     if response == "not_accepted":
         working = _tracking(rec)
         if working:
-            raise NotAllowed(f"{_code(rec)} is being worked on in the mentoring action plan "
-                             f"({', '.join(a.code for a in working)}). Drop those actions first if the "
-                             "city no longer accepts it.", field="response")
+            raise NotAllowed(_("%(code)s is being worked on in the mentoring action plan "
+                               "(%(actions)s). Drop those actions first if the "
+                               "city no longer accepts it.", code=_code(rec),
+                               actions=", ".join(a.code for a in working)), field="response")
     before = rec.response
     rec.response, rec.response_reason, rec.responded_at = response, reason, utcnow()
     if response == "not_accepted":
@@ -71,26 +73,27 @@ def respond(rec: Recommendation, *, response: str, reason: str, actor) -> None:
 def report_progress(rec: Recommendation, *, progress: str, note: str, on_date: date | None, actor) -> None:
     _open(rec)
     if rec.response is None:
-        raise NotAllowed("Record the city's response to this recommendation first.", field="progress")
+        raise NotAllowed(_("Record the city's response to this recommendation first."), field="progress")
     if rec.response == "not_accepted":
-        raise NotAllowed("The city did not accept this recommendation, so there is no progress "
-                         "to report. Change the response first if that has changed.", field="progress")
+        raise NotAllowed(_("The city did not accept this recommendation, so there is no progress "
+                         "to report. Change the response first if that has changed."), field="progress")
     working = _tracking(rec)
     if working:
         names = ", ".join(f"{a.code} ({a.mentorship.title})" for a in working)
-        raise NotAllowed(f"The progress of {_code(rec)} comes from the mentoring action that works on "
-                         f"it: {names}. Record what happened there (its mentees or the secretariat), "
-                         "so that it is entered once.", field="progress")
+        raise NotAllowed(_("The progress of %(code)s comes from the mentoring action that works on "
+                           "it: %(actions)s. Record what happened there (its mentees or the "
+                           "secretariat), so that it is entered once.", code=_code(rec),
+                           actions=names), field="progress")
     if progress not in PROGRESS:
-        raise DomainError("Choose: not started, in progress or done.", field="progress")
+        raise DomainError(_("Choose: not started, in progress or done."), field="progress")
     note = (note or "").strip()
     if not note:
-        raise DomainError("Say briefly what happened.", field="note")
+        raise DomainError(_("Say briefly what happened."), field="note")
     if len(note) > 5000:
-        raise DomainError("Keep the note under 5,000 characters.", field="note")
+        raise DomainError(_("Keep the note under 5,000 characters."), field="note")
     on_date = on_date or date.today()
     if on_date > date.today():
-        raise DomainError("The date cannot be in the future.", field="on_date")
+        raise DomainError(_("The date cannot be in the future."), field="on_date")
     before = rec.progress
     rec.progress, rec.progress_note, rec.progress_on = progress, note, on_date
     if progress != "done":

@@ -22,6 +22,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from peerreview.audit.services import record
 from peerreview.domain import Conflict, DomainError, NotAllowed
@@ -41,21 +43,22 @@ def report_complete(review) -> str | None:
     """What the report still lacks before it can be issued (None when complete)."""
     report = getattr(review, "report", None)
     if report is None:
-        return "the team has not started the report"
+        return _("the team has not started the report")
     missing = []
     rated = {f.key_factor_id for f in report.findings if f.rating}
     unrated = [kf.code for kf in review.benchmark.key_factors if kf.id not in rated]
     if unrated:
-        missing.append(f"no team rating for {', '.join(unrated)}")
+        missing.append(_("no team rating for %(codes)s", codes=", ".join(unrated)))
     if not report.recommendations:
-        missing.append("no recommendation yet")
+        missing.append(_("no recommendation yet"))
     for n, _question in enumerate(review.host_questions or [], 1):
         if not report.text(f"answer_{n}").strip() and not report.text(f"unanswered_{n}").strip():
-            missing.append(f"the city's question {n} has no answer (answer it, or say why the "
-                           "team does not)")
+            missing.append(_("the city's question %(number)d has no answer (answer it, or say why "
+                             "the team does not)", number=n))
     waiting = drafting.unanswered_host_comments(report)
     if waiting:
-        missing.append(f"{len(waiting)} comment(s) of the host city are not answered")
+        missing.append(ngettext("%(num)d comment of the host city is not answered",
+                                "%(num)d comments of the host city are not answered", len(waiting)))
     missing.extend(references.unknown_references(report))
     return "; ".join(missing) or None
 
@@ -67,7 +70,8 @@ def recommendations_answered(review) -> str | None:
         return None
     waiting = [r for r in report.recommendations if r.response is None]
     if waiting:
-        return f"the host city has not responded to {len(waiting)} recommendation(s)"
+        return ngettext("the host city has not responded to %(num)d recommendation",
+                        "the host city has not responded to %(num)d recommendations", len(waiting))
     return None
 
 
@@ -86,16 +90,17 @@ register_checks()
 def start_factual_check(report: Report, *, deadline: date | None, actor) -> None:
     review = report.review
     if review.state != "reporting":
-        raise NotAllowed("The factual check happens while the team writes the report.")
+        raise NotAllowed(_("The factual check happens while the team writes the report."))
     if report.state != "drafting":
-        raise NotAllowed("The draft is already with the host city for its factual check.")
+        raise NotAllowed(_("The draft is already with the host city for its factual check."))
     today = date.today()
     if deadline is None:
-        raise DomainError("Give the last day on which the host city can comment.", field="deadline")
+        raise DomainError(_("Give the last day on which the host city can comment."), field="deadline")
     if deadline <= today:
-        raise DomainError("The deadline must be after today.", field="deadline")
+        raise DomainError(_("The deadline must be after today."), field="deadline")
     if deadline > today + timedelta(days=MAX_FACTUAL_CHECK_DAYS):
-        raise DomainError(f"Keep the factual check under {MAX_FACTUAL_CHECK_DAYS} days.", field="deadline")
+        raise DomainError(_("Keep the factual check under %(days)d days.",
+                            days=MAX_FACTUAL_CHECK_DAYS), field="deadline")
     report.state = "factual_check"
     report.factual_check_deadline = deadline
     report.factual_check_started_at, report.factual_check_ended_at = utcnow(), None
@@ -105,7 +110,7 @@ def start_factual_check(report: Report, *, deadline: date | None, actor) -> None
 
 def end_factual_check(report: Report, *, actor) -> None:
     if report.state != "factual_check":
-        raise NotAllowed("The draft is not in a factual check.")
+        raise NotAllowed(_("The draft is not in a factual check."))
     report.state = "drafting"
     report.factual_check_ended_at = utcnow()
     record("report.factual_check_end", report.review, actor=actor)
@@ -125,30 +130,32 @@ class Prepared:
 def _check_can_issue(review, actor) -> None:
     t = workflow.BY_NAME["issue"]
     if review.state not in t.sources:
-        raise NotAllowed(f"The report can be issued only while the review is "
-                         f"{workflow.STATE_LABELS['reporting'].lower()}; it is "
-                         f"{workflow.STATE_LABELS[review.state].lower()}.")
+        raise NotAllowed(_("The report can be issued only while the review is %(needed)s; it is "
+                           "%(state)s.",
+                           needed=str(workflow.STATE_LABELS["reporting"]).lower(),
+                           state=str(workflow.STATE_LABELS[review.state]).lower()))
     if not t.who(actor, review):
-        raise NotAllowed(f"Only {t.who_text} can issue the report.")
+        raise NotAllowed(_("Only %(who)s can issue the report.", who=t.who_text))
     missing = workflow.missing_for(review, t)
     if missing:
-        raise NotAllowed("The report cannot be issued yet: " + "; ".join(missing) + ".")
+        raise NotAllowed(_("The report cannot be issued yet: %(missing)s.",
+                           missing="; ".join(map(str, missing))))
 
 
 def _check_can_reissue(review, actor, note: str) -> None:
     from peerreview import permissions as perm
 
     if review.state not in ("issued", "follow_up"):
-        raise NotAllowed("A corrected version can be issued only after the first issue "
-                         "(report issued or follow-up).")
+        raise NotAllowed(_("A corrected version can be issued only after the first issue "
+                         "(report issued or follow-up)."))
     if not perm.is_coordinator(actor):
-        raise NotAllowed("Only a coordinator issues a corrected version.")
+        raise NotAllowed(_("Only a coordinator issues a corrected version."))
     if not note:
-        raise DomainError("Say what was corrected: the note appears in the list of versions.",
+        raise DomainError(_("Say what was corrected: the note appears in the list of versions."),
                           field="note")
     gap = report_complete(review)
     if gap:
-        raise NotAllowed(f"The corrected report cannot be issued: {gap}.")
+        raise NotAllowed(_("The corrected report cannot be issued: %(gap)s.", gap=gap))
 
 
 def check(review, actor, *, note: str = "", reissue: bool = False) -> str:
@@ -212,8 +219,8 @@ def store(review, prepared: Prepared, rendered: pdf.Rendered, actor, *, reissue:
     """Record the rendered PDF as the next version (and issue the review the first time)."""
     prepare_again = prepare(review, actor, note=prepared.note, reissue=reissue)
     if prepare_again.html != prepared.html or prepare_again.number != prepared.number:
-        raise Conflict("The draft changed while the PDF was being made, so that PDF was not "
-                       "kept. Issue again to include the latest text.")
+        raise Conflict(_("The draft changed while the PDF was being made, so that PDF was not "
+                       "kept. Issue again to include the latest text."))
     report = review.report
     digest = write_once(rendered.data)
     version = ReportVersion(report=report, number=prepared.number, sha256=digest,

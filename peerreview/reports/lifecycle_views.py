@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from peerreview import permissions as perm
@@ -45,7 +46,7 @@ def start_factual_check(review_id: int):
     report = ensure_report(review)
     form = FactualCheckForm()
     if not form.validate_on_submit():
-        flash("Give the deadline as a date.", "error")
+        flash(_("Give the deadline as a date."), "error")
         return _redirect_show(report.review, "factual-check")
     try:
         issuing.start_factual_check(report, deadline=form.deadline.data, actor=current_user)
@@ -54,7 +55,7 @@ def start_factual_check(review_id: int):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash("The draft is with the host city for its factual check; its contact has been told.", "success")
+        flash(_("The draft is with the host city for its factual check; its contact has been told."), "success")
     return _redirect_show(report.review, "factual-check")
 
 
@@ -72,7 +73,7 @@ def end_factual_check(review_id: int):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash("The factual check is closed; the host city no longer sees the draft.", "success")
+        flash(_("The factual check is closed; the host city no longer sees the draft."), "success")
     return _redirect_show(report.review, "factual-check")
 
 
@@ -101,12 +102,20 @@ def _flash_issue(result, *, reissue: bool) -> None:
         flash(result.message, "error")
         return
     job, queued = result
-    what = "Corrected version" if reissue else "Version"
+    number = job.version_number
     if queued:
-        flash(f"{what} {job.version_number} of the report is being made. It appears below when it "
-              "is ready, and the host city, the team and the secretariat are told then.", "success")
+        told = _("It appears below when it is ready, and the host city, the team and the "
+                 "secretariat are told then.")
+        if reissue:
+            made = _("Corrected version %(number)s of the report is being made.", number=number)
+        else:
+            made = _("Version %(number)s of the report is being made.", number=number)
+        flash(f"{made} {told}", "success")
+    elif reissue:
+        flash(_("Corrected version %(number)s of the report is already being made.", number=number),
+              "info")
     else:
-        flash(f"{what} {job.version_number} of the report is already being made.", "info")
+        flash(_("Version %(number)s of the report is already being made.", number=number), "info")
 
 
 def _anchor(result) -> str:
@@ -131,7 +140,7 @@ def reissue(review_id: int):
     review = load(review_id, perm.can_reissue_report)
     form = ReissueForm()
     if not form.validate_on_submit():
-        flash("Keep the note under 2,000 characters.", "error")
+        flash(_("Keep the note under 2,000 characters."), "error")
         return _redirect_show(review, "versions")
     result = _issue(review_id, reissue=True, note=form.note.data or "")
     _flash_issue(result, reissue=True)
@@ -182,11 +191,16 @@ def _damaged(review, exc: issuing.StoredReportDamaged):
         record("report.damaged", review, changes={"version": exc.version.number,
                                                   "sha256": exc.version.sha256, "problem": exc.problem})
         db.session.commit()
+    if exc.problem == "is missing":
+        problem = _("it is missing")
+    else:
+        problem = _("it does not match its SHA-256")
     return render_template(
-        "errors/error.html", code=503, title="This report cannot be served",
-        text=(f"The stored file of version {exc.version.number} is not the report that was issued "
-              f"(it {exc.problem}), so it is not sent. Nothing has been changed. The secretariat "
-              "restores it from the backup; tell them if this lasts.")), 503
+        "errors/error.html", code=503, title=_("This report cannot be served"),
+        text=_("The stored file of version %(number)s is not the report that was issued "
+               "(%(problem)s), so it is not sent. Nothing has been changed. The secretariat "
+               "restores it from the backup; tell them if this lasts.",
+               number=exc.version.number, problem=problem)), 503
 
 
 # --- follow-up --------------------------------------------------------------------------------
@@ -256,7 +270,7 @@ def respond(review_id: int, rec_id: int):
             form_error(form, exc)
         else:
             db.session.commit()
-            flash("Response saved.", "success")
+            flash(_("Response saved."), "success")
             return redirect(url_for("reports.follow_up", review_id=review_id) + f"#rec-{rec_id}")
     return _followup_page(db.session.get(Review, review_id), {rec_id: ("response", form)}, 400)
 
@@ -276,7 +290,7 @@ def progress(review_id: int, rec_id: int):
             form_error(form, exc)
         else:
             db.session.commit()
-            flash("Progress saved.", "success")
+            flash(_("Progress saved."), "success")
             return redirect(url_for("reports.follow_up", review_id=review_id) + f"#rec-{rec_id}")
     return _followup_page(db.session.get(Review, review_id), {rec_id: ("progress", form)}, 400)
 

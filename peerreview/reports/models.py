@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext, ngettext
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -37,22 +39,28 @@ if TYPE_CHECKING:
     from peerreview.observations.models import Observation
     from peerreview.reviews.models import Review
 
-REPORT_STATES = {"drafting": "Drafting", "factual_check": "Factual check by the host city",
-                 "issued": "Issued"}
+REPORT_STATES = {"drafting": _l("Drafting"), "factual_check": _l("Factual check by the host city"),
+                 "issued": _l("Issued")}
 # Free texts of the report, in the order of the document. Answers to the host's guiding
 # questions are sections too: "answer_1" .. "answer_3".
 SECTIONS = {
-    "executive_summary": "Executive summary",
-    "host_context": "The city's context as the team understood it",
-    "good_practices": "Good practices to share",
-    "follow_up": "Follow-up",
+    "executive_summary": _l("Executive summary"),
+    "host_context": _l("The city's context as the team understood it"),
+    "good_practices": _l("Good practices to share"),
+    "follow_up": _l("Follow-up"),
 }
-PRIORITIES = {"high": "High", "medium": "Medium", "low": "Low"}
+# Translators: the priority of a recommendation
+PRIORITIES = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-TIMEFRAMES = {3: "3 months", 6: "6 months", 12: "12 months", 24: "24 months"}
-RESPONSES = {"accepted": "Accepted", "partly": "Partly accepted", "not_accepted": "Not accepted"}
-PROGRESS = {"not_started": "Not started", "in_progress": "In progress", "done": "Done"}
-ANSWERS = {"accepted": "Accepted", "changed": "Changed in the text", "kept": "Kept as is"}
+TIMEFRAMES = {n: lazy_ngettext("%(num)d month", "%(num)d months", n) for n in (3, 6, 12, 24)}
+# Translators: the host city's response to a recommendation
+RESPONSES = {"accepted": _l("Accepted"), "partly": _l("Partly accepted"),
+             "not_accepted": _l("Not accepted")}
+# Translators: how far the host city is with a recommendation
+PROGRESS = {"not_started": _l("Not started"), "in_progress": _l("In progress"), "done": _l("Done")}
+# Translators: the team's answer to a comment of the host city on the draft report
+ANSWERS = {"accepted": _l("Accepted"), "changed": _l("Changed in the text"),
+           "kept": _l("Kept as is")}
 COMMENT_KINDS = ("team", "host")
 
 
@@ -203,11 +211,13 @@ class Recommendation(db.Model):
 
     @property
     def priority_label(self) -> str:
-        return PRIORITIES.get(self.priority, self.priority)
+        return str(PRIORITIES.get(self.priority, self.priority))
 
     @property
     def timeframe_label(self) -> str:
-        return TIMEFRAMES.get(self.timeframe_months, f"{self.timeframe_months} months")
+        if self.timeframe_months in TIMEFRAMES:
+            return str(TIMEFRAMES[self.timeframe_months])
+        return ngettext("%(num)d month", "%(num)d months", self.timeframe_months or 0)
 
 
 class RecommendationUpdate(db.Model):

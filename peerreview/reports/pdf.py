@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from flask_babel import gettext as _
+
 from peerreview.domain import DomainError
 
 log = logging.getLogger(__name__)
@@ -228,15 +230,15 @@ def run_in_child(target, args: tuple, time_limit: float):
     sender.close()
     try:
         if not receiver.poll(time_limit):
-            raise RenderError(f"Making the PDF took longer than {time_limit:g} seconds and was "
-                              "stopped. Nothing was changed. Try again; if it keeps happening, "
-                              "tell the secretariat.")
+            raise RenderError(_("Making the PDF took longer than %(seconds)s seconds and was "
+                                "stopped. Nothing was changed. Try again; if it keeps happening, "
+                                "tell the secretariat.", seconds=f"{time_limit:g}"))
         try:
             return receiver.recv()
         except EOFError:
             proc.join(1)
-            raise RenderError("The PDF renderer stopped unexpectedly (exit code "
-                              f"{proc.exitcode}). Nothing was changed. Try again.") from None
+            raise RenderError(_("The PDF renderer stopped unexpectedly (exit code %(code)s). "
+                                "Nothing was changed. Try again.", code=proc.exitcode)) from None
     finally:
         receiver.close()
         if proc.is_alive():
@@ -252,9 +254,9 @@ def render_pdf(html: str, *, time_limit: float | None = None, css: str | None = 
     result = run_in_child(_child, (html, css, str(STATIC_DIR)), time_limit)
     if result[0] != "ok":
         log.error("Report rendering failed: %s", result[1])
-        raise RenderError("The PDF could not be made, so nothing was changed. The error has "
-                          f"been logged ({result[1][:160]}).")
-    _, data, pages, peak = result
+        raise RenderError(_("The PDF could not be made, so nothing was changed. The error has "
+                            "been logged (%(error)s).", error=result[1][:160]))
+    _status, data, pages, peak = result
     seconds = time.perf_counter() - started
     log.info("Rendered a report PDF: %d pages, %d bytes, %.2f s, peak %d MB",
              pages, len(data), seconds, peak // 1024)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from peerreview.audit.services import record
@@ -22,9 +24,24 @@ from peerreview.extensions import db
 
 CODE = re.compile(r"(?<!\w)R(\d{1,4})(?!\w)")
 
-FINDING_FIELDS = {"rationale": "why this rating", "strengths": "strengths",
-                  "improvements": "areas for improvement"}
-RECOMMENDATION_FIELDS = {"action": "action", "rationale": "rationale"}
+FINDING_FIELDS = ("rationale", "strengths", "improvements")
+RECOMMENDATION_FIELDS = ("action", "rationale")
+
+
+def _finding_place(code: str, field: str) -> str:
+    """Where a text of a finding is: "KF2, why this rating"."""
+    if field == "rationale":
+        return _("%(code)s, why this rating", code=code)
+    if field == "strengths":
+        return _("%(code)s, strengths", code=code)
+    return _("%(code)s, areas for improvement", code=code)
+
+
+def _recommendation_place(code: str, field: str) -> str:
+    """Where a text of a recommendation is: "the action of R3"."""
+    if field == "action":
+        return _("the action of %(code)s", code=code)
+    return _("the rationale of %(code)s", code=code)
 
 
 def codes_in(text: str | None) -> list[str]:
@@ -39,12 +56,12 @@ def texts(report) -> Iterator[tuple[str, str, object, str]]:
     for section in report.sections:
         yield drafting.section_title(review, section.key).lower(), "section", section, "body"
     for finding in drafting.findings_in_order(report):
-        for field, label in FINDING_FIELDS.items():
-            yield f"{finding.key_factor.code}, {label}", "finding", finding, field
+        for field in FINDING_FIELDS:
+            yield _finding_place(finding.key_factor.code, field), "finding", finding, field
     codes = drafting.numbering(report)
     for rec in drafting.recommendations_in_order(report):
-        for field, label in RECOMMENDATION_FIELDS.items():
-            yield f"the {label} of {codes[rec.id]}", "recommendation", rec, field
+        for field in RECOMMENDATION_FIELDS:
+            yield _recommendation_place(codes[rec.id], field), "recommendation", rec, field
 
 
 def unknown_references(report) -> list[str]:
@@ -57,8 +74,10 @@ def unknown_references(report) -> list[str]:
         unknown = sorted(set(codes_in(getattr(obj, field))) - known, key=lambda c: int(c[1:]))
         if unknown:
             names = ", ".join(unknown)
-            out.append(f"{where} refers to {names}, which {'is' if len(unknown) == 1 else 'are'} "
-                       f"not a recommendation of this report")
+            out.append(ngettext("%(place)s refers to %(names)s, which is not a recommendation of "
+                                "this report",
+                                "%(place)s refers to %(names)s, which are not a recommendation of "
+                                "this report", len(unknown), place=where, names=names))
     return out
 
 

@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from peerreview.audit.services import record
 from peerreview.domain import Conflict, DomainError
@@ -70,7 +71,7 @@ def run_document(job: RenderJob, *, css: str | None = None) -> None:
     """Render the job's HTML, keep the PDF, forget the older PDFs of the same document."""
     job_id, html = job.id, job.html
     if not html:
-        raise DomainError("There was nothing to render: ask for the PDF again.")
+        raise DomainError(_("There was nothing to render: ask for the PDF again."))
     db.session.rollback()  # no transaction stays open while the PDF renders
     rendered = pdf.render_pdf(html, css=css)
     digest = _write(rendered.data)
@@ -112,13 +113,13 @@ def run_issue(job: RenderJob) -> None:
     reissue, note = job.kind == "reissue", job.note
     actor = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
     if actor is None or not actor.is_active:
-        raise DomainError("The person who issued the report can no longer do so; issue it again.")
-    for _ in range(MAX_RENDERS):
+        raise DomainError(_("The person who issued the report can no longer do so; issue it again."))
+    for _attempt in range(MAX_RENDERS):
         review = db.session.get(Review, review_id)
         prepared = issuing.prepare(review, actor, note=note, reissue=reissue)
         if prepared.number != number:
-            raise DomainError(f"Version {number} was not made: version {prepared.number - 1} was "
-                              "issued meanwhile.")
+            raise DomainError(_("Version %(number)s was not made: version %(other)s was "
+                                "issued meanwhile.", number=number, other=prepared.number - 1))
         db.session.rollback()  # SQLite: no write lock is held while the PDF renders
         rendered = issuing.render(prepared)
         review = db.session.get(Review, review_id)
@@ -131,8 +132,8 @@ def run_issue(job: RenderJob) -> None:
         jobs.finish(job, sha256=version.sha256, pages=version.pages, seconds=rendered.seconds)
         db.session.commit()
         return
-    raise DomainError("The report's text kept changing while its PDF was being made, so it was "
-                      "not issued. Issue it again when the team has finished editing.")
+    raise DomainError(_("The report's text kept changing while its PDF was being made, so it was "
+                      "not issued. Issue it again when the team has finished editing."))
 
 
 def issue_job(review) -> RenderJob | None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from peerreview import formatting
@@ -46,8 +48,8 @@ class TextConflict(Conflict):
     """Someone saved another text meanwhile. ``theirs`` and ``yours`` are {field: text}."""
 
     def __init__(self, target, theirs: dict, yours: dict):
-        super().__init__("Someone else saved this text while you were editing it. Nothing was "
-                         "saved. Compare the two texts below, then save again.", current=target)
+        super().__init__(_("Someone else saved this text while you were editing it. Nothing was "
+                           "saved. Compare the two texts below, then save again."), current=target)
         self.target, self.theirs, self.yours = target, theirs, yours
 
 
@@ -73,13 +75,13 @@ def all_section_keys(review) -> list[str]:
 
 def section_title(review, key: str) -> str:
     if key in SECTIONS:
-        return SECTIONS[key]
+        return str(SECTIONS[key])
     if key.startswith("answer_"):
         n = int(key.split("_", 1)[1])
-        return f"Answer to the city's question {n}"
+        return _("Answer to the city's question %(number)d", number=n)
     if key.startswith("unanswered_"):
         n = int(key.split("_", 1)[1])
-        return f"Why the team does not answer the city's question {n}"
+        return _("Why the team does not answer the city's question %(number)d", number=n)
     return key
 
 
@@ -111,14 +113,15 @@ def editable(report: Report) -> None:
         return
     if review.state in ("issued", "follow_up"):
         return  # corrections for a re-issue (the coordinator; checked by the view)
-    raise NotAllowed("The report can only be written while the review is in its reporting "
-                     "step, or corrected after issue.")
+    raise NotAllowed(_("The report can only be written while the review is in its reporting "
+                     "step, or corrected after issue."))
 
 
 def _clean(text: str | None, label: str, field_name: str, limit: int = MAX_TEXT) -> str:
     text = (text or "").replace("\r\n", "\n").strip()
     if len(text) > limit:
-        raise DomainError(f"{label}: keep it under {limit:,} characters.", field=field_name)
+        raise DomainError(_("%(label)s: keep it under %(limit)s characters.", label=label,
+                            limit=f"{limit:,}"), field=field_name)
     return text
 
 
@@ -149,7 +152,7 @@ def save_section(report: Report, key: str, body: str, *, base_version: int | Non
     editable(report)
     section = report.section(key)
     if section is None:
-        raise DomainError("There is no such part of the report.")
+        raise DomainError(_("There is no such part of the report."))
     yours = {"body": _clean(body, section_title(report.review, key), "body")}
     if not _check_version(section, base_version, section_content(section), yours):
         return False
@@ -199,17 +202,19 @@ def save_finding(finding: Finding, data: FindingInput, *, base_version: int | No
     rating = finding.rating
     if data.rating_given:
         if not may_rate:
-            raise NotAllowed("Only the team lead, the rapporteur or the coordinator sets the "
-                             "team's agreed rating.", field="rating")
+            raise NotAllowed(_("Only the team lead, the rapporteur or the coordinator sets the "
+                             "team's agreed rating."), field="rating")
         rating = parse_rating(data.rating) if data.rating not in (None, "") else None
     allowed = {o.id: o for o in citable_observations(finding)}
     unknown = [i for i in data.observation_ids if i not in allowed]
     if unknown:
-        raise DomainError(f"{code}: cite only this key factor's observations.", field="observations")
+        raise DomainError(_("%(code)s: cite only this key factor's observations.", code=code),
+                          field="observations")
     yours = {"rating": rating,
-             "rationale": _clean(data.rationale, "Rationale", "rationale"),
-             "strengths": _clean(data.strengths, "Strengths", "strengths"),
-             "improvements": _clean(data.improvements, "Areas for improvement", "improvements"),
+             "rationale": _clean(data.rationale, _("Rationale"), "rationale"),
+             "strengths": _clean(data.strengths, _("Strengths"), "strengths"),
+             "improvements": _clean(data.improvements, _("Areas for improvement"),
+                                    "improvements"),
              "observations": sorted(set(data.observation_ids))}
     if not _check_version(finding, base_version, finding_content(finding), yours):
         return False
@@ -245,22 +250,22 @@ def recommendation_content(rec: Recommendation) -> dict:
 
 
 def _clean_recommendation(report: Report, data: RecommendationInput) -> dict:
-    action = _clean(data.action, "Action", "action", 4_000)
+    action = _clean(data.action, _("Action"), "action", 4_000)
     if not action:
-        raise DomainError("Say what the city should do: a recommendation needs an action.",
+        raise DomainError(_("Say what the city should do: a recommendation needs an action."),
                           field="action")
     kf_ids = {kf.id for kf in report.review.benchmark.key_factors}
     if not data.key_factor_id:
-        raise DomainError("Choose the key factor this recommendation is about.", field="key_factor_id")
+        raise DomainError(_("Choose the key factor this recommendation is about."), field="key_factor_id")
     if data.key_factor_id not in kf_ids:
-        raise DomainError("Choose a key factor of this review's benchmark.", field="key_factor_id")
+        raise DomainError(_("Choose a key factor of this review's benchmark."), field="key_factor_id")
     if data.priority not in PRIORITIES:
-        raise DomainError("Choose a priority: high, medium or low.", field="priority")
+        raise DomainError(_("Choose a priority: high, medium or low."), field="priority")
     if data.timeframe_months not in TIMEFRAMES:
-        raise DomainError("Choose a timeframe: 3, 6, 12 or 24 months.", field="timeframe_months")
-    owner = _clean(data.owner, "Suggested owner", "owner", 200)
+        raise DomainError(_("Choose a timeframe: 3, 6, 12 or 24 months."), field="timeframe_months")
+    owner = _clean(data.owner, _("Suggested owner"), "owner", 200)
     return {"key_factor_id": data.key_factor_id, "action": action,
-            "rationale": _clean(data.rationale, "Rationale", "rationale", 8_000),
+            "rationale": _clean(data.rationale, _("Rationale"), "rationale", 8_000),
             "priority": data.priority, "owner": owner, "timeframe_months": data.timeframe_months}
 
 
@@ -309,13 +314,14 @@ def remove_recommendation(rec: Recommendation, *, actor) -> None:
 
     report = rec.report
     if report.review.state != "reporting" or report.versions or rec.number:
-        raise NotAllowed("A recommendation of an issued report is never removed: the city "
-                         "reports on it. Correct its text instead.")
+        raise NotAllowed(_("A recommendation of an issued report is never removed: the city "
+                         "reports on it. Correct its text instead."))
     code = code_of(rec)
     places = references.referring_places(report, rec)
     if places:
-        raise NotAllowed(f"{code} is named in {'; '.join(places)}. Take those references out "
-                         f"first, so that no text points at a recommendation that is gone.")
+        raise NotAllowed(_("%(code)s is named in %(places)s. Take those references out "
+                           "first, so that no text points at a recommendation that is gone.",
+                           code=code, places="; ".join(places)))
     before = numbering(report)
     before.pop(rec.id, None)
     record("report.recommendation_remove", report.review, actor=actor,
@@ -349,33 +355,33 @@ def comment_places(report: Report) -> dict[str, str]:
     for r in recommendations_in_order(report):
         action = " ".join(r.action.split())
         places[f"rec:{r.id}"] = f"{numbers[r.id]} {action[:70]}{'…' if len(action) > 70 else ''}"
-    places["general"] = "The report as a whole"
+    places["general"] = _("The report as a whole")
     return places
 
 
 # Comments made before they attached to one recommendation keep their place's name.
-OLD_PLACES = {"recommendations": "Recommendations"}
+OLD_PLACES = {"recommendations": _l("Recommendations")}
 
 
 def comment_place_label(report: Report, place: str) -> str:
-    return comment_places(report).get(place) or OLD_PLACES.get(place) or (
-        "A recommendation since removed" if place.startswith("rec:") else place)
+    return comment_places(report).get(place) or str(OLD_PLACES.get(place) or "") or (
+        _("A recommendation since removed") if place.startswith("rec:") else place)
 
 
 def comment_choices(report: Report) -> dict[str, list[tuple[str, str]]]:
     """The places for the comment form, in groups: texts, findings, recommendations."""
-    groups: dict[str, list[tuple[str, str]]] = {
-        "Texts": [], "Findings, one per key factor": [], "Recommendations, one by one": []}
+    texts, findings, recs = (_("Texts"), _("Findings, one per key factor"),
+                             _("Recommendations, one by one"))
+    groups: dict[str, list[tuple[str, str]]] = {texts: [], findings: [], recs: []}
     for key, label in comment_places(report).items():
-        group = ("Findings, one per key factor" if key.startswith("kf:")
-                 else "Recommendations, one by one" if key.startswith("rec:") else "Texts")
+        group = findings if key.startswith("kf:") else recs if key.startswith("rec:") else texts
         groups[group].append((key, label))
     return {name: items for name, items in groups.items() if items}
 
 
 def _target(report: Report, place: str) -> dict:
     """The finding or recommendation a place names, as the comment's columns."""
-    kind, _, ident = place.partition(":")
+    kind, _sep, ident = place.partition(":")
     if kind == "kf" and ident.isdigit():
         finding = next((f for f in report.findings if f.key_factor_id == int(ident)), None)
         return {"finding_id": finding.id if finding is not None else None}
@@ -386,19 +392,20 @@ def _target(report: Report, place: str) -> dict:
 
 def add_comment(report: Report, *, place: str, body: str, kind: str, actor) -> ReportComment:
     if place not in comment_places(report):
-        raise DomainError("Choose the part of the report you comment on.", field="place")
-    body = _clean(body, "Comment", "body", MAX_COMMENT)
+        raise DomainError(_("Choose the part of the report you comment on."), field="place")
+    body = _clean(body, _("Comment"), "body", MAX_COMMENT)
     if not body:
-        raise DomainError("Write your comment.", field="body")
+        raise DomainError(_("Write your comment."), field="body")
     if kind == "host":
         if not (report.review.state == "reporting" and report.state == "factual_check"):
-            raise NotAllowed("The host city comments only during the factual check.")
+            raise NotAllowed(_("The host city comments only during the factual check."))
         deadline = report.factual_check_deadline
         if deadline and date.today() > deadline:
-            raise NotAllowed(f"The factual check ended on {formatting.day(deadline)}; ask the "
-                             "secretariat if something is still wrong.")
+            raise NotAllowed(_("The factual check ended on %(day)s; ask the "
+                               "secretariat if something is still wrong.",
+                               day=formatting.day(deadline)))
     elif report.review.state != "reporting":
-        raise NotAllowed("Comments on the draft are closed: the report is issued.")
+        raise NotAllowed(_("Comments on the draft are closed: the report is issued."))
     comment = ReportComment(report=report, section=place, kind=kind, body=body, author_id=actor.id,
                             **_target(report, place))
     db.session.add(comment)
@@ -412,14 +419,14 @@ def add_comment(report: Report, *, place: str, body: str, kind: str, actor) -> R
 
 def answer_comment(comment: ReportComment, *, answer: str, note: str, actor) -> None:
     if comment.kind != "host":
-        raise DomainError("Only the host city's comments are answered.")
+        raise DomainError(_("Only the host city's comments are answered."))
     if comment.report.review.state != "reporting":
-        raise NotAllowed("The report is issued; its factual check is over.")
+        raise NotAllowed(_("The report is issued; its factual check is over."))
     if answer not in ANSWERS:
-        raise DomainError("Choose an answer: accepted, changed or kept as is.", field="answer")
-    note = _clean(note, "Note", "note", MAX_COMMENT)
+        raise DomainError(_("Choose an answer: accepted, changed or kept as is."), field="answer")
+    note = _clean(note, _("Note"), "note", MAX_COMMENT)
     if answer == "kept" and not note:
-        raise DomainError("Say why the text is kept as it is.", field="note")
+        raise DomainError(_("Say why the text is kept as it is."), field="note")
     before = comment.answer
     comment.answer, comment.answer_note = answer, note
     comment.answered_by_id, comment.answered_at = actor.id, utcnow()

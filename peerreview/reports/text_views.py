@@ -8,6 +8,8 @@ A save that started from an older version than the one saved now gets the confli
 from __future__ import annotations
 
 from flask import abort, flash, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,11 +26,14 @@ from peerreview.reports.forms import CsrfForm, FindingForm, RecommendationForm, 
 from peerreview.reports.models import PRIORITIES, Recommendation
 from peerreview.reports.views import _comment_form, _redirect_show, bp, ensure_report, load
 
-FINDING_FIELDS = {"rating": "Team rating", "rationale": "Why this rating", "strengths": "Strengths",
-                  "improvements": "Areas for improvement", "observations": "Observations cited"}
-RECOMMENDATION_FIELDS = {"action": "Action", "rationale": "Rationale", "key_factor_id": "Key factor",
-                         "priority": "Priority", "owner": "Suggested owner",
-                         "timeframe_months": "Timeframe (months)"}
+FINDING_FIELDS = {"rating": _l("Team rating"), "rationale": _l("Why this rating"),
+                  "strengths": _l("Strengths"), "improvements": _l("Areas for improvement"),
+                  "observations": _l("Observations cited")}
+RECOMMENDATION_FIELDS = {"action": _l("Action"), "rationale": _l("Rationale"),
+                         "key_factor_id": _l("Key factor"), "priority": _l("Priority"),
+                         "owner": _l("Suggested owner"),
+                         "timeframe_months": _l("Timeframe (months)")}
+SECTION_FIELDS = {"body": _l("Text")}
 
 
 # --- free texts ---------------------------------------------------------------------------------
@@ -72,13 +77,13 @@ def edit_section(review_id: int, key: str):
             db.session.rollback()
             _set_version(form, section.version)
             return _conflict_page("reports/section_form.html", conflict=_conflict(
-                drafting.section_content(section), {"body": form.body.data}, section, {"body": "Text"}), **context)
+                drafting.section_content(section), {"body": form.body.data}, section, SECTION_FIELDS), **context)
         except DomainError as exc:
             db.session.rollback()
             form_error(form, exc)
             return render_template("reports/section_form.html", **context), 400
         db.session.commit()
-        flash("Saved." if changed else "Nothing had changed.", "success")
+        flash(_("Saved.") if changed else _("Nothing had changed."), "success")
         return _redirect_show(review, f"section-{key}")
     if request.method == "GET":
         _set_version(form, section.version)
@@ -110,9 +115,10 @@ def _display(key, value):
         kf = db.session.get(KeyFactor, value)
         return kf.label if kf else value
     if key == "priority":
-        return PRIORITIES.get(value, value)
+        return str(PRIORITIES.get(value, value))
     if isinstance(value, list):
-        return f"{len(value)} cited" if value else "none"
+        # Translators: how many observations a finding cites
+        return _("%(num)d cited", num=len(value)) if value else _("none")
     return value if value not in (None, "") else "—"
 
 
@@ -156,7 +162,8 @@ def edit_finding(review_id: int, key_factor_id: int):
             form_error(form, exc)
             return render_template("reports/finding_form.html", **context), 400
         db.session.commit()
-        flash(f"{finding.key_factor.code} saved." if changed else "Nothing had changed.", "success")
+        flash(_("%(code)s saved.", code=finding.key_factor.code) if changed
+              else _("Nothing had changed."), "success")
         return _redirect_show(review, f"kf-{key_factor_id}")
     return render_template("reports/finding_form.html", **context), 400 if form.errors else 200
 
@@ -183,7 +190,7 @@ def _finding_context(review, report, finding, form, notes, may_rate):
 
 def _rec_form(report, rec=None) -> RecommendationForm:
     form = RecommendationForm(obj=rec)
-    form.key_factor_id.choices = [("", "Choose a key factor")] + [
+    form.key_factor_id.choices = [("", _("Choose a key factor"))] + [
         (str(kf.id), f"{kf.code} {kf.title}") for kf in report.review.benchmark.key_factors]
     if request.method == "GET":
         if rec is not None:
@@ -219,7 +226,7 @@ def new_recommendation(review_id: int):
             form_error(form, exc)
         else:
             db.session.commit()
-            flash("Recommendation added.", "success")
+            flash(_("Recommendation added."), "success")
             return _redirect_show(review, f"rec-{rec.id}")
     return render_template("reports/recommendation_form.html", review=review, report=report,
                            form=form, rec=None), 400 if form.errors else 200
@@ -256,7 +263,7 @@ def edit_recommendation(review_id: int, rec_id: int):
             form_error(form, exc)
             return render_template("reports/recommendation_form.html", **context), 400
         db.session.commit()
-        flash("Recommendation saved." if changed else "Nothing had changed.", "success")
+        flash(_("Recommendation saved.") if changed else _("Nothing had changed."), "success")
         return _redirect_show(review, f"rec-{rec.id}")
     return render_template("reports/recommendation_form.html", **context), 400 if form.errors else 200
 
@@ -276,7 +283,7 @@ def delete_recommendation(review_id: int, rec_id: int):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash("Recommendation removed.", "success")
+        flash(_("Recommendation removed."), "success")
     return _redirect_show(report.review, "recommendations")
 
 
@@ -295,7 +302,7 @@ def history(review_id: int, kind: str, target_id: int):
     by_id = {r.id: r for r in revs}
     b = by_id.get(request.args.get("b", type=int)) or revs[-1]
     a = by_id.get(request.args.get("a", type=int)) or (revs[-2] if len(revs) > 1 else None)
-    labels = {"section": {"body": "Text"}, "finding": FINDING_FIELDS,
+    labels = {"section": SECTION_FIELDS, "finding": FINDING_FIELDS,
               "recommendation": RECOMMENDATION_FIELDS}[kind]
     rows = compare.compare(a.content if a else {}, b.content, labels)
     title = _history_title(report, kind, target_id)
@@ -307,9 +314,11 @@ def history(review_id: int, kind: str, target_id: int):
 def _history_title(report, kind, target_id) -> str:
     if kind == "section":
         section = next((s for s in report.sections if s.id == target_id), None)
-        return drafting.section_title(report.review, section.key) if section else "A text that was removed"
+        return drafting.section_title(report.review, section.key) if section \
+            else _("A text that was removed")
     if kind == "finding":
         f = next((f for f in report.findings if f.id == target_id), None)
-        return f"{f.key_factor.code} {f.key_factor.title}" if f else "A finding"
+        return f"{f.key_factor.code} {f.key_factor.title}" if f else _("A finding")
     number = drafting.numbering(report).get(target_id)
-    return f"Recommendation {number}" if number else "A recommendation that was removed"
+    return (_("Recommendation %(code)s", code=number) if number
+            else _("A recommendation that was removed"))

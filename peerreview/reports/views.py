@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -124,7 +125,8 @@ def show(review_id: int):
         comments = [c for c in report.comments if c.kind == "host" or team_view]
         refs = references.targets_for(report)
         for c in comments:  # places of older comments, or of a recommendation since removed
-            places.setdefault(c.section, drafting.OLD_PLACES.get(c.section, "A recommendation since removed"))
+            places.setdefault(c.section, str(drafting.OLD_PLACES.get(
+                c.section, _("A recommendation since removed"))))
         context.update(
             numbers=drafting.numbering(report), recs=drafting.recommendations_in_order(report),
             linked=lambda text: references.link(text, refs),
@@ -179,7 +181,7 @@ def draft_pdf(review_id: int):
     if queued:
         worker.dispatch(job.id)
     return render_template("jobs/pending.html", job=job, status=job_status(job),
-                           heading="The report as PDF", subject=title,
+                           heading=_("The report as PDF"), subject=title,
                            back=url_for("reports.show", review_id=review_id)), 202
 
 
@@ -195,7 +197,7 @@ def comment(review_id: int):
     form = _comment_form(report)
     back = request.form.get("back") or ""
     if not form.validate_on_submit():
-        flash("Keep the comment under 5,000 characters.", "error")
+        flash(_("Keep the comment under 5,000 characters."), "error")
     else:
         try:
             drafting.add_comment(report, place=form.place.data or "", body=form.body.data or "",
@@ -205,7 +207,8 @@ def comment(review_id: int):
             flash(exc.message, "error")
         else:
             db.session.commit()
-            flash("Comment sent to the review team." if as_host else "Comment added.", "success")
+            flash(_("Comment sent to the review team.") if as_host else _("Comment added."),
+                  "success")
     if back.startswith("/") and not back.startswith("//"):
         return redirect(back)
     return _redirect_show(report.review, "host-comments" if as_host else "team-comments")
@@ -219,7 +222,7 @@ def answer(review_id: int, comment_id: int):
     item = child_or_404(ReportComment, comment_id, report, via="report_id")
     form = AnswerForm()
     if not form.validate_on_submit():
-        flash("Keep the note under 5,000 characters.", "error")
+        flash(_("Keep the note under 5,000 characters."), "error")
     else:
         try:
             drafting.answer_comment(item, answer=form.answer.data or "", note=form.note.data or "",
@@ -229,7 +232,7 @@ def answer(review_id: int, comment_id: int):
             flash(exc.message, "error")
         else:
             db.session.commit()
-            flash("Answer saved.", "success")
+            flash(_("Answer saved."), "success")
     return _redirect_show(report.review, f"comment-{comment_id}")
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from peerreview.audit.services import record
 from peerreview.domain import Conflict, DomainError, NotAllowed
 from peerreview.extensions import db
@@ -55,22 +57,22 @@ def save(review: Review, inputs: list[EntryInput], *, actor) -> int:
     """Save the draft; returns how many entries changed. Conflict if someone saved meanwhile."""
     sa = get_or_create(review)
     if sa.status == "submitted":
-        raise NotAllowed("The self-assessment has been submitted and can no longer be changed.")
+        raise NotAllowed(_("The self-assessment has been submitted and can no longer be changed."))
     by_kf = {e.key_factor_id: e for e in sa.entries}
     stale = []
     cleaned = []
     for item in inputs:
         entry = by_kf.get(item.key_factor_id)
         if entry is None:
-            raise DomainError("That key factor is not part of this review's benchmark.")
+            raise DomainError(_("That key factor is not part of this review's benchmark."))
         try:
             rating = parse_rating(item.rating) if item.rating not in (None, "") else None
         except DomainError as exc:
-            raise DomainError(f"{entry.key_factor.code}: {exc.message}",
+            raise DomainError(_("%(code)s: %(message)s", code=entry.key_factor.code, message=exc.message),
                               field=f"rating_{entry.key_factor_id}") from None
         narrative, evidence = (item.narrative or "").strip(), (item.evidence or "").strip()
         if len(narrative) > MAX_TEXT or len(evidence) > MAX_TEXT:
-            raise DomainError(f"{entry.key_factor.code}: keep each text under 20,000 characters.",
+            raise DomainError(_("%(code)s: keep each text under 20,000 characters.", code=entry.key_factor.code),
                               field=f"narrative_{entry.key_factor_id}")
         current = (entry.rating, entry.narrative, entry.evidence)
         # The form was loaded at ``item.version``; without a version it was loaded blank.
@@ -81,8 +83,8 @@ def save(review: Review, inputs: list[EntryInput], *, actor) -> int:
             continue
         cleaned.append((entry, rating, narrative, evidence))
     if stale:
-        raise Conflict("Someone else saved the self-assessment while you were editing it. "
-                       "Nothing was saved. Compare the texts below, then edit again.",
+        raise Conflict(_("Someone else saved the self-assessment while you were editing it. "
+                       "Nothing was saved. Compare the texts below, then edit again."),
                        current=stale)
     changed = 0
     for entry, rating, narrative, evidence in cleaned:
@@ -102,23 +104,23 @@ def save(review: Review, inputs: list[EntryInput], *, actor) -> int:
 def missing(sa: SelfAssessment) -> list[str]:
     out = []
     for entry in entries_in_order(sa):
-        gaps = []
-        if entry.rating is None:
-            gaps.append("a rating")
-        if not entry.narrative:
-            gaps.append("a narrative")
-        if gaps:
-            out.append(f"{entry.key_factor.code} needs {' and '.join(gaps)}")
+        code = entry.key_factor.code
+        if entry.rating is None and not entry.narrative:
+            out.append(_("%(code)s needs a rating and a narrative", code=code))
+        elif entry.rating is None:
+            out.append(_("%(code)s needs a rating", code=code))
+        elif not entry.narrative:
+            out.append(_("%(code)s needs a narrative", code=code))
     return out
 
 
 def submit(review: Review, *, actor) -> SelfAssessment:
     sa = get_or_create(review)
     if sa.status == "submitted":
-        raise NotAllowed("The self-assessment has already been submitted.")
+        raise NotAllowed(_("The self-assessment has already been submitted."))
     gaps = missing(sa)
     if gaps:
-        raise NotAllowed("The self-assessment cannot be submitted yet: " + "; ".join(gaps) + ".")
+        raise NotAllowed(_("The self-assessment cannot be submitted yet: %(gaps)s.", gaps="; ".join(gaps)))
     sa.status = "submitted"
     sa.submitted_at = utcnow()
     sa.submitted_by_id = actor.id
@@ -147,7 +149,7 @@ def add_file(review: Review, entry: SelfAssessmentEntry, upload, *, actor) -> Ev
     from peerreview.files import services as files
 
     if entry.assessment.status == "submitted":
-        raise NotAllowed("The self-assessment has been submitted and can no longer be changed.")
+        raise NotAllowed(_("The self-assessment has been submitted and can no longer be changed."))
     stored, filename = files.store_upload(upload)
     item = EvidenceFile(entry=entry, file=stored, filename=filename, uploaded_by_id=actor.id)
     db.session.add(item)
@@ -159,7 +161,7 @@ def add_file(review: Review, entry: SelfAssessmentEntry, upload, *, actor) -> Ev
 
 def remove_file(review: Review, item: EvidenceFile, *, actor) -> None:
     if item.entry.assessment.status == "submitted":
-        raise NotAllowed("The self-assessment has been submitted and can no longer be changed.")
+        raise NotAllowed(_("The self-assessment has been submitted and can no longer be changed."))
     record("self_assessment.file_remove", review, actor=actor,
            changes={"key_factor": item.entry.key_factor.code, "file": item.filename})
     db.session.delete(item)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -23,7 +25,7 @@ class CsrfForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
-    file = FileField("Add a file")
+    file = FileField(_l("Add a file"))
 
 
 def _inputs(form_data, sa) -> list[assessment.EntryInput]:
@@ -92,7 +94,8 @@ def _save_everything(review):
             db.session.rollback()
             # rebuilt for the page only: this request commits nothing, the typed text is shown
             return None, _page(review, assessment.get_or_create(review), status=400, submitted_values=kept,
-                               field_errors={f"file_{entry.key_factor_id}": f"{entry.key_factor.code}: {exc.message}"})
+                               field_errors={f"file_{entry.key_factor_id}": _("%(code)s: %(error)s", code=entry.key_factor.code,
+                                                                               error=exc.message)})
         added.append(entry.key_factor.code)
         anchor = entry.key_factor_id
     removed = None
@@ -118,11 +121,11 @@ def save(review_id: int):
         return page
     changed, added, removed, anchor = done
     db.session.commit()
-    parts = ["Draft saved." if changed else ("Nothing had changed." if not (added or removed) else "")]
+    parts = [_("Draft saved.") if changed else (_("Nothing had changed.") if not (added or removed) else "")]
     if added:
-        parts.append(f"File added to {', '.join(added)}.")
+        parts.append(_("File added to %(codes)s.", codes=", ".join(added)))
     if removed:
-        parts.append(f"File {removed} removed.")
+        parts.append(_("File %(name)s removed.", name=removed))
     flash(" ".join(p for p in parts if p), "success")
     return redirect(url_for("assessment.show", review_id=review.id) + (f"#kf-{anchor}" if anchor else ""))
 
@@ -140,8 +143,8 @@ def submit(review_id: int):
         return page
     if not request.form.get("confirm_submit"):
         db.session.commit()  # the draft is kept; submitting waits for the confirmation
-        perm.refuse("Tick \u201cYes, submit it\u201d to confirm: once submitted, the self-assessment "
-                    "can no longer be changed. Your draft is saved.")
+        perm.refuse(_("Tick \u201cYes, submit it\u201d to confirm: once submitted, the self-assessment "
+                    "can no longer be changed. Your draft is saved."))
         return redirect(url_for("assessment.show", review_id=review.id) + "#submit-h")
     try:
         assessment.submit(review, actor=current_user)
@@ -154,7 +157,7 @@ def submit(review_id: int):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash("The self-assessment is submitted. The review team can now read it.", "success")
+        flash(_("The self-assessment is submitted. The review team can now read it."), "success")
     return redirect(url_for("assessment.show", review_id=review.id))
 
 
@@ -174,16 +177,16 @@ def upload(review_id: int, key_factor_id: int):
     entry = _entry(review, key_factor_id)
     form = UploadForm()
     if not form.validate_on_submit() or not form.file.data:
-        flash("Choose a file to add.", "error")
+        flash(_("Choose a file to add."), "error")
     else:
         try:
             assessment.add_file(review, entry, form.file.data, actor=current_user)
         except DomainError as exc:
             db.session.rollback()
-            flash(f"{entry.key_factor.code}: {exc.message}", "error")
+            flash(_("%(code)s: %(error)s", code=entry.key_factor.code, error=exc.message), "error")
         else:
             db.session.commit()
-            flash(f"File added to {entry.key_factor.code}.", "success")
+            flash(_("File added to %(codes)s.", codes=entry.key_factor.code), "success")
     return redirect(url_for("assessment.show", review_id=review.id) + f"#kf-{key_factor_id}")
 
 
@@ -217,5 +220,5 @@ def delete_file(review_id: int, file_id: int):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash("File removed.", "success")
+        flash(_("File removed."), "success")
     return redirect(url_for("assessment.show", review_id=review.id) + f"#kf-{kf}")

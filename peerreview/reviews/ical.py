@@ -16,6 +16,7 @@ import secrets
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -147,19 +148,20 @@ def session_uid(session: VisitSession) -> str:
 
 
 def description(session: VisitSession) -> str:
-    lines = [f"Peer review: {session.review.title}",
-             f"Type: {SESSION_TYPES.get(session.session_type, session.session_type)}"]
+    lines = [_("Peer review: %(title)s", title=session.review.title),
+             _("Type: %(type)s", type=SESSION_TYPES.get(session.session_type, session.session_type))]
     types = org_labels(session.organisation_types)
     if session.organisations and types:
-        lines.append(f"Organisations: {session.organisations} ({types})")
+        lines.append(_("Organisations: %(names)s (%(types)s)", names=session.organisations, types=types))
     elif session.organisations or types:
-        lines.append(f"Organisations: {session.organisations or types}")
+        lines.append(_("Organisations: %(names)s", names=session.organisations or types))
     if session.interpreter_needed:
-        lines.append("Interpreter needed")
+        lines.append(_("Interpreter needed"))
     peers = [m.user.display_name for m in session.attendees if m.status in ACTIVE_SEAT_STATUSES]
-    lines.append("Peers: " + (", ".join(peers) or "none yet"))
+    lines.append(_("Peers: %(names)s", names=", ".join(peers) or _("none yet")))
     if session.key_factors:
-        lines.append("Key factors: " + "; ".join(f"{kf.code} {kf.title}" for kf in session.key_factors))
+        lines.append(_("Key factors: %(factors)s",
+                       factors="; ".join(f"{kf.code} {kf.title}" for kf in session.key_factors)))
     if session.notes:
         lines += ["", session.notes]
     return "\n".join(lines)

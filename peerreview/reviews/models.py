@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -33,26 +34,32 @@ if TYPE_CHECKING:
 STATES = ("draft", "requested", "accepted", "declined", "team_forming", "preparing", "visit",
           "reporting", "issued", "follow_up", "closed", "cancelled")
 TEAM_ROLES = ("lead", "rapporteur", "peer", "expert")
+TEAM_ROLE_LABELS = {
+    "lead": _l("Lead"),
+    "rapporteur": _l("Rapporteur"),
+    "peer": _l("Peer"),
+    "expert": _l("Expert"),
+}
 SEAT_STATUSES = ("proposed", "invited", "accepted", "declined", "removed")
 # Seats that still count: the matcher's proposals, open invitations and accepted seats. A
 # declined or removed seat stays on record (who was asked, who dropped out) but is off the team.
 ACTIVE_SEAT_STATUSES = ("proposed", "invited", "accepted")
 SESSION_TYPES = {
-    "interview": "Interview",
-    "focus_group": "Focus group",
-    "site_visit": "Site visit",
-    "workshop": "Workshop",
-    "feedback": "Feedback session",
+    "interview": _l("Interview"),
+    "focus_group": _l("Focus group"),
+    "site_visit": _l("Site visit"),
+    "workshop": _l("Workshop"),
+    "feedback": _l("Feedback session"),
 }
 ORGANISATION_TYPES = {
-    "city_department": "City department",
-    "political_leadership": "Political leadership",
-    "service_provider": "Service provider",
-    "ngo": "NGO",
-    "migrant_organisation": "Migrant organisation",
-    "residents": "Residents and service users",
-    "employer": "Employer",
-    "other": "Other",
+    "city_department": _l("City department"),
+    "political_leadership": _l("Political leadership"),
+    "service_provider": _l("Service provider"),
+    "ngo": _l("NGO"),
+    "migrant_organisation": _l("Migrant organisation"),
+    "residents": _l("Residents and service users"),
+    "employer": _l("Employer"),
+    "other": _l("Other"),
 }
 
 
@@ -73,6 +80,9 @@ class Review(db.Model):
     preferred_start: Mapped[date | None] = mapped_column(Date)
     preferred_end: Mapped[date | None] = mapped_column(Date)
     working_languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The language of the feedback report's fixed texts, dates and benchmark texts
+    # (peerreview.i18n.LANGUAGES), chosen by the host; changeable until the report is issued.
+    report_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     background: Mapped[str] = mapped_column(Text, default="")
     visit_start: Mapped[date | None] = mapped_column(Date)
     visit_end: Mapped[date | None] = mapped_column(Date)

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified, set_committed_value
@@ -66,7 +67,7 @@ class Clash:
 
     @property
     def message(self) -> str:
-        return f"{self.member.user.display_name} is already in {describe(self.other)}"
+        return _("%(name)s is already in %(other)s", name=self.member.user.display_name, other=describe(self.other))
 
 
 # --- helpers for views and the calendar ------------------------------------------------------
@@ -77,7 +78,7 @@ def hhmm(value: time) -> str:
 
 def org_labels(types: Iterable[str] | None) -> str:
     """'Service provider, NGO' for ['service_provider', 'ngo']."""
-    return ", ".join(ORGANISATION_TYPES.get(t, t) for t in types or [])
+    return ", ".join(str(ORGANISATION_TYPES.get(t, t)) for t in types or [])
 
 
 def describe(session: VisitSession) -> str:
@@ -148,47 +149,47 @@ def clashes(sessions: Iterable[VisitSession]) -> dict[int, list[Clash]]:
 
 def _clean(review: Review, values: SessionInput) -> dict:
     if not review.visit_start or not review.visit_end:
-        raise DomainError("The visit dates are not set yet, so no session can be planned. The "
-                          "secretariat fixes them when it accepts the request.")
+        raise DomainError(_("The visit dates are not set yet, so no session can be planned. The "
+                          "secretariat fixes them when it accepts the request."))
     title = (values.title or "").strip()
     if not title:
-        raise DomainError("Give the session a title.", field="title")
+        raise DomainError(_("Give the session a title."), field="title")
     if len(title) > MAX_TITLE:
-        raise DomainError(f"Keep the title under {MAX_TITLE} characters.", field="title")
+        raise DomainError(_("Keep the title under %(max_title)s characters.", max_title=MAX_TITLE), field="title")
     venue = (values.venue or "").strip()
     if len(venue) > MAX_VENUE:
-        raise DomainError(f"Keep the venue under {MAX_VENUE} characters.", field="venue")
+        raise DomainError(_("Keep the venue under %(max_venue)s characters.", max_venue=MAX_VENUE), field="venue")
     if values.day is None:
-        raise DomainError("Choose the day of the session.", field="day")
+        raise DomainError(_("Choose the day of the session."), field="day")
     if not review.visit_start <= values.day <= review.visit_end:
         raise DomainError(
-            f"The visit runs from {day(review.visit_start)} to {day(review.visit_end)}; "
-            "choose a day inside it.", field="day")
+            _("The visit runs from %(start)s to %(end)s; choose a day inside it.",
+              start=day(review.visit_start), end=day(review.visit_end)), field="day")
     if values.start_time is None:
-        raise DomainError("Give the start time.", field="start_time")
+        raise DomainError(_("Give the start time."), field="start_time")
     if values.end_time is None:
-        raise DomainError("Give the end time.", field="end_time")
+        raise DomainError(_("Give the end time."), field="end_time")
     if values.end_time <= values.start_time:
-        raise DomainError("The session ends before it starts.", field="end_time")
+        raise DomainError(_("The session ends before it starts."), field="end_time")
     if values.session_type not in SESSION_TYPES:
-        raise DomainError("Choose a type of session from the list.", field="session_type")
+        raise DomainError(_("Choose a type of session from the list."), field="session_type")
     org_types = list(dict.fromkeys(values.organisation_types or []))
     if any(t not in ORGANISATION_TYPES for t in org_types):
-        raise DomainError("Choose organisation types from the list.", field="organisation_types")
+        raise DomainError(_("Choose organisation types from the list."), field="organisation_types")
     organisations, notes = (values.organisations or "").strip(), (values.notes or "").strip()
     if len(organisations) > MAX_TEXT:
-        raise DomainError(f"Keep this under {MAX_TEXT:,} characters.", field="organisations")
+        raise DomainError(_("Keep this under %(max_text)s characters.", max_text=f"{MAX_TEXT:,}"), field="organisations")
     if len(notes) > MAX_TEXT:
-        raise DomainError(f"Keep the notes under {MAX_TEXT:,} characters.", field="notes")
+        raise DomainError(_("Keep the notes under %(max_text)s characters.", max_text=f"{MAX_TEXT:,}"), field="notes")
     seats = {s.id: s for s in eligible_attendees(review)}
     wanted = list(dict.fromkeys(values.attendee_ids or []))
     if any(i not in seats for i in wanted):
-        raise DomainError("Only peers on this review's team (who have not declined) can attend.",
+        raise DomainError(_("Only peers on this review's team (who have not declined) can attend."),
                           field="attendees")
     factors = {kf.id: kf for kf in review.benchmark.key_factors}
     kf_ids = list(dict.fromkeys(values.key_factor_ids or []))
     if any(i not in factors for i in kf_ids):
-        raise DomainError("Choose key factors of this review's benchmark.", field="key_factors")
+        raise DomainError(_("Choose key factors of this review's benchmark."), field="key_factors")
     return {
         "day": values.day, "start_time": values.start_time, "end_time": values.end_time,
         "title": title, "venue": venue, "session_type": values.session_type,
@@ -259,8 +260,8 @@ def update_session(session: VisitSession, values: SessionInput, *, version: int 
     """Save the edit; returns {field: [old, new]}. Conflict if the session changed meanwhile."""
     review = session.review
     if version is not None and version != session.version:
-        raise Conflict("Someone else changed this session while you were editing it. Nothing "
-                       "was saved.", current=session)
+        raise Conflict(_("Someone else changed this session while you were editing it. Nothing "
+                       "was saved."), current=session)
     cleaned = _clean(review, values)
     _refuse_clashes(review, cleaned, session)
     before, after = _snapshot(session), _audit_values(cleaned)
@@ -281,8 +282,8 @@ def update_session(session: VisitSession, values: SessionInput, *, version: int 
 
 def delete_session(session: VisitSession, *, version: int | None = None, actor) -> None:
     if version is not None and version != session.version:
-        raise Conflict("Someone else changed this session after you loaded the page. Check "
-                       "it, then delete it again if it should go.", current=session)
+        raise Conflict(_("Someone else changed this session after you loaded the page. Check "
+                       "it, then delete it again if it should go."), current=session)
     review = session.review
     record("review.session_delete", review, actor=actor,
            changes={"session_id": session.id, **_snapshot(session)})

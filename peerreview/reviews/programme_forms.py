@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, Optional
@@ -13,24 +14,24 @@ from peerreview.reviews.programme import SessionInput, eligible_attendees, visit
 
 
 class SessionForm(FlaskForm):
-    day = SelectField("Day", validate_choice=False)
-    start_time = TimeField("Starts", format=["%H:%M", "%H:%M:%S"], validators=[InputRequired(message="Give the start time.")])
-    end_time = TimeField("Ends", format=["%H:%M", "%H:%M:%S"], validators=[InputRequired(message="Give the end time.")])
-    title = StringField("Title", validators=[InputRequired(message="Give the session a title."),
+    day = SelectField(_l("Day"), validate_choice=False)
+    start_time = TimeField(_l("Starts"), format=["%H:%M", "%H:%M:%S"], validators=[InputRequired(message=_l("Give the start time."))])
+    end_time = TimeField(_l("Ends"), format=["%H:%M", "%H:%M:%S"], validators=[InputRequired(message=_l("Give the end time."))])
+    title = StringField(_l("Title"), validators=[InputRequired(message=_l("Give the session a title.")),
                                              Length(max=200)],
-                        description="For example “Interview with the head of the welcome office”.")
-    session_type = SelectField("Type", choices=list(SESSION_TYPES.items()), default="interview")
-    venue = StringField("Venue", validators=[Optional(), Length(max=200)],
-                        description="Address or building and room.")
-    organisations = TextAreaField("Organisations met", validators=[Length(max=5000)],
+                        description=_l("For example “Interview with the head of the welcome office”."))
+    session_type = SelectField(_l("Type"), choices=list(SESSION_TYPES.items()), default="interview")
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)],
+                        description=_l("Address or building and room."))
+    organisations = TextAreaField(_l("Organisations met"), validators=[Length(max=5000)],
                                   render_kw={"rows": 2},
-                                  description="Who the peers meet: names of organisations or posts.")
-    organisation_types = MultiCheckboxField("Types of organisation", choices=list(ORGANISATION_TYPES.items()))
-    interpreter_needed = BooleanField("An interpreter is needed")
-    attendees = MultiCheckboxField("Peers attending", coerce=int)
-    key_factors = MultiCheckboxField("Key factors in focus", coerce=int)
-    notes = TextAreaField("Notes", validators=[Length(max=5000)], render_kw={"rows": 3},
-                          description="Anything the peers should know: preparation, travel, contact on site.")
+                                  description=_l("Who the peers meet: names of organisations or posts."))
+    organisation_types = MultiCheckboxField(_l("Types of organisation"), choices=list(ORGANISATION_TYPES.items()))
+    interpreter_needed = BooleanField(_l("An interpreter is needed"))
+    attendees = MultiCheckboxField(_l("Peers attending"), coerce=int)
+    key_factors = MultiCheckboxField(_l("Key factors in focus"), coerce=int)
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)], render_kw={"rows": 3},
+                          description=_l("Anything the peers should know: preparation, travel, contact on site."))
     version = HiddenField()
 
     def setup(self, review) -> SessionForm:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -70,8 +71,8 @@ def add(review_id: int):
             form_error(form, exc)
         else:
             db.session.commit()
-            flash(f"Session added: {session.title}, {formatting.short_day(session.day)} "
-                  f"{programme.hhmm(session.start_time)}.", "success")
+            flash(_("Session added: %(title)s, %(day)s "
+                  "%(start_time)s.", title=session.title, day=formatting.short_day(session.day), start_time=programme.hhmm(session.start_time)), "success")
             return redirect(url_for("programme.show", review_id=review.id) + f"#session-{session.id}")
     return _page(review, form, status=400, open_form=True)
 
@@ -98,15 +99,15 @@ def edit(review_id: int, session_id: int):
             conflict, status = exc, 409
         except StaleDataError:
             db.session.rollback()
-            conflict = Conflict("Someone else saved this session at the same moment. Nothing "
-                                "was saved.")
+            conflict = Conflict(_("Someone else saved this session at the same moment. Nothing "
+                                "was saved."))
             status = 409
         except DomainError as exc:
             db.session.rollback()
             form_error(form, exc)
             status = 400
         else:
-            flash("Session saved." if changes else "Nothing had changed.", "success")
+            flash(_("Session saved.") if changes else _("Nothing had changed."), "success")
             return redirect(url_for("programme.show", review_id=review.id) + f"#session-{session.id}")
     else:
         status = 400
@@ -137,10 +138,10 @@ def delete(review_id: int, session_id: int):
         db.session.commit()
     except (DomainError, StaleDataError) as exc:
         db.session.rollback()
-        flash(getattr(exc, "message", None) or "Someone else changed this session at the same "
-              "moment. Check it, then delete it again if it should go.", "error")
+        flash(getattr(exc, "message", None) or _("Someone else changed this session at the same "
+              "moment. Check it, then delete it again if it should go."), "error")
         return redirect(url_for("programme.show", review_id=review.id) + f"#session-{session_id}")
-    flash(f"Session deleted: {title}.", "success")
+    flash(_("Session deleted: %(title)s.", title=title), "success")
     return redirect(url_for("programme.show", review_id=review.id))
 
 
@@ -175,7 +176,7 @@ def _ics(cal, filename: str | None = None) -> Response:
 @login_required
 def review_ics(review_id: int):
     review = _review(review_id)
-    cal = ical.build(ical.review_sessions(review), name=f"Visit programme: {review.title}",
+    cal = ical.build(ical.review_sessions(review), name=_("Visit programme: %(title)s", title=review.title),
                      uid=f"review-{review.id}@peerreview", url_for_review=_programme_url)
     return _ics(cal, f"review-{review.id}-programme.ics")
 
@@ -196,8 +197,8 @@ def calendar_settings():
         elif action == "revoke":
             count = ical.revoke_feed(current_user, actor=current_user)
             db.session.commit()
-            flash("Your feed address no longer works. Remove the subscription from your "
-                  "calendar app." if count else "You had no active feed address.", "success")
+            flash(_("Your feed address no longer works. Remove the subscription from your "
+                    "calendar app.") if count else _("You had no active feed address."), "success")
             return redirect(url_for("programme.calendar_settings"))
         else:
             abort(400)
@@ -219,7 +220,7 @@ def feed(token: str):
     user = ical.user_for_token(token)
     if user is None:
         abort(404)
-    cal = ical.build(ical.feed_sessions(user), name=f"Peer review visits: {user.display_name}",
+    cal = ical.build(ical.feed_sessions(user), name=_("Peer review visits: %(name)s", name=user.display_name),
                      uid=f"feed-user-{user.id}@peerreview", url_for_review=_programme_url)
     ical.extend_feed(cal, user)  # other features' events (mentoring visits)
     return _ics(cal)

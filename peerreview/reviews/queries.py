@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -158,12 +159,12 @@ def deadlines(review: Review) -> list[tuple[str, date]]:
     sa = getattr(review, "self_assessment", None)
     if review.self_assessment_due and review.state in ("accepted", "team_forming", "preparing") \
             and (sa is None or sa.status != "submitted"):
-        out.append(("Self-assessment", review.self_assessment_due))
+        out.append((_("Self-assessment"), review.self_assessment_due))
     if review.programme_due and review.state in ("accepted", "team_forming", "preparing") \
             and not session_count(review):
-        out.append(("Visit programme", review.programme_due))
+        out.append((_("Visit programme"), review.programme_due))
     if review.report_due and review.state in ("visit", "reporting"):
-        out.append(("Feedback report", review.report_due))
+        out.append((_("Feedback report"), review.report_due))
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from peerreview.audit.services import diff, record
@@ -32,28 +33,34 @@ def current_benchmark(theme):
 def _clean_request(values: dict) -> dict:
     questions = [q.strip() for q in values.get("host_questions", []) if q and q.strip()]
     if len(questions) > MAX_HOST_QUESTIONS:
-        raise DomainError(f"Ask at most {MAX_HOST_QUESTIONS} guiding questions.", field="host_questions")
+        raise DomainError(_("Ask at most %(max_host_questions)s guiding questions.", max_host_questions=MAX_HOST_QUESTIONS), field="host_questions")
     for q in questions:
         if len(q) > 500:
-            raise DomainError("Keep each guiding question under 500 characters.", field="host_questions")
+            raise DomainError(_("Keep each guiding question under 500 characters."), field="host_questions")
     start, end = values.get("preferred_start"), values.get("preferred_end")
     if start and end and end < start:
-        raise DomainError("The window ends before it starts.", field="preferred_end")
+        raise DomainError(_("The window ends before it starts."), field="preferred_end")
     languages = sorted(set(values.get("working_languages") or []))
     unknown = [code for code in languages if code not in EUROPEAN_LANGUAGES]
     if unknown:
-        raise DomainError(f"Unknown language code(s): {', '.join(unknown)}.", field="working_languages")
+        raise DomainError(_("Unknown language code(s): %(unknown)s.", unknown=', '.join(unknown)), field="working_languages")
     background = (values.get("background") or "").strip()
     if len(background) > 20_000:
-        raise DomainError("Keep the background under 20,000 characters.", field="background")
-    return {"host_questions": questions, "preferred_start": start, "preferred_end": end,
-            "working_languages": languages, "background": background}
+        raise DomainError(_("Keep the background under 20,000 characters."), field="background")
+    cleaned = {"host_questions": questions, "preferred_start": start, "preferred_end": end,
+               "working_languages": languages, "background": background}
+    if "report_language" in values:
+        from peerreview.languages.services import check_language
+
+        cleaned["report_language"] = check_language(values["report_language"],
+                                                    field="report_language")
+    return cleaned
 
 
 def create_request(*, city, theme, values: dict, actor) -> Review:
     benchmark = current_benchmark(theme)
     if benchmark is None:
-        raise DomainError(f"The theme \"{theme.name}\" has no published benchmark yet.", field="theme_id")
+        raise DomainError(_("The theme \"%(name)s\" has no published benchmark yet.", name=theme.name), field="theme_id")
     review = Review(host_city=city, benchmark=benchmark, state="draft", created_by_id=actor.id,
                     **_clean_request(values))
     db.session.add(review)
@@ -67,7 +74,7 @@ def create_request(*, city, theme, values: dict, actor) -> Review:
 
 def update_request(review: Review, values: dict, *, actor) -> dict:
     if review.state != "draft":
-        raise NotAllowed("The request has been sent; ask the secretariat to change it.")
+        raise NotAllowed(_("The request has been sent; ask the secretariat to change it."))
     changes = diff(review, _clean_request(values))
     if changes:
         record("review.update", review, actor=actor, changes=changes)
@@ -78,24 +85,24 @@ def accept(review: Review, *, visit_start: date, visit_end: date, actor,
            self_assessment_due: date | None = None, programme_due: date | None = None,
            report_due: date | None = None, team_min: int = 4, team_max: int = 8) -> None:
     if review.state != "requested":
-        raise NotAllowed("Only a requested review can be accepted.")
+        raise NotAllowed(_("Only a requested review can be accepted."))
     if not visit_start or not visit_end:
-        raise DomainError("Give the first and last day of the visit.", field="visit_start")
+        raise DomainError(_("Give the first and last day of the visit."), field="visit_start")
     if visit_end < visit_start:
-        raise DomainError("The visit ends before it starts.", field="visit_end")
+        raise DomainError(_("The visit ends before it starts."), field="visit_end")
     if (visit_end - visit_start).days + 1 > MAX_VISIT_DAYS:
-        raise DomainError(f"A visit lasts at most {MAX_VISIT_DAYS} days.", field="visit_end")
+        raise DomainError(_("A visit lasts at most %(max_visit_days)s days.", max_visit_days=MAX_VISIT_DAYS), field="visit_end")
     sa_due = self_assessment_due or visit_start - timedelta(days=SELF_ASSESSMENT_DAYS_BEFORE_VISIT)
     prog_due = programme_due or visit_start - timedelta(days=PROGRAMME_DAYS_BEFORE_VISIT)
     rep_due = report_due or visit_end + timedelta(days=REPORT_DAYS_AFTER_VISIT)
     if sa_due >= visit_start:
-        raise DomainError("The self-assessment must be due before the visit.", field="self_assessment_due")
+        raise DomainError(_("The self-assessment must be due before the visit."), field="self_assessment_due")
     if prog_due >= visit_start:
-        raise DomainError("The programme must be due before the visit.", field="programme_due")
+        raise DomainError(_("The programme must be due before the visit."), field="programme_due")
     if rep_due <= visit_end:
-        raise DomainError("The report must be due after the visit.", field="report_due")
+        raise DomainError(_("The report must be due after the visit."), field="report_due")
     if not 1 <= team_min <= team_max <= 15:
-        raise DomainError("Team size: at least 1, and the minimum not above the maximum (15 at most).",
+        raise DomainError(_("Team size: at least 1, and the minimum not above the maximum (15 at most)."),
                           field="team_min")
     changes = diff(review, {"visit_start": visit_start, "visit_end": visit_end,
                             "self_assessment_due": sa_due, "programme_due": prog_due,
@@ -107,16 +114,16 @@ def accept(review: Review, *, visit_start: date, visit_end: date, actor,
 def reschedule(review: Review, values: dict, *, actor) -> dict:
     """Change the visit dates or deadlines after acceptance (coordinator)."""
     if review.state not in ("accepted", "team_forming", "preparing"):
-        raise NotAllowed("The dates can only change before the visit starts.")
+        raise NotAllowed(_("The dates can only change before the visit starts."))
     start, end = values["visit_start"], values["visit_end"]
     if end < start:
-        raise DomainError("The visit ends before it starts.", field="visit_end")
+        raise DomainError(_("The visit ends before it starts."), field="visit_end")
     if (end - start).days + 1 > MAX_VISIT_DAYS:
-        raise DomainError(f"A visit lasts at most {MAX_VISIT_DAYS} days.", field="visit_end")
+        raise DomainError(_("A visit lasts at most %(max_visit_days)s days.", max_visit_days=MAX_VISIT_DAYS), field="visit_end")
     outside = [s for s in review.sessions if not start <= s.day <= end]
     if outside:
-        raise DomainError(f"{len(outside)} programme session(s) would fall outside the new dates; "
-                          "move them first.", field="visit_start")
+        raise DomainError(_("%(outside)s programme session(s) would fall outside the new dates; "
+                          "move them first.", outside=len(outside)), field="visit_start")
     changes = diff(review, values)
     if changes:
         record("review.schedule", review, actor=actor, changes=changes)
@@ -131,11 +138,11 @@ def add_document(review: Review, *, title: str, url: str | None, upload, actor) 
     title = (title or "").strip()
     url = (url or "").strip() or None
     if not title:
-        raise DomainError("Give the document a title.", field="title")
+        raise DomainError(_("Give the document a title."), field="title")
     if bool(url) == bool(upload):
-        raise DomainError("Give either a link or a file.", field="url")
+        raise DomainError(_("Give either a link or a file."), field="url")
     if url and not url.startswith(("https://", "http://")):
-        raise DomainError("A link starts with https:// or http://.", field="url")
+        raise DomainError(_("A link starts with https:// or http://."), field="url")
     stored, filename = files.store_upload(upload) if upload else (None, None)
     doc = ReviewDocument(review=review, title=title[:200], url=url, uploaded_by_id=actor.id,
                          file=stored, filename=filename)
@@ -160,11 +167,11 @@ def team_event(review: Review, actor, note: str) -> None:
 
 def add_member(review: Review, user, *, role: str = "peer", status: str = "proposed", actor) -> TeamMember:
     if role not in TEAM_ROLES:
-        raise DomainError(f"Unknown team role {role!r}.", field="role")
+        raise DomainError(_("Unknown team role %(role)s.", role=f"{role!r}"), field="role")
     if user.city_id == review.host_city_id:
-        raise DomainError(f"{user.name} is from the host city and cannot review it.", field="user_id")
+        raise DomainError(_("%(name)s is from the host city and cannot review it.", name=user.name), field="user_id")
     if any(s.user_id == user.id for s in review.team):
-        raise DomainError(f"{user.name} is already on the team.", field="user_id")
+        raise DomainError(_("%(name)s is already on the team.", name=user.name), field="user_id")
     seat = TeamMember(review=review, user=user, role=role, status=status)
     db.session.add(seat)
     db.session.flush()
@@ -176,13 +183,13 @@ def set_seat_status(seat: TeamMember, status: str, *, actor, reason: str = "") -
     from peerreview.timeutil import utcnow
 
     if status not in ("proposed", "invited", "accepted", "declined"):
-        raise DomainError(f"Unknown status {status!r}.")
+        raise DomainError(_("Unknown status %(status)s.", status=f"{status!r}"))
     if status == "accepted" and seat.status != "invited":
-        raise NotAllowed("Only an invited seat can be accepted: the secretariat sends the "
-                         "invitation first.")
+        raise NotAllowed(_("Only an invited seat can be accepted: the secretariat sends the "
+                         "invitation first."))
     reason = (reason or "").strip()
     if len(reason) > 2000:
-        raise DomainError("Keep the reason under 2,000 characters.", field="reason")
+        raise DomainError(_("Keep the reason under 2,000 characters."), field="reason")
     before = seat.status
     seat.status = status
     seat.reason = reason
@@ -227,7 +234,7 @@ def _has_team_page() -> bool:
 
 def set_seat_role(seat: TeamMember, role: str, *, actor) -> None:
     if role not in TEAM_ROLES:
-        raise DomainError(f"Unknown team role {role!r}.", field="role")
+        raise DomainError(_("Unknown team role %(role)s.", role=f"{role!r}"), field="role")
     if role in ("lead", "rapporteur"):
         for other in seat.review.team:
             if other is not seat and other.role == role:
@@ -243,9 +250,9 @@ def remove_member(seat: TeamMember, *, actor) -> None:
     was invited or had accepted stays on record as "removed" (it no longer opens the review)."""
     review = seat.review
     if review.state not in ("accepted", "team_forming", "preparing", "visit"):
-        raise NotAllowed("The team can change until the end of the visit week.")
+        raise NotAllowed(_("The team can change until the end of the visit week."))
     if seat.status in ("declined", "removed"):
-        raise NotAllowed(f"{seat.user.display_name} is no longer on the team.")
+        raise NotAllowed(_("%(name)s is no longer on the team.", name=seat.user.display_name))
     record("review.team_remove", review, actor=actor,
            changes={"user": seat.user.name, "status": [seat.status, "removed"]})
     if seat.status == "proposed":

@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -82,9 +83,10 @@ def next_step(review: Review, user) -> str:
     user = getattr(user, "_get_current_object", lambda: user)()   # not through the proxy, per row
     for t, missing in workflow.available(review, user):
         if t.name != "cancel":
-            return t.label if not missing else f"{t.label} (needs: {missing[0]})"
+            return str(t.label) if not missing else _("%(step)s (needs: %(missing)s)", step=t.label,
+                                                     missing=missing[0])
     if perm.can_edit_self_assessment(user, review):
-        return "Complete the self-assessment"
+        return _("Complete the self-assessment")
     return ""
 
 
@@ -96,12 +98,12 @@ def create():
     themes = _themes()
     form.theme_id.choices = [(t.id, t.name) for t in themes]
     if not themes:
-        flash("There is no published benchmark yet, so no review can be requested. "
-              "Ask the secretariat to publish one.", "warning")
+        flash(_("There is no published benchmark yet, so no review can be requested. "
+              "Ask the secretariat to publish one."), "warning")
     if form.validate_on_submit():
         theme = next((t for t in themes if t.id == form.theme_id.data), None)
         if theme is None:
-            form.theme_id.errors = ["Choose a theme from the list."]
+            form.theme_id.errors = [_("Choose a theme from the list.")]
         else:
             try:
                 review = services.create_request(city=current_user.city, theme=theme,
@@ -111,7 +113,7 @@ def create():
                 form_error(form, exc)
             else:
                 db.session.commit()
-                flash("Your request is saved as a draft. Check it, add documents, then send it.", "success")
+                flash(_("Your request is saved as a draft. Check it, add documents, then send it."), "success")
                 return redirect(url_for("reviews.show", review_id=review.id))
     return render_template("reviews/request_form.html", form=form, review=None)
 
@@ -135,7 +137,7 @@ def edit(review_id: int):
             form_error(form, exc)
         else:
             db.session.commit()
-            flash("Saved.", "success")
+            flash(_("Saved."), "success")
             return redirect(url_for("reviews.show", review_id=review.id))
     return render_template("reviews/request_form.html", form=form, review=review)
 
@@ -165,8 +167,8 @@ def accept(review_id: int):
     review = load_review(review_id)
     perm.require(perm.is_coordinator(current_user))
     if review.state != "requested":
-        flash(f"This review is {workflow.STATE_LABELS[review.state].lower()}; only a requested "
-              "review can be accepted.", "error")
+        flash(_("This review is %(state)s; only a requested "
+              "review can be accepted.", state=workflow.STATE_LABELS[review.state].lower()), "error")
         return redirect(url_for("reviews.show", review_id=review.id))
     form = AcceptForm()
     if request.method == "GET" and review.preferred_start:
@@ -183,7 +185,7 @@ def accept(review_id: int):
             form_error(form, exc)
         else:
             db.session.commit()
-            flash("The request is accepted; the host city has been told.", "success")
+            flash(_("The request is accepted; the host city has been told."), "success")
             return redirect(url_for("reviews.show", review_id=review.id))
     return render_template("reviews/accept.html", form=form, review=review)
 
@@ -204,7 +206,7 @@ def schedule(review_id: int):
             form_error(form, exc)
         else:
             db.session.commit()
-            flash("Dates saved.", "success")
+            flash(_("Dates saved."), "success")
             return redirect(url_for("reviews.show", review_id=review.id))
     return render_template("reviews/schedule.html", form=form, review=review)
 
@@ -224,9 +226,9 @@ def step(review_id: int, name: str):
             flash(exc.message, "error")
         else:
             db.session.commit()
-            flash(f"Done: the review is now {workflow.STATE_LABELS[review.state].lower()}.", "success")
+            flash(_("Done: the review is now %(state)s.", state=workflow.STATE_LABELS[review.state].lower()), "success")
     else:
-        flash("The reason is too long (2,000 characters at most).", "error")
+        flash(_("The reason is too long (2,000 characters at most)."), "error")
     return redirect(url_for("reviews.show", review_id=review.id))
 
 
@@ -247,7 +249,7 @@ def add_document(review_id: int):
             flash(exc.message, "error")
         else:
             db.session.commit()
-            flash("Document added.", "success")
+            flash(_("Document added."), "success")
     else:
         for errors in form.errors.values():
             flash(" ".join(errors), "error")
@@ -272,7 +274,7 @@ def delete_document(review_id: int, doc_id: int):
     perm.require(perm.can_add_document(current_user, review))
     services.remove_document(doc, actor=current_user)
     db.session.commit()
-    flash("Document removed.", "success")
+    flash(_("Document removed."), "success")
     return redirect(url_for("reviews.show", review_id=review.id) + "#documents")
 
 
@@ -297,7 +299,7 @@ def team(review_id: int):
     if form.validate_on_submit():
         user = db.session.get(User, form.user_id.data)
         if user is None:
-            form.user_id.errors = ["Choose a person from the list."]
+            form.user_id.errors = [_("Choose a person from the list.")]
         else:
             try:
                 services.add_member(review, user, role=form.role.data, status="accepted"
@@ -308,7 +310,7 @@ def team(review_id: int):
                 form_error(form, exc)
             else:
                 db.session.commit()
-                flash(f"{user.name} added to the team.", "success")
+                flash(_("%(name)s added to the team.", name=user.name), "success")
                 return redirect(url_for("reviews.team", review_id=review.id))
     return render_template("reviews/team.html", review=review, form=form, labels=workflow.STATE_LABELS)
 
@@ -360,16 +362,17 @@ def _team_endpoint() -> str:
 
 def _seat_message(action: str, own: bool, name: str, review) -> str:
     if action == "accept":
-        return (f"You are on the team for {review.title}. The review page is yours to prepare the visit."
-                if own else f"{name}'s acceptance is recorded.")
+        return (_("You are on the team for %(title)s. The review page is yours to prepare the visit.",
+                  title=review.title)
+                if own else _("%(name)s's acceptance is recorded.", name=name))
     if action == "decline":
-        return (f"The secretariat now knows that you cannot take part in {review.title}, and will "
-                "invite someone else. Thank you for saying so." if own
-                else f"{name} cannot take part; the team page proposes a replacement.")
+        return (_("The secretariat now knows that you cannot take part in %(title)s, and will "
+                  "invite someone else. Thank you for saying so.", title=review.title) if own
+                else _("%(name)s cannot take part; the team page proposes a replacement.", name=name))
     if action == "remove":
-        return f"{name} is off the team; the team page proposes a replacement."
+        return _("%(name)s is off the team; the team page proposes a replacement.", name=name)
     if action == "lead":
-        return f"{name} now leads the team."
+        return _("%(name)s now leads the team.", name=name)
     if action == "rapporteur":
-        return f"{name} is now the rapporteur."
-    return f"{name}'s role is saved."
+        return _("%(name)s is now the rapporteur.", name=name)
+    return _("%(name)s's role is saved.", name=name)

@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
 from peerreview import permissions as perm
 from peerreview.audit.services import record
 from peerreview.domain import NotAllowed
@@ -25,18 +29,18 @@ from peerreview.formatting import date_range, full_day
 from peerreview.reviews.models import Review, ReviewEvent
 
 STATE_LABELS = {
-    "draft": "Draft request",
-    "requested": "Requested",
-    "accepted": "Accepted",
-    "declined": "Declined",
-    "team_forming": "Forming the team",
-    "preparing": "Preparing the visit",
-    "visit": "Visit week",
-    "reporting": "Writing the report",
-    "issued": "Report issued",
-    "follow_up": "Follow-up",
-    "closed": "Closed",
-    "cancelled": "Cancelled",
+    "draft": _l("Draft request"),
+    "requested": _l("Requested"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "team_forming": _l("Forming the team"),
+    "preparing": _l("Preparing the visit"),
+    "visit": _l("Visit week"),
+    "reporting": _l("Writing the report"),
+    "issued": _l("Report issued"),
+    "follow_up": _l("Follow-up"),
+    "closed": _l("Closed"),
+    "cancelled": _l("Cancelled"),
 }
 # The main path, for the timeline on the review page.
 MAIN_PATH = ("draft", "requested", "accepted", "team_forming", "preparing", "visit",
@@ -68,15 +72,15 @@ class Transition:
 
 def request_complete(review: Review) -> str | None:
     if not review.preferred_start or not review.preferred_end:
-        return "the preferred visit window is not given"
+        return _("the preferred visit window is not given")
     if not review.working_languages:
-        return "no working language is chosen"
+        return _("no working language is chosen")
     return None
 
 
 def visit_dates_set(review: Review) -> str | None:
     if not review.visit_start or not review.visit_end:
-        return "the visit dates are not set"
+        return _("the visit dates are not set")
     return None
 
 
@@ -84,21 +88,23 @@ def team_complete(review: Review) -> str | None:
     accepted = [s for s in review.team if s.status == "accepted"]
     missing = []
     if len(accepted) < review.team_min:
-        missing.append(f"only {len(accepted)} of at least {review.team_min} peers have accepted")
+        missing.append(ngettext("only %(accepted)d of at least %(num)d peer has accepted",
+                                "only %(accepted)d of at least %(num)d peers have accepted",
+                                review.team_min, accepted=len(accepted)))
     if not any(s.role == "lead" for s in accepted):
-        missing.append("no team lead has accepted")
+        missing.append(_("no team lead has accepted"))
     if not any(s.role == "rapporteur" for s in accepted):
-        missing.append("no rapporteur has accepted")
+        missing.append(_("no rapporteur has accepted"))
     waiting = [s for s in review.team if s.status in ("proposed", "invited")]
     if waiting:
-        missing.append(f"{len(waiting)} invitation(s) are not answered")
+        missing.append(_("%(count)d invitation(s) are not answered", count=len(waiting)))
     return "; ".join(missing) or None
 
 
 def self_assessment_submitted(review: Review) -> str | None:
     sa = getattr(review, "self_assessment", None)
     if sa is None or sa.status != "submitted":
-        return "the self-assessment has not been submitted"
+        return _("the self-assessment has not been submitted")
     return None
 
 
@@ -106,7 +112,7 @@ def programme_ready(review: Review) -> str | None:
     from peerreview.reviews.queries import session_count
 
     if not session_count(review):
-        return "the visit programme has no sessions"
+        return _("the visit programme has no sessions")
     return None
 
 
@@ -126,25 +132,26 @@ def host_today(review: Review) -> date:
 
 def visit_week_not_too_early(review: Review) -> str | None:
     if not review.visit_start:
-        return "the visit dates are not set"
+        return _("the visit dates are not set")
     earliest = review.visit_start - timedelta(days=VISIT_WEEK_EARLIEST_DAYS)
     if host_today(review) < earliest:
-        return (f"the visit starts on {full_day(review.visit_start)}: the visit week can start from "
-                f"{full_day(earliest)}")
+        return _("the visit starts on %(start)s: the visit week can start from %(earliest)s",
+                 start=full_day(review.visit_start), earliest=full_day(earliest))
     return None
 
 
 def visit_has_started(review: Review) -> str | None:
     if review.visit_start and host_today(review) < review.visit_start:
-        return (f"the visit has not started (it starts on {full_day(review.visit_start)}): the report "
-                f"can start from that day")
+        return _("the visit has not started (it starts on %(start)s): the report can start from "
+                 "that day", start=full_day(review.visit_start))
     return None
 
 
 def visit_is_over(review: Review) -> str | None:
     if review.visit_end and host_today(review) <= review.visit_end:
-        return (f"the visit ends on {full_day(review.visit_end)}: the report can be issued from "
-                f"{full_day(review.visit_end + timedelta(days=1))}")
+        return _("the visit ends on %(end)s: the report can be issued from %(day_after)s",
+                 end=full_day(review.visit_end),
+                 day_after=full_day(review.visit_end + timedelta(days=1)))
     return None
 
 
@@ -153,9 +160,9 @@ def early_notice(review: Review, name: str) -> str | None:
     today = host_today(review)
     dates = date_range(review.visit_start, review.visit_end)
     if name == "start_visit" and review.visit_start and today < review.visit_start:
-        return f"The visit is planned for {dates}: starting the visit week now is ahead of the dates."
+        return _("The visit is planned for %(dates)s: starting the visit week now is ahead of the dates.", dates=dates)
     if name == "start_reporting" and review.visit_end and today < review.visit_end:
-        return f"The visit is planned for {dates}: starting the report now ends the visit week early."
+        return _("The visit is planned for %(dates)s: starting the report now ends the visit week early.", dates=dates)
     return None
 
 
@@ -164,29 +171,29 @@ EXTRA_CHECKS: dict[str, list[Check]] = {}
 
 
 TRANSITIONS: list[Transition] = [
-    Transition("submit", ("draft",), "requested", "Send the request to the secretariat",
-               "the host city's contact", (request_complete,)),
-    Transition("accept", ("requested",), "accepted", "Accept the request",
-               "a coordinator", (visit_dates_set,), has_form=True),
-    Transition("decline", ("requested",), "declined", "Decline the request",
-               "a coordinator", needs_reason=True),
-    Transition("form_team", ("accepted",), "team_forming", "Start forming the team",
-               "a coordinator", (visit_dates_set,)),
-    Transition("prepare", ("team_forming",), "preparing", "Team complete: start preparing",
-               "a coordinator", (team_complete,)),
-    Transition("start_visit", ("preparing",), "visit", "Start the visit week",
-               "a coordinator or the team lead",
+    Transition("submit", ("draft",), "requested", _l("Send the request to the secretariat"),
+               _l("the host city's contact"), (request_complete,)),
+    Transition("accept", ("requested",), "accepted", _l("Accept the request"),
+               _l("a coordinator"), (visit_dates_set,), has_form=True),
+    Transition("decline", ("requested",), "declined", _l("Decline the request"),
+               _l("a coordinator"), needs_reason=True),
+    Transition("form_team", ("accepted",), "team_forming", _l("Start forming the team"),
+               _l("a coordinator"), (visit_dates_set,)),
+    Transition("prepare", ("team_forming",), "preparing", _l("Team complete: start preparing"),
+               _l("a coordinator"), (team_complete,)),
+    Transition("start_visit", ("preparing",), "visit", _l("Start the visit week"),
+               _l("a coordinator or the team lead"),
                (self_assessment_submitted, programme_ready, visit_week_not_too_early)),
-    Transition("start_reporting", ("visit",), "reporting", "Visit over: start the report",
-               "a coordinator or the team lead", (visit_has_started,)),
-    Transition("issue", ("reporting",), "issued", "Issue the report",
-               "a coordinator", (visit_is_over,)),
-    Transition("follow_up", ("issued",), "follow_up", "Start the follow-up",
-               "a coordinator or the host city's contact"),
-    Transition("close", ("follow_up",), "closed", "Close the review",
-               "a coordinator"),
-    Transition("cancel", BEFORE_ISSUE, "cancelled", "Cancel the review",
-               "a coordinator (or the host city's contact before acceptance)",
+    Transition("start_reporting", ("visit",), "reporting", _l("Visit over: start the report"),
+               _l("a coordinator or the team lead"), (visit_has_started,)),
+    Transition("issue", ("reporting",), "issued", _l("Issue the report"),
+               _l("a coordinator"), (visit_is_over,)),
+    Transition("follow_up", ("issued",), "follow_up", _l("Start the follow-up"),
+               _l("a coordinator or the host city's contact")),
+    Transition("close", ("follow_up",), "closed", _l("Close the review"),
+               _l("a coordinator")),
+    Transition("cancel", BEFORE_ISSUE, "cancelled", _l("Cancel the review"),
+               _l("a coordinator (or the host city's contact before acceptance)"),
                needs_reason=True),
 ]
 BY_NAME = {t.name: t for t in TRANSITIONS}
@@ -223,23 +230,24 @@ def early_notices(review: Review, user) -> dict[str, str]:
 def transition(review: Review, name: str, actor, *, reason: str = "", notify: bool = True) -> ReviewEvent:
     t = BY_NAME.get(name)
     if t is None:
-        raise NotAllowed(f"Unknown step {name!r}.")
+        raise NotAllowed(_("Unknown step %(name)s.", name=f"{name!r}"))
     if review.state not in t.sources:
-        raise NotAllowed(f"\"{t.label}\" is not possible while the review is "
-                         f"{STATE_LABELS[review.state].lower()}.")
+        raise NotAllowed(_("\"%(label)s\" is not possible while the review is "
+                         "%(state)s.", label=t.label, state=STATE_LABELS[review.state].lower()))
     if not t.who(actor, review):
-        raise NotAllowed(f"Only {t.who_text} can do this: {t.label.lower()}.")
+        raise NotAllowed(_("Only %(who_text)s can do this: %(label)s.", who_text=t.who_text, label=t.label.lower()))
     reason = (reason or "").strip()
     if t.needs_reason and not reason:
-        raise NotAllowed("Give a reason.", field="reason")
+        raise NotAllowed(_("Give a reason."), field="reason")
     missing = missing_for(review, t)
     if missing:
-        raise NotAllowed(f"{t.label} is not possible yet: " + "; ".join(missing) + ".")
+        raise NotAllowed(_("%(step)s is not possible yet: %(missing)s.", step=t.label,
+                           missing="; ".join(missing)))
     early = early_notice(review, name)
     note = reason
     if early:
         if not reason:
-            raise NotAllowed(f"{early} To go ahead, give the reason: the review's history keeps it.",
+            raise NotAllowed(_("%(early)s To go ahead, give the reason: the review's history keeps it.", early=early),
                              field="reason")
         note = f"Ahead of the visit dates ({date_range(review.visit_start, review.visit_end)}): {reason}"
     before = review.state

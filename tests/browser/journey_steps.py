@@ -595,7 +595,7 @@ def factual_check(j: Journey) -> None:
     rapporteur = j.pages["rapporteur"]
     rapporteur.goto(f"{j.review_url}/report")
     expect(rapporteur.locator(".rp-missing")).to_contain_text(
-        "1 comment(s) of the host city are not answered")
+        "1 comment of the host city is not answered")
     j.check(rapporteur, "rapporteur-host-comment")
     rapporteur.get_by_role("link", name="Edit KF1", exact=True).click()
     j.check(rapporteur, "rapporteur-finding-KF1-correction")

@@ -12,6 +12,10 @@
 //   opened hours ago, or served offline, still points at the right meeting.
 (function () {
   "use strict";
+  // the page's language (static/js/i18n.js); the English text when it is not loaded
+  var t = window.peerreviewT || function (key, vars) {
+    return key.replace(/\{(\w+)\}/g, function (whole, name) { return vars && name in vars ? String(vars[name]) : whole; });
+  };
   var form = document.getElementById("capture-form");
   if (!form) return;
   var reviewId = form.getAttribute("data-review");
@@ -88,11 +92,11 @@
   // --- the queue on the page ------------------------------------------------------------
 
   function badge(item) {
-    if (item.state === "conflict") return ["bad", "changed elsewhere"];
-    if (item.state === "rejected") return ["bad", "not accepted"];
-    if (item.note_sent && item.file_state === "rejected") return ["bad", "photo not accepted"];
-    if (item.note_sent) return ["warn", "photo waiting to send"];
-    return ["warn", item.file ? "waiting to send, with a photo" : "waiting to send"];
+    if (item.state === "conflict") return ["bad", t("changed elsewhere")];
+    if (item.state === "rejected") return ["bad", t("not accepted")];
+    if (item.note_sent && item.file_state === "rejected") return ["bad", t("photo not accepted")];
+    if (item.note_sent) return ["warn", t("photo waiting to send")];
+    return ["warn", item.file ? t("waiting to send, with a photo") : t("waiting to send")];
   }
 
   function render() {
@@ -129,7 +133,7 @@
           var drop = document.createElement("button");
           drop.type = "button";
           drop.className = "button small";
-          drop.textContent = item.note_sent ? "Forget this file (the note is saved)" : "Remove from this device";
+          drop.textContent = item.note_sent ? t("Forget this file (the note is saved)") : t("Remove from this device");
           drop.addEventListener("click", function () { remove(item.uuid).then(render); });
           li.appendChild(drop);
         }
@@ -162,7 +166,7 @@
       meta.appendChild(document.createTextNode(" "));
     }
     var kind = form.querySelector("input[name=kind][value='" + obs.kind + "']");
-    span("kf-code", obs.key_factor_code || "Gen.");
+    span("kf-code", obs.key_factor_code || t("Gen."));
     span("badge", kind ? labelOf(kind) : obs.kind);
     span("", obs.author ? obs.author.name : "");
     span("muted", "· " + (obs.created_local || ""));
@@ -190,7 +194,7 @@
 
   function showNetwork() {
     var online = navigator.onLine;
-    net.textContent = online ? "Online" : "Offline: notes stay on this device";
+    net.textContent = online ? t("Online") : t("Offline: notes stay on this device");
     net.className = "badge " + (online ? "ok" : "warn");
   }
 
@@ -198,7 +202,7 @@
 
   function failure(r) {
     var errors = r.errors ? Object.keys(r.errors).map(function (k) { return r.errors[k]; }) : [];
-    return errors.join(" ") || r.error || "The server did not accept this.";
+    return errors.join(" ") || r.error || t("The server did not accept this.");
   }
 
   // Up to BATCH notes in one request. The server answers per note: stored (200/201), refused
@@ -256,7 +260,7 @@
       if ([400, 403, 409, 413].indexOf(res.status) !== -1) {
         return res.json().catch(function () { return {}; }).then(function (r) {
           item.file_state = "rejected";
-          item.error = res.status === 413 ? "The file is larger than 20 MB." : failure(r);
+          item.error = res.status === 413 ? t("The file is larger than 20 MB.") : failure(r);
           return put(item);
         }).then(function () { return null; });
       }
@@ -292,7 +296,7 @@
       });
     }).then(function () {
       syncing = false;
-      if (stop === "login") say("Log in again to send your notes; they stay on this device meanwhile.", "warning");
+      if (stop === "login") say(t("Log in again to send your notes; they stay on this device meanwhile."), "warning");
       stored.forEach(showStored);
       return render();
     }, function () { syncing = false; }).then(function (left) {
@@ -300,7 +304,7 @@
         var notes = {};
         stored.forEach(function (o) { notes[o.uuid] = true; });
         var n = Object.keys(notes).length;
-        say(n === 1 ? "Note sent." : n + " notes sent.", "success");
+        say(n === 1 ? t("Note sent.") : t("{num} notes sent.", { num: n }), "success");
       }
       return left;
     });
@@ -315,13 +319,13 @@
     var text = textBox.value.trim();
     if (!text) {
       if (Date.now() - lastSaved < 3000) return;  // the note of that tap is already saved
-      say("Write the observation first.", "error");
+      say(t("Write the observation first."), "error");
       textBox.focus();
       return;
     }
-    if (text.length > 10000) { say("Keep the observation under 10,000 characters.", "error"); return; }
+    if (text.length > 10000) { say(t("Keep the observation under 10,000 characters."), "error"); return; }
     var file = fileInput && fileInput.files.length ? fileInput.files[0] : null;
-    if (file && file.size > MAX_FILE) { say("The file is larger than 20 MB; choose a smaller one.", "error"); return; }
+    if (file && file.size > MAX_FILE) { say(t("The file is larger than 20 MB; choose a smaller one."), "error"); return; }
     var kf = form.querySelector("input[name=key_factor_id]:checked");
     var kind = form.querySelector("input[name=kind]:checked");
     var uuid = form.elements.uuid.value || uuid4();
@@ -332,7 +336,7 @@
       session_id: form.elements.session_id.value ? parseInt(form.elements.session_id.value, 10) : null,
       source_type: form.elements.source_type.value || null
     };
-    var label = (kf && kf.value ? labelOf(kf).split(" ")[0] : "General") + " · " + labelOf(kind);
+    var label = (kf && kf.value ? labelOf(kf).split(" ")[0] : t("General")) + " · " + labelOf(kind);
     saving = true;
     saveButton.setAttribute("aria-busy", "true");
     put({ uuid: uuid, review_id: reviewId, payload: payload, state: "waiting", label: label,
@@ -346,12 +350,12 @@
         if (fileInput) fileInput.value = "";
         if (window.peerreviewDrafts) window.peerreviewDrafts.saved(form);
         textBox.focus();
-        say(navigator.onLine ? "Saved on this device; sending…" :
-            (file ? "Saved on this device with its file. Both are sent when you are online." :
-                    "Saved on this device. It will be sent when you are online."), "info");
+        say(navigator.onLine ? t("Saved on this device; sending…") :
+            (file ? t("Saved on this device with its file. Both are sent when you are online.") :
+                    t("Saved on this device. It will be sent when you are online.")), "info");
         return render();
       }, function () {
-        say("This browser could not store the note, so it was not saved. Your text is still in the box: try again.", "error");
+        say(t("This browser could not store the note, so it was not saved. Your text is still in the box: try again."), "error");
         throw new Error("not stored");
       })
       .then(function () { saving = false; saveButton.removeAttribute("aria-busy"); return sync(); },

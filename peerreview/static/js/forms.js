@@ -11,6 +11,10 @@
   "use strict";
   if (window.peerreviewForms) return;
   window.peerreviewForms = true;
+  // the page's language (static/js/i18n.js); the English text when it is not loaded
+  var t = window.peerreviewT || function (key, vars) {
+    return key.replace(/\{(\w+)\}/g, function (whole, name) { return vars && name in vars ? String(vars[name]) : whole; });
+  };
 
   var PREFIX = "peerreview-draft:";
   var MAX_AGE_MS = 30 * 24 * 3600 * 1000;
@@ -154,16 +158,16 @@
         drop(key);  // the server has exactly this text: it was saved
       } else if (stored.base && same(stored.base, initial, keys)) {
         apply(form, stored.values);
-        note(form, "Draft restored: the text you had not saved yet (" + when(stored.saved_at) +
-             ") is back in the form. Save it to keep it.", [{
-          label: "Discard the draft", run: function () {
+        note(form, t("Draft restored: the text you had not saved yet ({when}) is back in the form. Save it to keep it.",
+                     { when: when(stored.saved_at) }), [{
+          label: t("Discard the draft"), run: function () {
             apply(form, initial); drop(key); entry.unsaved = false;
           } }]);
       } else {
-        note(form, "This device keeps a draft you had not saved (" + when(stored.saved_at) +
-             "), but the saved text has changed since.", [
-          { label: "Put my draft back", run: function () { apply(form, stored.values); remember(entry); } },
-          { label: "Discard it", run: function () { drop(key); } }]);
+        note(form, t("This device keeps a draft you had not saved ({when}), but the saved text has changed since.",
+                     { when: when(stored.saved_at) }), [
+          { label: t("Put my draft back"), run: function () { apply(form, stored.values); remember(entry); } },
+          { label: t("Discard it"), run: function () { drop(key); } }]);
       }
     }
 

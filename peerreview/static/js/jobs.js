@@ -3,6 +3,10 @@
    "Check again" link does the same by hand. */
 (function () {
   "use strict";
+  // the page's language (static/js/i18n.js); the English text when it is not loaded
+  var t = window.peerreviewT || function (key, vars) {
+    return key.replace(/\{(\w+)\}/g, function (whole, name) { return vars && name in vars ? String(vars[name]) : whole; });
+  };
   var boxes = document.querySelectorAll("[data-job-status]");
   Array.prototype.forEach.call(boxes, function (box) {
     var message = box.querySelector(".job-message");
@@ -36,7 +40,7 @@
           }
           if (status.failed) {
             show(status.message, true);
-            if (hint) { hint.textContent = "Nothing was changed. Reload the page to try again."; }
+            if (hint) { hint.textContent = t("Nothing was changed. Reload the page to try again."); }
             return;
           }
           show(status.message, false);

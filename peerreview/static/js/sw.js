@@ -11,6 +11,9 @@ const CACHE = "peerreview-offline-__VERSION__";
 const ASSETS = __ASSETS__;
 const OFFLINE_PAGES = [/^\/reviews\/\d+\/observations\/?$/, /^\/reviews\/\d+\/programme\/?$/];
 const SLOW_NETWORK_MS = 4000;
+// The page shown for a page not saved yet, in the language of the request that installed the
+// worker (the server fills it in).
+const OFFLINE_TEXT = __OFFLINE_TEXT__;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(ASSETS)).then(() => self.skipWaiting()));
@@ -36,10 +39,14 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => "&#" + c.charCodeAt(0) + ";");
+}
+
 function offlinePage() {
   return new Response(
-    "<!doctype html><title>Offline</title><h1>You are offline</h1>" +
-    "<p>This page was not saved on this device yet. Open it once while online.</p>",
+    "<!doctype html><title>" + escapeHtml(OFFLINE_TEXT.title) + "</title><h1>" +
+    escapeHtml(OFFLINE_TEXT.heading) + "</h1><p>" + escapeHtml(OFFLINE_TEXT.body) + "</p>",
     { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 

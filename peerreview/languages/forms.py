@@ -1,0 +1,18 @@
+"""Form pieces for choosing a language."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from peerreview.i18n import LANGUAGES
+
+__all__ = ["_l", "interface_language_choices", "report_language_choices"]
+
+
+def interface_language_choices() -> list[tuple[str, str]]:
+    """The account's choice: a language of the interface, or the browser's (the default)."""
+    return [("", _l("The language of my browser"))] + list(LANGUAGES.items())
+
+
+def report_language_choices() -> list[tuple[str, str]]:
+    return list(LANGUAGES.items())
