@@ -45,7 +45,7 @@ translations: $(STAMP)
 		-o $(POT) .
 	@for lang in $(LANGS); do \
 		if [ -f $(I18N_DIR)/$$lang/LC_MESSAGES/messages.po ]; then \
-			$(BIN)/pybabel -q update --no-wrap -i $(POT) -d $(I18N_DIR) -l $$lang; \
+			$(BIN)/pybabel -q update --no-fuzzy-matching --no-wrap -i $(POT) -d $(I18N_DIR) -l $$lang; \
 		else \
 			$(BIN)/pybabel -q init --no-wrap -i $(POT) -d $(I18N_DIR) -l $$lang; \
 		fi; \

@@ -140,9 +140,13 @@ def update_scheme(scheme: MentoringScheme, *, values: dict, mentor_city_ids, imp
         for city_id, role in used.items():
             if wanted.get(city_id) != role:
                 city = db.session.get(City, city_id)
-                raise DomainError(_("%(name)s takes part in a mentorship of this scheme as a "
-                                  "%(role)s city, so it stays one.", name=city.name, role=role),
-                                  field="mentor_cities" if role == "mentor" else "implementing_cities")
+                if role == "mentor":
+                    raise DomainError(_("%(name)s takes part in a mentorship of this scheme as a "
+                                        "mentor city, so it stays one.", name=city.name),
+                                      field="mentor_cities")
+                raise DomainError(_("%(name)s takes part in a mentorship of this scheme as an "
+                                    "implementing city, so it stays one.", name=city.name),
+                                  field="implementing_cities")
     changes = diff(scheme, {
         "name": values["name"].strip()[:200], "starts_on": values["starts_on"],
         "ends_on": values["ends_on"],
