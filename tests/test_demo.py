@@ -134,7 +134,7 @@ def test_the_demo_obeys_its_own_rules(demo, app, client, login, today):
         prio = _priority_labels(app, rec.report.review.report_language)
         if rec.report.review.report_language == "nl":
             # the running footer too is in the report's language
-            assert re.search(r"Pagina 1 van \d+", texts[version.id]) and "Page 1 of" not in texts[version.id]
+            assert re.search(r"Pagina 2 van \d+", texts[version.id]) and "Page 2 of" not in texts[version.id]
         assert re.search(rf"\b{rec.code}\s+(\S+:? )?({prio})( \S+)?\s+{words}", texts[version.id]), rec.code
         page = client.get(f"/mentoring/{a.mentorship_id}/actions/{a.id}").get_data(as_text=True)
         assert f", {rec.code}</a>" in page
