@@ -14,20 +14,17 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_skeleton, get_timezone_name, parse_pattern
+from babel.dates import format_skeleton as _babel_format_skeleton
+from babel.dates import get_timezone_name, parse_pattern
+from flask import g, has_app_context
 
 DEFAULT_LOCALE = "en"
 
 
 def current_locale() -> str:
     """The language of the person reading (set by the i18n layer), English by default."""
-    try:
-        from flask import g, has_app_context
-
-        if has_app_context():
-            return getattr(g, "locale_code", None) or DEFAULT_LOCALE
-    except ImportError:  # pragma: no cover - Flask is always installed
-        pass
+    if has_app_context():
+        return getattr(g, "locale_code", None) or DEFAULT_LOCALE
     return DEFAULT_LOCALE
 
 
@@ -39,6 +36,21 @@ def _babel_locale(code: str) -> Locale:
 
 def _loc(locale: str | None) -> Locale:
     return _babel_locale(locale or current_locale())
+
+
+def format_skeleton(skeleton: str, value: date | datetime, locale: Locale) -> str:
+    """Babel's format_skeleton, remembered for plain days: finding the pattern that fits a
+    skeleton is most of its cost, and a page writes the same few days many times (a list of 50
+    reviews, 100 dates). Moments are not remembered: two aware datetimes of the same instant in
+    different zones compare equal but may fall on different days."""
+    if type(value) is date:
+        return _day_text(skeleton, value, locale)
+    return _babel_format_skeleton(skeleton, value, locale=locale)
+
+
+@lru_cache(maxsize=8192)
+def _day_text(skeleton: str, value: date, locale: Locale) -> str:
+    return _babel_format_skeleton(skeleton, value, locale=locale)
 
 
 def day(value: date | datetime | None, locale: str | None = None, *, empty: str = "—") -> str:
@@ -122,7 +134,13 @@ def date_range(start: date | None, end: date | None, locale: str | None = None, 
         return full_day(start or end, locale)
     if end < start:
         start, end = end, start
-    loc = _loc(locale)
+    if type(start) is date and type(end) is date:
+        return _date_range(start, end, _loc(locale))
+    return _date_range.__wrapped__(start, end, _loc(locale))
+
+
+@lru_cache(maxsize=4096)
+def _date_range(start: date, end: date, loc: Locale) -> str:
     field = "y" if start.year != end.year else "M" if start.month != end.month else "d"
     halves = loc.interval_formats["yMMMd"][field]
     text = "".join(parse_pattern(_SHORT_MONTH.sub("MMMM", pattern)).apply(instant, loc)

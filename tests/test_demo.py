@@ -132,6 +132,9 @@ def test_the_demo_obeys_its_own_rules(demo, app, client, login, today):
         words = r"\s+".join(re.escape(w) for w in rec.action.split()[:6])
         # the priority as the report's language writes it (Rotterdam's report is in Dutch)
         prio = _priority_labels(app, rec.report.review.report_language)
+        if rec.report.review.report_language == "nl":
+            # the running footer too is in the report's language
+            assert re.search(r"Pagina 2 van \d+", texts[version.id]) and "Page 2 of" not in texts[version.id]
         assert re.search(rf"\b{rec.code}\s+(\S+:? )?({prio})( \S+)?\s+{words}", texts[version.id]), rec.code
         page = client.get(f"/mentoring/{a.mentorship_id}/actions/{a.id}").get_data(as_text=True)
         assert f", {rec.code}</a>" in page

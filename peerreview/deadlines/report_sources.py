@@ -42,7 +42,7 @@ def _months_after(day, months: int):
                  "factual check two weeks before the report is due."))
 def report_draft_due(*, user=None, today):
     out = []
-    for r in _report_reviews(user, selectinload(Review.report)):
+    for r in _report_reviews(user):
         report = r.report
         if report is not None and report.state != "drafting":
             continue  # shared for the factual check already

@@ -14,7 +14,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import joinedload, selectinload
 
 from peerreview import permissions as perm
 from peerreview.auth.models import User
@@ -51,10 +52,11 @@ register_kind(MessageKind(
 def _reviews(stmt):
     from peerreview.framework.models import Benchmark
 
-    # the team and the self-assessment too: each deadline's ``can`` reads them
+    # the team and the self-assessment too: each deadline's ``can`` reads them; what a review
+    # has one of is joined into the same query
     return db.session.scalars(stmt.options(
-        selectinload(Review.host_city), selectinload(Review.benchmark).selectinload(Benchmark.theme),
-        selectinload(Review.team), selectinload(Review.self_assessment),
+        joinedload(Review.host_city), joinedload(Review.benchmark).joinedload(Benchmark.theme),
+        selectinload(Review.team), joinedload(Review.self_assessment),
     ).order_by(Review.id)).unique().all()
 
 
@@ -191,15 +193,25 @@ def request_answer_due(*, user=None, today):
             for r in reviews]
 
 
-def _report_reviews(user, *options):
-    stmt = select(Review).where(Review.state.in_(REPORTING), Review.report_due.is_not(None))
-    if user is not None:
-        writes = select(TeamMember.review_id).where(
-            TeamMember.user_id == user.id, TeamMember.status == "accepted",
-            TeamMember.role.in_(("lead", "rapporteur")))
-        stmt = stmt.where(Review.id.in_(writes))
-    stmt = stmt.options(selectinload(Review.team).selectinload(TeamMember.user), *options)
-    return _reviews(stmt)
+def _report_reviews(user):
+    """The reviews whose report is being written (those ``user`` writes, when given), with their
+    writers and their report: asked by the draft report's and the report's deadlines, loaded
+    once per request."""
+    from peerreview.request_cache import once
+
+    def load():
+        stmt = select(Review).where(Review.state.in_(REPORTING), Review.report_due.is_not(None))
+        if user is not None:
+            writes = select(TeamMember.review_id).where(
+                TeamMember.user_id == user.id, TeamMember.status == "accepted",
+                TeamMember.role.in_(("lead", "rapporteur")))
+            stmt = stmt.where(Review.id.in_(writes))
+        options = [selectinload(Review.team).selectinload(TeamMember.user)]
+        if "report" in sa_inspect(Review).relationships:   # the report feature is installed
+            options.append(selectinload(Review.report))
+        return _reviews(stmt.options(*options))
+
+    return once(("report_reviews", user.id if user is not None else None), load)
 
 
 def _writers(review: Review) -> tuple:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, and_, case, func, literal, select, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from peerreview import permissions as perm
 from peerreview.extensions import db
@@ -75,16 +75,17 @@ class Row:
 
 
 def _visible(user):
+    # what a row shows: the scheme's theme and the cities (what a mentorship has one of is
+    # joined into the same query); its people are not shown, so not loaded
     stmt = select(Mentorship).options(
-        selectinload(Mentorship.scheme).selectinload(MentoringScheme.theme),
-        selectinload(Mentorship.implementing_city),
+        joinedload(Mentorship.scheme).joinedload(MentoringScheme.theme),
+        joinedload(Mentorship.implementing_city),
         selectinload(Mentorship.mentor_cities),
-        selectinload(Mentorship.people).selectinload(MentorshipPerson.user),
     ).order_by(Mentorship.id)
     if not perm.is_coordinator(user):
         mine = select(MentorshipPerson.mentorship_id).where(MentorshipPerson.user_id == user.id)
         stmt = stmt.where(Mentorship.id.in_(mine))
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(stmt).unique())
 
 
 def _day(column):
@@ -177,13 +178,14 @@ def rows_for(user, *, today: date | None = None) -> list[Row]:
     counts = _action_counts(ids, today)
     base, latest = _ratings(ids)
     activity = last_activity(ids, today)
+    latest_of: dict[int, list] = {}
+    for (m_id, kf_id), rating in latest.items():
+        latest_of.setdefault(m_id, []).append((kf_id, rating))
     out = []
     for m in mentorships:
         up = down = rated = net = 0
-        for (m_id, kf_id), rating in latest.items():
-            if m_id != m.id:
-                continue
-            a, b = rating_score(base.get((m_id, kf_id))), rating_score(rating)
+        for kf_id, rating in latest_of.get(m.id, ()):
+            a, b = rating_score(base.get((m.id, kf_id))), rating_score(rating)
             if a is None or b is None:
                 continue
             rated += 1

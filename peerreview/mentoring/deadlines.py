@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from peerreview import permissions as perm
 from peerreview.deadlines.registry import Deadline, MessageKind, deadline_source, register_kind
 from peerreview.extensions import db
 from peerreview.mentoring.models import OPEN_STATES, Mentorship, MentorshipPerson
@@ -52,6 +53,8 @@ _LOAD = (selectinload(Mentorship.people).selectinload(MentorshipPerson.user),
 
 
 def _open_actions(user, role: str, *, overdue_on=None):
+    if user is not None and not perm.has_mentorship(user):
+        return []   # no query for the many who are in no mentorship
     stmt = (select(MentoringAction).join(Mentorship, Mentorship.id == MentoringAction.mentorship_id)
             .where(MentoringAction.status.in_(OPEN_ACTION_STATUSES), Mentorship.state.in_(OPEN_STATES))
             .options(selectinload(MentoringAction.mentorship).options(*_LOAD),
@@ -107,6 +110,8 @@ def action_overdue(*, user=None, today):
 def progress_review_due(*, user=None, today):
     stmt = (select(Mentorship).where(Mentorship.state == "active", Mentorship.next_review_on.is_not(None))
             .options(*_LOAD).order_by(Mentorship.next_review_on, Mentorship.id))
+    if user is not None and not perm.has_mentorship(user):
+        return []
     stmt = _mine(stmt, Mentorship.id, user, "mentor")
     out = []
     for m in db.session.scalars(stmt):

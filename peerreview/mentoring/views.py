@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from peerreview import permissions as perm
@@ -48,12 +48,14 @@ bp = Blueprint("mentoring", __name__, url_prefix="/mentoring")
 
 def load_mentorship(mentorship_id: int) -> Mentorship:
     """The mentorship with what its pages show, or 404; 403 unless the user may see it."""
+    # what a mentorship has one of (scheme, benchmark, theme, implementing city) is joined into
+    # the same query; its lists (key factors, mentor cities, people) come one query each
     m = db.session.scalar(select(Mentorship).where(Mentorship.id == mentorship_id).options(
-        selectinload(Mentorship.scheme).selectinload(MentoringScheme.benchmark)
+        joinedload(Mentorship.scheme).joinedload(MentoringScheme.benchmark)
         .selectinload(Benchmark.key_factors),
-        selectinload(Mentorship.scheme).selectinload(MentoringScheme.theme),
-        selectinload(Mentorship.implementing_city), selectinload(Mentorship.mentor_cities),
-        selectinload(Mentorship.people).selectinload(MentorshipPerson.user),
+        joinedload(Mentorship.scheme).joinedload(MentoringScheme.theme),
+        joinedload(Mentorship.implementing_city), selectinload(Mentorship.mentor_cities),
+        selectinload(Mentorship.people).joinedload(MentorshipPerson.user),
     ))
     if m is None:
         abort(404)

@@ -173,14 +173,18 @@ def capture(review_id: int):
         "kind": args.get("kind") if args.get("kind") in KINDS else None,
         "session": args.get("session", type=int), "author": args.get("author", type=int),
     }
-    notes = queries.observations(review, **filters)
     show_all = args.get("all") == "1" or any(filters.values())
+    if show_all:
+        notes = queries.observations(review, **filters)
+        notes_total = len(notes)
+    else:   # only the notes shown are loaded
+        notes, notes_total = queries.newest_observations(review, NOTES_SHOWN, **filters)
     team = [s.user for s in review.team if s.status in ACTIVE_SEAT_STATUSES]
     status = 400 if form.errors else 200
     zone_now = local_datetime(datetime.utcnow(), review.host_city.timezone)
     return render_template(
         "observations/capture.html", review=review, form=form, kinds=KINDS,
-        notes=notes if show_all else notes[:NOTES_SHOWN], notes_total=len(notes),
+        notes=notes, notes_total=notes_total,
         can_add=can_add, filters=filters, team=team, org_types=ORGANISATION_TYPES,
         accept_attr=ACCEPT_ATTR, running=current_session(review), instants=session_instants(review),
         zone=zone_abbreviation(zone_now), just_saved=just_saved, people=_interviewees(review)), status

@@ -37,9 +37,11 @@ def has_mentorship(user) -> bool:
     from sqlalchemy import select
 
     from peerreview.mentoring.models import MentorshipPerson
+    from peerreview.request_cache import once
 
-    return db.session.scalar(select(MentorshipPerson.id).where(
-        MentorshipPerson.user_id == user.id).limit(1)) is not None
+    # asked by the navigation and by the task list's mentoring sources on the same page
+    return once(("has_mentorship", user.id), lambda: db.session.scalar(select(MentorshipPerson.id).where(
+        MentorshipPerson.user_id == user.id).limit(1)) is not None)
 
 
 def can_view_mentoring(user) -> bool:

@@ -168,20 +168,31 @@ def implementation(*, city_ids: set[int] | None = None, today: date | None = Non
     cities: dict[int, Counts] = {}
     pairs: dict[tuple[int, int], Counts] = {}
     for row in db.session.execute(_scope(stmt, city_ids, Review.host_city_id)).mappings():
-        part = Counts("", "part", total=row["n"])
-        part.responses[row["response"] or "none"] += row["n"]
-        if row["response"] in COMMITTED and row["progress"] in PROGRESS:
-            part.progress[row["progress"]] += row["n"]
-        for months in WINDOWS:
-            part.within[months] = [int(row[f"done_{months}"] or 0), int(row[f"eligible_{months}"] or 0)]
+        n = row["n"]
+        response = row["response"] or "none"
+        progress = row["progress"] if row["response"] in COMMITTED and row["progress"] in PROGRESS else None
+        within = [(months, int(row[f"done_{months}"] or 0), int(row[f"eligible_{months}"] or 0))
+                  for months in WINDOWS]
         city_id, theme_id = row["host_city_id"], row["theme_id"]
-        for target in (network,
-                       themes.setdefault(theme_id, Counts(row["theme_name"], "theme", theme_id=theme_id)),
-                       cities.setdefault(city_id, Counts(row["city_name"], "city", city_id=city_id)),
-                       pairs.setdefault((city_id, theme_id), Counts(
-                           f"{row['city_name']}: {row['theme_name']}", "city-theme", city_id=city_id,
-                           theme_id=theme_id))):
-            target.add(part)
+        theme = themes.get(theme_id)
+        if theme is None:
+            theme = themes[theme_id] = Counts(row["theme_name"], "theme", theme_id=theme_id)
+        city = cities.get(city_id)
+        if city is None:
+            city = cities[city_id] = Counts(row["city_name"], "city", city_id=city_id)
+        pair = pairs.get((city_id, theme_id))
+        if pair is None:
+            pair = pairs[(city_id, theme_id)] = Counts(f"{row['city_name']}: {row['theme_name']}", "city-theme",
+                                                       city_id=city_id, theme_id=theme_id)
+        # added straight to each total (a Counts per row cost more than the query)
+        for target in (network, theme, city, pair):
+            target.total += n
+            target.responses[response] += n
+            if progress is not None:
+                target.progress[progress] += n
+            for months, done, eligible in within:
+                target.within[months][0] += done
+                target.within[months][1] += eligible
     moves = _moves(city_ids)
     return Implementation(
         network=network, themes=sorted(themes.values(), key=lambda c: c.label),

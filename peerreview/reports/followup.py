@@ -13,11 +13,11 @@ For other features (mentoring)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload
 
 from peerreview.audit.services import record
 from peerreview.domain import DomainError, NotAllowed
@@ -28,6 +28,7 @@ from peerreview.reports.models import (
     Recommendation,
     RecommendationUpdate,
     Report,
+    ReportVersion,
 )
 from peerreview.timeutil import utcnow
 
@@ -142,32 +143,86 @@ class ReviewFollowUp:
 
 
 def overview(today: date | None = None) -> list[ReviewFollowUp]:
-    """Follow-up of every issued review, for the coordinator: a fixed number of queries."""
+    """Follow-up of every issued review, for the coordinator: four queries, whatever the number
+    of reviews. The recommendations are counted in the database, grouped by what the counts
+    and the overdue date read; no recommendation, update or version is loaded as an object."""
+    from peerreview.cities.models import City
+    from peerreview.framework.models import Benchmark, Theme
     from peerreview.reviews.models import Review
 
     today = today or date.today()
     reports = db.session.scalars(
         select(Report).join(Review, Review.id == Report.review_id)
         .where(Review.state.in_(("issued", "follow_up", "closed")))
-        .options(selectinload(Report.review).selectinload(Review.host_city),
-                 selectinload(Report.review).selectinload(Review.benchmark),
-                 selectinload(Report.recommendations).selectinload(Recommendation.updates),
-                 selectinload(Report.versions))
+        .options(joinedload(Report.review).load_only(Review.id, Review.state, Review.host_city_id,
+                                                     Review.benchmark_id)
+                 .options(joinedload(Review.host_city).load_only(City.id, City.name),
+                          joinedload(Review.benchmark).load_only(Benchmark.id, Benchmark.theme_id)
+                          .joinedload(Benchmark.theme).load_only(Theme.id, Theme.name)))
         .order_by(Review.state, Report.id)).all()
+    if not reports:
+        return []
+    ids = [r.id for r in reports]
+    first: dict[int, tuple[int, date]] = {}
+    for report_id, number, issued_at in db.session.execute(
+            select(ReportVersion.report_id, ReportVersion.number, ReportVersion.issued_at)
+            .where(ReportVersion.report_id.in_(ids))):
+        if report_id not in first or number < first[report_id][0]:
+            first[report_id] = (number, issued_at.date())
+    groups: dict[int, list] = {i: [] for i in ids}
+    for row in db.session.execute(
+            select(Recommendation.report_id, Recommendation.response, Recommendation.progress,
+                   Recommendation.issued_on, Recommendation.timeframe_months,
+                   func.count(Recommendation.id))
+            .where(Recommendation.report_id.in_(ids))
+            .group_by(Recommendation.report_id, Recommendation.response, Recommendation.progress,
+                      Recommendation.issued_on, Recommendation.timeframe_months)):
+        groups[row[0]].append(row)
+    u = RecommendationUpdate
+    last: dict[int, date] = {}
+    for report_id, on_date, created_at in db.session.execute(
+            select(Recommendation.report_id, func.max(u.on_date), func.max(case((u.on_date.is_(None), u.created_at))))
+            .join(Recommendation, Recommendation.id == u.recommendation_id)
+            .where(Recommendation.report_id.in_(ids)).group_by(Recommendation.report_id)):
+        days = [d for d in (_as_date(on_date), _as_date(created_at)) if d is not None]
+        if days:
+            last[report_id] = max(days)
     out = []
     for report in reports:
-        recs = report.recommendations
-        first = report.versions[0].issued_at.date() if report.versions else None
-        updates = [u.on_date or u.created_at.date() for r in recs for u in r.updates]
+        rows = groups[report.id]
+        issued = first.get(report.id, (None, None))[1]
+
+        def n(test, rows=rows):
+            return sum(count for _r, response, progress, _i, _t, count in rows if test(response, progress))
+
+        overdue = 0
+        for _r, response, progress, issued_on, months, count in rows:
+            due = due_date(_Due(issued_on, months), issued)
+            if response in ("accepted", "partly") and progress != "done" and due is not None and due < today:
+                overdue += count
         out.append(ReviewFollowUp(
-            report=report, total=len(recs),
-            responses={k: sum(1 for r in recs if r.response == k) for k in RESPONSES},
-            progress={k: sum(1 for r in recs if r.progress == k) for k in PROGRESS},
-            waiting=sum(1 for r in recs if r.response is None),
-            overdue=sum(1 for r in recs if r.response in ("accepted", "partly") and r.progress != "done"
-                        and (d := due_date(r, first)) is not None and d < today),
-            last_update=max(updates) if updates else None))
+            report=report, total=n(lambda r, p: True),
+            responses={k: n(lambda r, p, k=k: r == k) for k in RESPONSES},
+            progress={k: n(lambda r, p, k=k: p == k) for k in PROGRESS},
+            waiting=n(lambda r, p: r is None), overdue=overdue, last_update=last.get(report.id)))
     return out
+
+
+@dataclass(frozen=True)
+class _Due:
+    """What :func:`due_date` reads of a recommendation."""
+
+    issued_on: date | None
+    timeframe_months: int
+
+
+def _as_date(value) -> date | None:
+    """A day or a moment from an aggregate (SQLite hands back the text of either) as a day."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value.date() if isinstance(value, datetime) else value
 
 
 @dataclass(frozen=True)
