@@ -276,3 +276,20 @@ def test_heatmap_history_and_suggestions(client, login, lib):
     assert "No report of Tampere is shared with you yet" in other and "Lisbon" not in other
     ghent = client.get(f"/library/cities/{lib.ghent.id}").get_data(as_text=True)
     assert "<svg" in ghent and "Language courses" in ghent
+
+
+def test_pages_of_results_count_every_match_and_a_page_past_the_end_still_does(app, lib):
+    from peerreview.library.search import Query, search
+
+    with app.test_request_context():
+        everything = search(lib.coordinator, Query(text="intake"))
+        assert everything.total == len(everything.hits) >= 3
+        seen = []
+        for page in range(1, everything.total + 1):
+            one = search(lib.coordinator, Query(text="intake", page=page), page_size=1)
+            assert one.total == everything.total and len(one.hits) == 1
+            seen.append(one.hits[0].item.id)
+        assert seen == [h.item.id for h in everything.hits]      # the same order, page by page
+        past = search(lib.coordinator, Query(text="intake", page=everything.total + 1), page_size=1)
+        assert past.hits == [] and past.total == everything.total
+        assert search(lib.coordinator, Query(text="nosuchwordanywhere")).total == 0

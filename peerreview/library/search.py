@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, literal_column, select, text
 
 from peerreview import permissions as perm
 from peerreview.extensions import db
-from peerreview.library.models import KINDS, SEARCH_TABLE, LibraryItem
+from peerreview.library.models import KINDS, SEARCH_TABLE, SEARCH_VECTOR, LibraryItem
 from peerreview.reports.models import Recommendation
 
 PAGE_SIZE = 25
@@ -72,7 +72,7 @@ def _match(words: list[str]):
         # every word as a prefix, all of them required; words are \w+ only, so no operators
         tsquery = func.to_tsquery(literal_column("'simple'::regconfig"),
                                   " & ".join(f"{w}:*" for w in words))
-        vector = literal_column("to_tsvector('simple'::regconfig, library_item.search_text)")
+        vector = literal_column(f"library_item.{SEARCH_VECTOR}")     # stored, see migration 0016
         return None, vector.op("@@")(tsquery), -func.ts_rank(vector, tsquery)
     query = " ".join(f'"{w}"*' for w in words)
     sub = (select(literal_column("rowid").label("id"), literal_column("rank").label("rank"))
@@ -127,11 +127,18 @@ def search(user, q: Query, *, page_size: int = PAGE_SIZE, public: bool = False) 
             where.append(cond)
         order = [relevance, Item.issued_on.desc(), Item.id]
     base = base.where(*where)
-    total = db.session.scalar(select(func.count()).select_from(
-        base.with_only_columns(Item.id).order_by(None).subquery())) or 0
     page = max(1, q.page)
+    # The page and the number of matches in one statement: the database finds every match to
+    # order them anyway, and a second statement would find them all again.
     rows = db.session.execute(
         base.add_columns(Recommendation.response, Recommendation.progress, Recommendation.progress_on,
-                         Recommendation.done_on)
+                         Recommendation.done_on, func.count().over())
         .order_by(*order).limit(page_size).offset((page - 1) * page_size)).all()
+    if rows:
+        total = rows[0][5]
+    elif page == 1:
+        total = 0
+    else:                     # a page past the last one: say how many there are
+        total = db.session.scalar(select(func.count()).select_from(
+            base.with_only_columns(Item.id).order_by(None).subquery())) or 0
     return Result([Hit(r[0], r[1], r[2], r[3], r[4]) for r in rows], total)
