@@ -42,3 +42,9 @@ def test_lazy_labels_are_translated_text(app):
     with app.test_request_context():
         plain, stock = _pair("", choices=[("", lazy_gettext("Any")), ("x", "X")])
         assert plain() == stock() and ">Any</option>" in plain()
+
+
+def test_every_select_of_the_application_uses_it(app):
+    from wtforms import SelectField
+
+    assert isinstance(SelectField.widget, PlainSelect)

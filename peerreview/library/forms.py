@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SearchField, SelectField
 from wtforms.validators import NumberRange, Optional
 
-from peerreview.forms_common import MultiCheckboxField, PlainSelect
+from peerreview.forms_common import MultiCheckboxField
 
 KIND_CHOICES = [("", _l("Everything")), ("recommendation", _l("Recommendations")),
                 ("finding", _l("Findings")), ("practice", _l("Good practices"))]
@@ -23,14 +23,14 @@ class SearchForm(FlaskForm):
 
     q = SearchField(_l("Words"), validators=[Optional()],
                     description=_l("Every word must appear; the start of a word is enough."))
-    kind = SelectField(_l("Kind"), choices=KIND_CHOICES, validators=[Optional()], widget=PlainSelect())
-    theme = SelectField(_l("Theme"), coerce=str, validators=[Optional()], widget=PlainSelect())
-    kf = SelectField(_l("Key factor"), coerce=str, validators=[Optional()], widget=PlainSelect())
-    role = SelectField(_l("Charter role"), coerce=str, validators=[Optional()], widget=PlainSelect())
-    city = SelectField(_l("City"), coerce=str, validators=[Optional()], widget=PlainSelect())
-    country = SelectField(_l("Country"), coerce=str, validators=[Optional()], widget=PlainSelect())
+    kind = SelectField(_l("Kind"), choices=KIND_CHOICES, validators=[Optional()])
+    theme = SelectField(_l("Theme"), coerce=str, validators=[Optional()])
+    kf = SelectField(_l("Key factor"), coerce=str, validators=[Optional()])
+    role = SelectField(_l("Charter role"), coerce=str, validators=[Optional()])
+    city = SelectField(_l("City"), coerce=str, validators=[Optional()])
+    country = SelectField(_l("Country"), coerce=str, validators=[Optional()])
     year = IntegerField(_l("Year of the report"), validators=[Optional(), NumberRange(min=1990, max=2100)])
-    status = SelectField(_l("Follow-up"), choices=STATUS_CHOICES, validators=[Optional()], widget=PlainSelect())
+    status = SelectField(_l("Follow-up"), choices=STATUS_CHOICES, validators=[Optional()])
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=10000)])
 
 
