@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, func, literal_column, select, text
+from sqlalchemy.orm import defer
 
 from peerreview import permissions as perm
 from peerreview.extensions import db
@@ -117,7 +118,7 @@ def search(user, q: Query, *, page_size: int = PAGE_SIZE, public: bool = False) 
     visible = perm.public_items() if public else perm.visible_library_items(user)
     where = [visible, *_filters(q)]
     words = q.words
-    base = select(Item).outerjoin(Recommendation, Recommendation.id == Item.recommendation_id)
+    base = select(Item.id).outerjoin(Recommendation, Recommendation.id == Item.recommendation_id)
     order = [Item.issued_on.desc(), Item.review_id.desc(), Item.id]
     if words:
         sub, cond, relevance = _match(words)
@@ -128,17 +129,24 @@ def search(user, q: Query, *, page_size: int = PAGE_SIZE, public: bool = False) 
         order = [relevance, Item.issued_on.desc(), Item.id]
     base = base.where(*where)
     page = max(1, q.page)
-    # The page and the number of matches in one statement: the database finds every match to
-    # order them anyway, and a second statement would find them all again.
-    rows = db.session.execute(
-        base.add_columns(Recommendation.response, Recommendation.progress, Recommendation.progress_on,
-                         Recommendation.done_on, func.count().over())
-        .order_by(*order).limit(page_size).offset((page - 1) * page_size)).all()
-    if rows:
-        total = rows[0][5]
+    # The page's ids and the number of matches in one narrow statement (the database orders
+    # every match anyway; a wide row per match would be carried through the count and the
+    # sort), then the page's items by their ids.
+    found = db.session.execute(base.add_columns(func.count().over()).order_by(*order)
+                               .limit(page_size).offset((page - 1) * page_size)).all()
+    if found:
+        total = found[0][1]
     elif page == 1:
         total = 0
     else:                     # a page past the last one: say how many there are
-        total = db.session.scalar(select(func.count()).select_from(
-            base.with_only_columns(Item.id).order_by(None).subquery())) or 0
-    return Result([Hit(r[0], r[1], r[2], r[3], r[4]) for r in rows], total)
+        total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
+    if not found:
+        return Result([], total)
+    ids = [row[0] for row in found]
+    rows = db.session.execute(
+        select(Item, Recommendation.response, Recommendation.progress, Recommendation.progress_on,
+               Recommendation.done_on)
+        .outerjoin(Recommendation, Recommendation.id == Item.recommendation_id)
+        .where(Item.id.in_(ids)).options(defer(Item.search_text))).all()
+    by_id = {r[0].id: r for r in rows}
+    return Result([Hit(*by_id[i]) for i in ids if i in by_id], total)
