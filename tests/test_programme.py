@@ -381,3 +381,9 @@ def test_query_count_does_not_grow_with_the_programme(client, login, world, db_s
     small = [count(u) for u in urls]
     add_sessions(18)
     assert [count(u) for u in urls] == small
+    # the capture page lists the sessions with their key factors and the team for its form
+    login(world["coordinator"])
+    capture = f"/reviews/{review.id}/observations"
+    before = count(capture)
+    add_sessions(10)
+    assert count(capture) == before

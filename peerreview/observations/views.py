@@ -137,6 +137,20 @@ def _show_errors(form, exc: DomainError):
             flash(message, "error")
 
 
+def _load_sessions(review) -> None:
+    """The visit's sessions with their key factors, and the team with their accounts, a query
+    each (the form's session list names each session's key factors, the filters name each
+    member of the team: one query per session and per member otherwise)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from peerreview.reviews.models import Review, TeamMember, VisitSession
+
+    db.session.scalars(select(Review).where(Review.id == review.id).options(
+        selectinload(Review.sessions).selectinload(VisitSession.key_factors),
+        selectinload(Review.team).selectinload(TeamMember.user))).all()
+
+
 # The page lists the newest notes; "Show all" lists every one. It stays light on a phone.
 NOTES_SHOWN = 30
 
@@ -146,6 +160,7 @@ NOTES_SHOWN = 30
 def capture(review_id: int):
     review = load_review(review_id)
     perm.require(perm.can_view_observations(current_user, review))
+    _load_sessions(review)
     form = _prepare_form(ObservationForm(), review)
     can_add = perm.can_add_observation(current_user, review)
     if request.method == "POST":
