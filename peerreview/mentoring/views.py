@@ -265,17 +265,17 @@ def create_mentorship(scheme_id: int):
 @bp.get("/<int:mentorship_id>")
 @login_required
 def show(mentorship_id: int):
-    # everything the page shows, loaded with the mentorship, one query per list (loading the
-    # lists by queries of their own left the mentorship's collections empty, and each was then
-    # loaded a second time, a visit's participants once per visit)
+    # everything the page shows, loaded with the mentorship: one query per list, its own short
+    # lists joined in (loading the lists by queries of their own left the mentorship's
+    # collections unloaded, so each was loaded a second time, a visit's participants per visit)
     m = load_mentorship(
         mentorship_id,
         selectinload(Mentorship.needs).options(
-            selectinload(NeedsAssessment.entries),
+            joinedload(NeedsAssessment.entries),
             joinedload(NeedsAssessment.source_review).joinedload(Review.host_city)),
         selectinload(Mentorship.progress_reviews).options(
-            selectinload(ProgressReview.ratings), joinedload(ProgressReview.created_by)),
-        selectinload(Mentorship.visits).selectinload(MentoringVisit.participants),
+            joinedload(ProgressReview.ratings), joinedload(ProgressReview.created_by)),
+        selectinload(Mentorship.visits).joinedload(MentoringVisit.participants),
         selectinload(Mentorship.actions),
         selectinload(Mentorship.events).joinedload(MentorshipEvent.actor),
     )
