@@ -24,6 +24,7 @@ from peerreview.mentoring.forms import (
     fix_date_messages,
     version_of,
 )
+from peerreview.mentoring.links import int_link
 from peerreview.mentoring.models import Mentorship
 from peerreview.mentoring.plan_models import (
     ACTION_STATUSES,
@@ -32,16 +33,6 @@ from peerreview.mentoring.plan_models import (
     PlanVersion,
 )
 from peerreview.mentoring.views import apply_errors, bp, commit_or_conflict, load_mentorship
-
-
-def _actions(m: Mentorship) -> list[MentoringAction]:
-    return list(db.session.scalars(
-        select(MentoringAction).where(MentoringAction.mentorship_id == m.id).options(
-            selectinload(MentoringAction.key_factor),
-            selectinload(MentoringAction.updates).selectinload(ActionUpdate.author),
-            selectinload(MentoringAction.proposed_by),
-            *plan.recommendation_options(),
-        ).order_by(MentoringAction.number)))
 
 
 def _action(m: Mentorship, action_id: int) -> MentoringAction:
@@ -101,8 +92,14 @@ def _prefill(form: ActionForm, m: Mentorship, recs: list) -> None:
 @bp.get("/<int:mentorship_id>/plan")
 @login_required
 def plan_page(mentorship_id: int):
-    m = load_mentorship(mentorship_id)
-    actions = _actions(m)
+    # the actions with the mentorship (the plan's snapshot reads them there too); their key
+    # factors are the benchmark's, which the mentorship loads: found there, not asked again
+    m = load_mentorship(mentorship_id, selectinload(Mentorship.actions).options(
+        selectinload(MentoringAction.updates).joinedload(ActionUpdate.author),
+        selectinload(MentoringAction.proposed_by),
+        *plan.recommendation_options(),
+    ))
+    actions = list(m.actions)
     versions = db.session.scalars(select(PlanVersion).where(PlanVersion.mentorship_id == m.id).options(
         selectinload(PlanVersion.endorsements), selectinload(PlanVersion.created_by))
         .order_by(PlanVersion.number)).all()
@@ -114,7 +111,9 @@ def plan_page(mentorship_id: int):
         editable=perm.can_edit_action_plan(current_user, m),
         can_endorse=perm.can_endorse_plan(current_user, m), source_text=plan.source_text,
         can_propose=perm.can_propose_action(current_user, m),
-        changed_since=bool(versions) and versions[-1].snapshot != plan.snapshot(m))
+        changed_since=bool(versions) and versions[-1].snapshot != plan.snapshot(m),
+        action_url=int_link("mentoring.action_page", "action_id", mentorship_id=m.id),
+        edit_url=int_link("mentoring.edit_action", "action_id", mentorship_id=m.id))
 
 
 @bp.route("/<int:mentorship_id>/actions/new", methods=["GET", "POST"])
