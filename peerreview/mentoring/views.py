@@ -51,14 +51,15 @@ def load_mentorship(mentorship_id: int, *more) -> Mentorship:
     """The mentorship with what its pages show, or 404; 403 unless the user may see it.
     ``more``: loader options for what one page shows besides."""
     # what a mentorship has one of (scheme, benchmark, theme, implementing city) is joined into
-    # the same query; its lists (key factors, mentor cities, people) come one query each
-    m = db.session.scalar(select(Mentorship).where(Mentorship.id == mentorship_id).options(
+    # the same query, and so are its mentor cities (one to three: as many rows); its other
+    # lists (key factors, people) come one query each
+    m = db.session.scalars(select(Mentorship).where(Mentorship.id == mentorship_id).options(
         joinedload(Mentorship.scheme).joinedload(MentoringScheme.benchmark)
         .selectinload(Benchmark.key_factors),
         joinedload(Mentorship.scheme).joinedload(MentoringScheme.theme),
-        joinedload(Mentorship.implementing_city), selectinload(Mentorship.mentor_cities),
+        joinedload(Mentorship.implementing_city), joinedload(Mentorship.mentor_cities),
         selectinload(Mentorship.people).joinedload(MentorshipPerson.user), *more,
-    ))
+    )).unique().one_or_none()
     if m is None:
         abort(404)
     perm.require(perm.can_view_mentorship(current_user, m))
