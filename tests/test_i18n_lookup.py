@@ -101,3 +101,32 @@ def test_outside_a_request_texts_are_english(app):
     with app.app_context():
         assert render_template_string("{{ _('Mentoring') }}") == "Mentoring"
         assert flask_babel.gettext("Mentoring") == "Mentoring"
+
+
+@pytest.mark.parametrize("language", ["en", "el", "fr"])
+def test_benchmark_texts_read_as_their_shown_form(app, language):
+    """bt() and bt_text() find the text without building a Shown: the same text and mark."""
+    from markupsafe import Markup
+
+    from peerreview.framework.models import KeyFactor
+    from peerreview.framework.translations import html_of, marked, text_of
+
+    factors = [KeyFactor(code="KF1", title="Courses <for> all & \"everyone\"", description="",
+                         translations={"el": {"title": "Μαθήματα <για> όλους"}}),
+               KeyFactor(code="KF2", title="Courses", description="", translations={}),
+               KeyFactor(code="KF3", title="", description="Only a description", translations=None)]
+    with app.test_request_context(f"/?lang={language}"):
+        app.preprocess_request()
+        for kf in factors:
+            for field in ("title", "description"):
+                for lang in (None, "en", "el", "fr"):
+                    shown = kf.shown(field, lang)
+                    note = flask_babel.gettext("Not translated yet: shown in the original language")
+                    expected = Markup(
+                        '<span lang="{lang}">{text}</span> <abbr class="untranslated" title="{note}">'
+                        '{code}</abbr>').format(lang=shown.lang, text=shown.text, note=note,
+                                                code=shown.lang.upper()) if shown.fallback \
+                        else Markup.escape(shown.text)
+                    assert html_of(kf, field, lang) == marked(shown) == expected
+                    assert text_of(kf, field, lang) == shown.text
+        assert html_of(None, "title") == "" and text_of(None, "title") == ""
