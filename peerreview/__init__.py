@@ -45,6 +45,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     ext.migrate.init_app(app, ext.db, directory=str(PROJECT_ROOT / "migrations"))
     ext.login_manager.init_app(app)
     ext.csrf.init_app(app)
+    from peerreview.forms_common import use_plain_select
+
+    use_plain_select()
     ext.limiter.init_app(app)
 
     from peerreview import i18n

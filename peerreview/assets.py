@@ -16,7 +16,14 @@ YEAR = 365 * 24 * 3600
 _hashes: dict[str, tuple[float, str]] = {}
 
 
-def version_of(static_folder: str, filename: str) -> str | None:
+def version_of(static_folder: str, filename: str, *, recheck: bool = True) -> str | None:
+    """The file's content hash. ``recheck=False``: the hash found earlier in this process, with
+    no look at the file (a running server's files change only with a new release, which
+    restarts it; the development server looks every time)."""
+    if not recheck:
+        known = _hashes.get(filename)
+        if known is not None:
+            return known[1]
     path = Path(static_folder) / filename
     try:
         mtime = path.stat().st_mtime
@@ -34,7 +41,7 @@ def register(app: Flask) -> None:
     @app.url_defaults
     def static_version(endpoint, values):
         if endpoint == "static" and "filename" in values and "v" not in values:
-            version = version_of(app.static_folder, values["filename"])
+            version = version_of(app.static_folder, values["filename"], recheck=app.debug)
             if version:
                 values["v"] = version
 
@@ -42,6 +49,7 @@ def register(app: Flask) -> None:
     def cache_versioned(response):
         if (request.endpoint == "static" and response.status_code == 200
                 and request.args.get("v")
-                and request.args["v"] == version_of(app.static_folder, request.view_args.get("filename", ""))):
+                and request.args["v"] == version_of(app.static_folder, request.view_args.get("filename", ""),
+                                                    recheck=app.debug)):
             response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
         return response

@@ -9,6 +9,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from peerreview import permissions
@@ -177,6 +178,7 @@ def register_web(app: Flask) -> None:
     formatting.register(app)
     error_summary.register(app)
     assets.register(app)
+    _register_row_helpers(app)
 
     @app.context_processor
     def template_globals():
@@ -187,6 +189,27 @@ def register_web(app: Flask) -> None:
                                           else "reviews.team"), "site_name": app.config["SITE_NAME"],
                 "network_name": app.config["NETWORK_NAME"], "nav_links": nav_links,
                 "home_cards": home_cards}
+
+
+def _register_row_helpers(app: Flask) -> None:
+    """Template helpers for what a list repeats on every row (a page of 100 accounts draws 300
+    one-button forms): the CSRF token asked of Flask-WTF once per request, and links built from
+    a pattern remembered for the request (``row_url``, see ``urls.py``)."""
+    from flask_wtf.csrf import generate_csrf
+
+    from peerreview.request_cache import once
+    from peerreview.urls import row_url
+
+    def csrf_token() -> str:
+        return once("csrf_token", generate_csrf)
+
+    def button_form(action, label, class_="button", confirm_text=None) -> Markup:
+        confirm = f' data-confirm="{escape(confirm_text)}"' if confirm_text else ""
+        return Markup(f'<form method="post" action="{escape(action)}" class="inline-form">'
+                      f'<input type="hidden" name="csrf_token" value="{escape(csrf_token())}">'
+                      f'<button type="submit" class="{escape(class_)}"{confirm}>{escape(label)}</button></form>')
+
+    app.jinja_env.globals.update(csrf_token=csrf_token, row_url=row_url, _button_form=button_form)
 
 
 def _feature_blueprints():

@@ -276,3 +276,36 @@ def test_heatmap_history_and_suggestions(client, login, lib):
     assert "No report of Tampere is shared with you yet" in other and "Lisbon" not in other
     ghent = client.get(f"/library/cities/{lib.ghent.id}").get_data(as_text=True)
     assert "<svg" in ghent and "Language courses" in ghent
+
+
+def test_pages_of_results_count_every_match_and_a_page_past_the_end_still_does(app, lib):
+    from peerreview.library.search import Query, search
+
+    with app.test_request_context():
+        everything = search(lib.coordinator, Query(text="intake"))
+        assert everything.total == len(everything.hits) >= 3
+        seen = []
+        for page in range(1, everything.total + 1):
+            one = search(lib.coordinator, Query(text="intake", page=page), page_size=1)
+            assert one.total == everything.total and len(one.hits) == 1
+            seen.append(one.hits[0].item.id)
+        assert seen == [h.item.id for h in everything.hits]      # the same order, page by page
+        past = search(lib.coordinator, Query(text="intake", page=everything.total + 1), page_size=1)
+        assert past.hits == [] and past.total == everything.total
+        assert search(lib.coordinator, Query(text="nosuchwordanywhere")).total == 0
+
+
+def test_the_heatmap_shows_each_citys_latest_report_that_the_reader_may_see(app, lib, db_session, today):
+    from peerreview.library.compare import heatmap
+
+    newer = issued_report(db_session, host=lib.ghent, benchmark=lib.bench, issued_on=today - timedelta(days=50),
+                          level="network", findings={0: ("3", "Letters now in five languages.")})
+    newest_private = issued_report(db_session, host=lib.ghent, benchmark=lib.bench, issued_on=today - timedelta(days=5),
+                                   findings={0: ("0", "Private again.")})
+    db_session.commit()
+    with app.test_request_context():
+        ghent = {r.city_name: r for r in heatmap(lib.genoa_member, lib.bench.theme_id).rows}["Ghent"]
+        assert ghent.review_id == newer.id and ghent.cells["KF1"].rating == "3"
+        assert set(ghent.cells) == {"KF1"}          # nothing of the older report mixed in
+        own = {r.city_name: r for r in heatmap(lib.ghent_member, lib.bench.theme_id).rows}["Ghent"]
+        assert own.review_id == newest_private.id and own.cells["KF1"].rating == "0"

@@ -437,3 +437,22 @@ def test_the_demo_has_interviewees_with_answers_and_an_external_expert(client, l
     login(host)
     page = client.get(f"/reviews/{people[0].review_id}/interviewees").get_data(as_text=True)
     assert "Ahmed Benali" in page and "Not to be quoted" in page
+
+
+def test_my_tasks_asks_each_person_only_about_their_own_visits(client, login, visit, make_user, clock):
+    visit.review.state = "reporting"
+    db.session.commit()
+    ask = "Answer the short survey about the visit week"
+    clock.move_to(datetime.combine(visit.review.visit_end + timedelta(days=2), time(9)))
+    for person in (visit.contact, visit.lead, visit.peer):
+        login(person)
+        assert ask in client.get("/tasks").get_data(as_text=True), person.name
+    login(make_user("Other Person", city=visit.lead.city))
+    assert ask not in client.get("/tasks").get_data(as_text=True)
+    login(visit.peer)
+    assert client.post(f"/reviews/{visit.review.id}/surveys/visit",
+                       data={"useful": "4", "organised": "4", "again": "yes"}).status_code == 302
+    assert ask not in client.get("/tasks").get_data(as_text=True)
+    login(visit.lead)
+    clock.move_to(datetime.combine(visit.review.visit_end + timedelta(days=7 + 31), time(9)))
+    assert ask not in client.get("/tasks").get_data(as_text=True)      # no longer asked for

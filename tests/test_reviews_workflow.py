@@ -250,6 +250,25 @@ def test_dashboard_shows_overdue_deadlines(client, login, people, make_review):
     assert review.id
 
 
+def test_the_overdue_panel_shows_the_ten_most_overdue_and_the_rest_on_request(client, login, people, make_review,
+                                                                              make_city, make_benchmark):
+    bench = make_benchmark()
+    late = [make_review("preparing", host=make_city(f"Late {n:02d}", "FR", timezone="Europe/Paris"),
+                        benchmark=bench, visit_start=date.today() + timedelta(days=10 + n)) for n in range(12)]
+    for n, review in enumerate(late):
+        review.self_assessment_due = date.today() - timedelta(days=20 - n)   # Late 00 the most overdue
+    db.session.commit()
+    login(people["coordinator"])
+    panel = client.get("/reviews/").get_data(as_text=True).split('id="overdue-h"')[1].split("</section>")[0]
+    assert panel.count("was due") == 10 and "Late 00" in panel and "Late 11" not in panel
+    total = int(panel.split("Show all ")[1].split(" overdue deadlines")[0])
+    assert total > 12 and "overdue=all" in panel      # a programme is late too on some
+    everything = client.get("/reviews/?overdue=all").get_data(as_text=True)
+    everything = everything.split('id="overdue-h"')[1].split("</section>")[0]
+    assert everything.count("was due") == total and everything.count("Self-assessment was due") == 12
+    assert "Show all" not in everything
+
+
 def test_lists_show_only_what_the_user_may_see(client, login, people, make_review, make_city):
     mine = make_review("requested", host=people["host"])
     theirs = make_review("requested", host=make_city("Lyon", "FR", timezone="Europe/Paris"))
@@ -273,7 +292,7 @@ def test_long_review_list_pages_and_filters_by_state(client, login, people, make
     first = client.get("/reviews/").get_data(as_text=True)
     assert "Page 1 of 2 (55 reviews)" in first and first.count("<tr>") == 1 + 50
     assert "All <span class=\"count\">55</span>" in first and "Requested <span class=\"count\">50</span>" in first
-    # the overdue panel still names every late review, whatever page it is on
+    # the overdue panel names the late reviews, whatever page they are on
     assert first.count("Self-assessment was due") == 5
     second = client.get("/reviews/?page=2").get_data(as_text=True)
     assert "Page 2 of 2" in second and second.count("<tr>") == 1 + 5

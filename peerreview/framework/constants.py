@@ -103,10 +103,13 @@ def rating_label(value) -> str:
     return str(_RATING_LABELS[parse_rating(value)])
 
 
+_SCORES = {"0": 0, "1": 1, "2": 2, "3": 3, NOT_ENOUGH_EVIDENCE: None, "": None, None: None}
+
+
 def rating_score(value) -> int | None:
     """0-3 for a level, None for "not enough evidence" and for "not rated yet"."""
-    if value is None or value == "":
-        return None
+    if isinstance(value, str | None) and value in _SCORES:     # the stored forms: charts call this per cell
+        return _SCORES[value]
     rating = parse_rating(value)
     return None if rating == NOT_ENOUGH_EVIDENCE else int(rating)
 

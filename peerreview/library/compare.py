@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from peerreview import permissions as perm
 from peerreview.extensions import db
@@ -86,21 +86,21 @@ _FINDING_COLUMNS = (LibraryItem.review_id, LibraryItem.city_id, LibraryItem.city
 def heatmap(user, theme_id: int) -> Heatmap | None:
     """The latest visible review of each city on the theme, its team (and self) rating per
     key-factor code. None when nothing on the theme is visible to ``user``."""
-    rows = db.session.execute(select(*_FINDING_COLUMNS).where(
-        LibraryItem.theme_id == theme_id, LibraryItem.kind == "finding",
-        perm.visible_library_items(user))).all()
+    where = (LibraryItem.theme_id == theme_id, LibraryItem.kind == "finding", perm.visible_library_items(user))
+    # Each city's latest review with a visible finding, chosen by the database: the network's
+    # older reviews (ten findings each, thousands of them) never leave it.
+    reviews = (select(LibraryItem.review_id, func.row_number().over(
+        partition_by=LibraryItem.city_id,
+        order_by=(LibraryItem.issued_on.desc(), LibraryItem.review_id.desc())).label("newest"))
+        .where(*where).group_by(LibraryItem.review_id, LibraryItem.city_id, LibraryItem.issued_on)
+        .subquery())
+    latest = select(reviews.c.review_id).where(reviews.c.newest == 1)
+    rows = db.session.execute(select(*_FINDING_COLUMNS).where(*where, LibraryItem.review_id.in_(latest))).all()
     if not rows:
         return None
-    latest: dict[int, tuple] = {}
-    for r in rows:
-        best = latest.get(r.city_id)
-        if best is None or (r.issued_on, r.review_id) > best:
-            latest[r.city_id] = (r.issued_on, r.review_id)
     cities: dict[int, CityRow] = {}
     titles: dict[str, tuple[int, int, str]] = {}
     for r in rows:
-        if latest[r.city_id][1] != r.review_id:
-            continue
         row = cities.get(r.city_id)
         if row is None:
             row = cities[r.city_id] = CityRow(r.city_id, r.city_name, r.country, r.review_id,

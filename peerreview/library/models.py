@@ -9,9 +9,9 @@ issued. Its ``level`` and ``withheld`` columns follow the report's :class:`Publi
 with ``permissions.visible_library_items``.
 
 The full-text index is not a model: on SQLite it is the FTS5 table ``library_search`` (kept in
-step with ``library_item`` by triggers), on PostgreSQL a GIN index on the ``search_text``
-column's ``tsvector``. Both are made by the migration; ``UNMANAGED`` names them so that the
-comparison of models and migrations leaves them alone.
+step with ``library_item`` by triggers), on PostgreSQL the stored column ``search_vector``
+(generated from ``search_text``) with a GIN index. Both are made by the migrations; ``UNMANAGED``
+names them so that the comparison of models and migrations leaves them alone.
 """
 
 from __future__ import annotations
@@ -44,9 +44,10 @@ SHARED_LEVELS = ("network", "public")
 KINDS = ("finding", "recommendation", "practice")
 
 SEARCH_TABLE = "library_search"
-SEARCH_INDEX = "ix_library_item_fts"
+SEARCH_VECTOR = "search_vector"
+SEARCH_INDEX = "ix_library_item_search_vector"
 UNMANAGED = {SEARCH_TABLE, *(f"{SEARCH_TABLE}_{part}" for part in ("data", "idx", "docsize", "config",
-                                                                     "content")), SEARCH_INDEX}
+                                                                     "content")), SEARCH_VECTOR, SEARCH_INDEX}
 """Names of the full-text index's objects, which exist in the database but not in the models."""
 
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, func, literal_column, select, text
+from sqlalchemy.orm import defer
 
 from peerreview import permissions as perm
 from peerreview.extensions import db
-from peerreview.library.models import KINDS, SEARCH_TABLE, LibraryItem
+from peerreview.library.models import KINDS, SEARCH_TABLE, SEARCH_VECTOR, LibraryItem
 from peerreview.reports.models import Recommendation
 
 PAGE_SIZE = 25
@@ -72,7 +73,7 @@ def _match(words: list[str]):
         # every word as a prefix, all of them required; words are \w+ only, so no operators
         tsquery = func.to_tsquery(literal_column("'simple'::regconfig"),
                                   " & ".join(f"{w}:*" for w in words))
-        vector = literal_column("to_tsvector('simple'::regconfig, library_item.search_text)")
+        vector = literal_column(f"library_item.{SEARCH_VECTOR}")     # stored, see migration 0016
         return None, vector.op("@@")(tsquery), -func.ts_rank(vector, tsquery)
     query = " ".join(f'"{w}"*' for w in words)
     sub = (select(literal_column("rowid").label("id"), literal_column("rank").label("rank"))
@@ -117,7 +118,7 @@ def search(user, q: Query, *, page_size: int = PAGE_SIZE, public: bool = False) 
     visible = perm.public_items() if public else perm.visible_library_items(user)
     where = [visible, *_filters(q)]
     words = q.words
-    base = select(Item).outerjoin(Recommendation, Recommendation.id == Item.recommendation_id)
+    base = select(Item.id).outerjoin(Recommendation, Recommendation.id == Item.recommendation_id)
     order = [Item.issued_on.desc(), Item.review_id.desc(), Item.id]
     if words:
         sub, cond, relevance = _match(words)
@@ -127,11 +128,25 @@ def search(user, q: Query, *, page_size: int = PAGE_SIZE, public: bool = False) 
             where.append(cond)
         order = [relevance, Item.issued_on.desc(), Item.id]
     base = base.where(*where)
-    total = db.session.scalar(select(func.count()).select_from(
-        base.with_only_columns(Item.id).order_by(None).subquery())) or 0
     page = max(1, q.page)
+    # The page's ids and the number of matches in one narrow statement (the database orders
+    # every match anyway; a wide row per match would be carried through the count and the
+    # sort), then the page's items by their ids.
+    found = db.session.execute(base.add_columns(func.count().over()).order_by(*order)
+                               .limit(page_size).offset((page - 1) * page_size)).all()
+    if found:
+        total = found[0][1]
+    elif page == 1:
+        total = 0
+    else:                     # a page past the last one: say how many there are
+        total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
+    if not found:
+        return Result([], total)
+    ids = [row[0] for row in found]
     rows = db.session.execute(
-        base.add_columns(Recommendation.response, Recommendation.progress, Recommendation.progress_on,
-                         Recommendation.done_on)
-        .order_by(*order).limit(page_size).offset((page - 1) * page_size)).all()
-    return Result([Hit(r[0], r[1], r[2], r[3], r[4]) for r in rows], total)
+        select(Item, Recommendation.response, Recommendation.progress, Recommendation.progress_on,
+               Recommendation.done_on)
+        .outerjoin(Recommendation, Recommendation.id == Item.recommendation_id)
+        .where(Item.id.in_(ids)).options(defer(Item.search_text))).all()
+    by_id = {r[0].id: r for r in rows}
+    return Result([Hit(*by_id[i]) for i in ids if i in by_id], total)

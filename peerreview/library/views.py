@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import quote
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -19,7 +20,7 @@ from peerreview.library import display, queries, search, services
 from peerreview.library.forms import PublicationForm, SearchForm
 from peerreview.library.models import LEVELS
 from peerreview.reviews.views import load_review
-from peerreview.urls import absolute_url
+from peerreview.urls import absolute_url, row_url
 
 bp = Blueprint("library", __name__)
 
@@ -160,6 +161,6 @@ def _helpers():
     from peerreview.framework.constants import rating_label
 
     def item_url(item):
-        return url_for("library.report", review_id=item.review_id, _anchor=item.code)
+        return f'{row_url("library.report", review_id=item.review_id)}#{quote(item.code)}'
 
     return {"rating_label": rating_label, "item_url": item_url}

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from peerreview import permissions as perm
@@ -26,13 +26,29 @@ def _answered(kind: str, review_ids: list[int]) -> set[tuple[int, int]]:
         SurveyResponse.kind == kind, SurveyResponse.review_id.in_(review_ids))).all())
 
 
-def _reviews(states, *, user):
+def _reviews(states, *, user, where=(), team: bool = True):
+    """The reviews in ``states`` that ``where`` keeps, each with its host city's contacts. For
+    one person (*My tasks*) only the reviews that person is asked about: those of their own
+    city as its contact, and (``team``) those they sat on; so the page costs the same in a
+    network of 30 reviews or of 3,000."""
     from peerreview.auth.models import User
+    from peerreview.reviews.models import TeamMember
 
-    stmt = (select(Review).where(Review.state.in_(states), Review.visit_end.is_not(None))
-            .options(selectinload(Review.team), selectinload(Review.host_city),
-                     selectinload(Review.benchmark)).order_by(Review.id))
-    reviews = db.session.scalars(stmt).unique().all()
+    stmt = select(Review).where(Review.state.in_(states), Review.visit_end.is_not(None), *where)
+    if user is not None:
+        mine = []
+        if user.city_id is not None and user.city_role == "contact":
+            mine.append(Review.host_city_id == user.city_id)
+        if team:
+            mine.append(Review.id.in_(select(TeamMember.review_id).where(
+                TeamMember.user_id == user.id, TeamMember.status == "accepted")))
+        if not mine:
+            return [], {}
+        stmt = stmt.where(or_(*mine))
+    options = [selectinload(Review.host_city), selectinload(Review.benchmark)]
+    if team:
+        options.append(selectinload(Review.team).selectinload(TeamMember.user))
+    reviews = db.session.scalars(stmt.options(*options).order_by(Review.id)).unique().all()
     hosts = {}
     if reviews:
         for person in db.session.scalars(select(User).where(
@@ -46,7 +62,10 @@ def _reviews(states, *, user):
                  _l("A few questions once a visit week is over: how useful it was, how well "
                     "organised, what to change."))
 def visit_survey_due(*, user=None, today):
-    reviews, hosts = _reviews(AFTER_VISIT, user=user)
+    # open from the day after the visit until OPEN_DAYS_AFTER_DUE after its due date
+    ended = (Review.visit_end < today,
+             Review.visit_end >= today - timedelta(days=surveys.ANSWER_DAYS + surveys.OPEN_DAYS_AFTER_DUE))
+    reviews, hosts = _reviews(AFTER_VISIT, user=user, where=ended)
     answered = _answered("visit", [r.id for r in reviews])
     out = []
     for r in reviews:
@@ -71,11 +90,12 @@ def visit_survey_due(*, user=None, today):
 def outcome_survey_due(*, user=None, today):
     if user is not None and (user.city_id is None or user.city_role != "contact"):
         return []
-    reviews, hosts = _reviews(("issued", "follow_up", "closed"), user=user)
+    reviews, hosts = _reviews(("issued", "follow_up", "closed"), user=user, team=False)
     answered = _answered("outcome", [r.id for r in reviews])
+    issued = surveys.first_issues([r.id for r in reviews])
     out = []
     for r in reviews:
-        opens = surveys.outcome_open_on(r)
+        opens = surveys.outcome_open_on(r, issued.get(r.id))
         if opens is None:
             continue
         due = opens + timedelta(days=surveys.ANSWER_DAYS)

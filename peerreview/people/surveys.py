@@ -54,10 +54,27 @@ def first_issue(review) -> date | None:
     return at.date() if at else None
 
 
-def outcome_open_on(review) -> date | None:
+def first_issues(review_ids: list[int]) -> dict[int, date]:
+    """:func:`first_issue` of many reviews in one query (those never issued are left out)."""
+    from peerreview.reports.models import Report, ReportVersion
+
+    if not review_ids:
+        return {}
+    rows = db.session.execute(select(Report.review_id, func.min(ReportVersion.issued_at)).join(
+        ReportVersion, ReportVersion.report_id == Report.id).where(Report.review_id.in_(review_ids))
+        .group_by(Report.review_id)).all()
+    return {review_id: at.date() for review_id, at in rows if at}
+
+
+_UNKNOWN = object()
+
+
+def outcome_open_on(review, issued=_UNKNOWN) -> date | None:
+    """``issued``: the review's first issue date when the caller has it (see :func:`first_issues`)."""
     from peerreview.people.retention import add_months
 
-    issued = first_issue(review)
+    if issued is _UNKNOWN:
+        issued = first_issue(review)
     return add_months(issued, OUTCOME_MONTHS) if issued else None
 
 

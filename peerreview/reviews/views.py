@@ -52,6 +52,7 @@ def _themes():
 
 
 LIST_PAGE = 50
+OVERDUE_SHOWN = 10      # the most overdue first; the rest one click away
 
 
 @bp.get("/")
@@ -70,10 +71,12 @@ def index():
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     rows = queries.list_rows(current_user, (state,) if state else order,
                              offset=(page - 1) * LIST_PAGE, limit=LIST_PAGE)
-    candidates = queries.overdue_candidates(current_user, today)
+    overdue = queries.overdue(queries.overdue_candidates(current_user, today), today)
+    all_overdue = request.args.get("overdue") == "all"
     return render_template(
         "reviews/index.html", everything=everything, rows=rows, counts=counts,
-        upcoming=queries.upcoming(current_user, today), overdue=queries.overdue(candidates, today),
+        upcoming=queries.upcoming(current_user, today),
+        overdue=overdue if all_overdue else overdue[:OVERDUE_SHOWN], overdue_total=len(overdue),
         labels=workflow.STATE_LABELS, order=order, today=today, state=state, page=page,
         pages=pages, total=total, next_step=next_step)
 

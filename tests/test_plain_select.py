@@ -1,0 +1,50 @@
+"""The fast <select> of long lists draws what WTForms' own widget draws, selection and escaping
+included, so a filter keeps its chosen value and a city called <b>"Ö & co"</b> stays text."""
+
+from flask_babel import lazy_gettext
+from wtforms import Form, SelectField
+from wtforms.widgets import Select
+
+from peerreview.forms_common import PlainSelect
+
+CHOICES = [("", "Any"), ("1", 'Ö & <b>"co"</b>'), ("2", "Two"), ("3", "")]
+
+
+def _pair(data, choices=CHOICES, coerce=str):
+    class Plain(Form):
+        f = SelectField("F", choices=choices, coerce=coerce, widget=PlainSelect())
+
+    class Stock(Form):
+        f = SelectField("F", choices=choices, coerce=coerce, widget=Select())
+
+    return Plain(data={"f": data}).f, Stock(data={"f": data}).f
+
+
+def test_same_html_as_wtforms_with_a_value_chosen_and_text_to_escape():
+    plain, stock = _pair("1")
+    assert plain() == stock()
+    assert 'selected value="1"' in plain()
+    assert "<b>" not in plain() and "&lt;b&gt;" in plain()
+
+
+def test_no_value_chosen_and_attributes_passed_through():
+    plain, stock = _pair("")
+    assert plain(**{"aria-describedby": "f-hint"}) == stock(**{"aria-describedby": "f-hint"})
+    assert plain().count("selected") == 1          # "Any"
+
+
+def test_integer_choices_and_a_value_that_does_not_coerce():
+    plain, stock = _pair(2, choices=[(1, "One"), (2, "Two")], coerce=int)
+    assert plain() == stock() and 'selected value="2"' in plain()
+
+
+def test_lazy_labels_are_translated_text(app):
+    with app.test_request_context():
+        plain, stock = _pair("", choices=[("", lazy_gettext("Any")), ("x", "X")])
+        assert plain() == stock() and ">Any</option>" in plain()
+
+
+def test_every_select_of_the_application_uses_it(app):
+    from wtforms import SelectField
+
+    assert isinstance(SelectField.widget, PlainSelect)
