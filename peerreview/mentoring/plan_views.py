@@ -24,7 +24,6 @@ from peerreview.mentoring.forms import (
     fix_date_messages,
     version_of,
 )
-from peerreview.mentoring.links import int_link
 from peerreview.mentoring.models import Mentorship
 from peerreview.mentoring.plan_models import (
     ACTION_STATUSES,
@@ -111,9 +110,7 @@ def plan_page(mentorship_id: int):
         editable=perm.can_edit_action_plan(current_user, m),
         can_endorse=perm.can_endorse_plan(current_user, m), source_text=plan.source_text,
         can_propose=perm.can_propose_action(current_user, m),
-        changed_since=bool(versions) and versions[-1].snapshot != plan.snapshot(m),
-        action_url=int_link("mentoring.action_page", "action_id", mentorship_id=m.id),
-        edit_url=int_link("mentoring.edit_action", "action_id", mentorship_id=m.id))
+        changed_since=bool(versions) and versions[-1].snapshot != plan.snapshot(m))
 
 
 @bp.route("/<int:mentorship_id>/actions/new", methods=["GET", "POST"])

@@ -27,7 +27,6 @@ from peerreview.mentoring.forms import (
     StepForm,
     fix_date_messages,
 )
-from peerreview.mentoring.links import int_link
 from peerreview.mentoring.models import (
     STATES,
     MentoringScheme,
@@ -117,8 +116,7 @@ def dashboard_page():
                                            None if desc_arg not in ("asc", "desc") else desc_arg == "desc")
     return render_template("mentoring/dashboard.html", rows=rows, sort=sort, desc=desc,
                            sorts=dashboard.SORTS, today=today, silence_days=dashboard.SILENCE_DAYS,
-                           quarter_start=dashboard.quarter_start(today),
-                           show_url=int_link("mentoring.show", "mentorship_id"))
+                           quarter_start=dashboard.quarter_start(today))
 
 
 # --- schemes ----------------------------------------------------------------------------------------
