@@ -97,7 +97,7 @@ def _in_original(text: str, lang: str) -> Markup:
     from peerreview.i18n import catalog
 
     # the mark is the same for every text of a page: made once per reader's language
-    note = catalog().ugettext("Not translated yet: shown in the original language")
+    note = catalog().gettext("Not translated yet: shown in the original language")
     return Markup(f'<span lang="{escape(lang)}">{escape(text)}</span> {_mark(note, lang)}')
 
 
