@@ -215,3 +215,46 @@ def test_events_and_needs_count_as_activity(mw):
     needs.updated_at = _at(mw.today - timedelta(days=30))
     db.session.commit()
     assert _rows(mw)[mw.athens.id].last_activity == mw.today - timedelta(days=30)
+
+
+def test_mentorship_page_query_count_does_not_grow_with_its_visits_and_reviews(client, login, mw):
+    """A mentorship's page loads each of its lists once: more visits (each with participants),
+    progress reviews, actions and events add no query."""
+    from peerreview.mentoring import activity, plan
+
+    m = mw.riga
+    baseline(mw, m, days_ago=90)
+
+    def add(n, start):
+        for i in range(start, start + n):
+            day = mw.today - timedelta(days=80 - i)
+            activity.add_visit(m, activity.VisitInput("mentoring", day, day,
+                                                      participant_ids=[mw.mentor.id, mw.mentee.id]),
+                               actor=mw.mentor)
+            activity.record_progress(m, held_on=day, ratings=[activity.RatingInput(kf.id, "2") for kf in mw.kfs],
+                                     summary=f"Review {i}", next_review_on=None, actor=mw.mentor)
+            plan.add_action(m, plan.ActionInput(mw.kfs[0].id, f"Action {i}", "Unit",
+                                                mw.today - timedelta(days=1)), actor=mw.mentee)
+        db.session.commit()
+
+    def count():
+        statements = []
+
+        def listener(*args, **kwargs):
+            statements.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            res = client.get(f"/mentoring/{m.id}")
+            assert res.status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements), res.get_data(as_text=True)
+
+    login(mw.mentor)
+    add(1, 0)
+    small, _ = count()
+    add(5, 1)
+    large, page = count()
+    assert page.count('class="panel mn-visit') == 6 and "Review 5" in page
+    assert large == small, f"{small} queries for one visit, {large} for six"

@@ -18,6 +18,7 @@ missing the original is shown, in a span that names its language and carries a v
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -87,25 +88,57 @@ class Shown:
 
 def marked(shown: Shown) -> Markup:
     """The text for a page or a PDF: a missing translation shows the original, marked."""
-    from flask_babel import gettext
-
     if not shown.fallback:
         return escape(shown.text)
-    note = gettext("Not translated yet: shown in the original language")
-    return Markup('<span lang="{lang}">{text}</span> <abbr class="untranslated" title="{note}">'
-                  '{code}</abbr>').format(lang=shown.lang, text=shown.text, note=note,
-                                          code=shown.lang.upper())
+    return _in_original(shown.text, shown.lang)
 
+
+def _in_original(text: str, lang: str) -> Markup:
+    from peerreview.i18n import catalog
+
+    # the mark is the same for every text of a page: made once per reader's language
+    note = catalog().gettext("Not translated yet: shown in the original language")
+    return Markup(f'<span lang="{escape(lang)}">{escape(text)}</span> {_mark(note, lang)}')
+
+
+@lru_cache(maxsize=256)
+def _mark(note: str, lang: str) -> str:
+    return f'<abbr class="untranslated" title="{escape(note)}">{escape(lang.upper())}</abbr>'
+
+
+# bt_text() and bt() are called for every benchmark text a page shows (forty guide questions,
+# each key factor's title): they find the text without building a Shown for it.
 
 def text_of(obj, field: str, lang: str | None = None) -> str:
     """The plain text in the reader's language, the original where no translation exists
     (for attributes, titles and sorting)."""
-    return obj.shown(field, lang).text if obj is not None else ""
+    if obj is None:
+        return ""
+    if lang is None:
+        from peerreview.i18n import current_language
+
+        lang = current_language()
+    original = getattr(obj, field) or ""
+    if lang == ORIGINAL_LANGUAGE or not original:
+        return original
+    return obj.translation(lang, field) or original
 
 
 def html_of(obj, field: str, lang: str | None = None) -> Markup:
     """The text in the reader's language, with the mark where the original stands in."""
-    return marked(obj.shown(field, lang)) if obj is not None else Markup("")
+    if obj is None:
+        return Markup("")
+    if lang is None:
+        from peerreview.i18n import current_language
+
+        lang = current_language()
+    original = getattr(obj, field) or ""
+    if lang == ORIGINAL_LANGUAGE or not original:
+        return escape(original)
+    text = obj.translation(lang, field)
+    if text:
+        return escape(text)
+    return _in_original(original, ORIGINAL_LANGUAGE)
 
 
 def benchmark_parts(benchmark) -> list[tuple[str, object]]:

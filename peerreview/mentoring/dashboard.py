@@ -1,25 +1,33 @@
 """The mentor dashboard: every mentorship of a person (all of them for the coordinator) on one
 page, with what tells whether an implementing city is on track.
 
-Loaded in a fixed number of queries, whatever the number of mentorships: the mentorships with
-their cities and people, then one aggregate query each for upcoming visits, action counts,
-ratings and the last activity.
+Loaded in a fixed number of queries, whatever the number of mentorships: the mentorships (the
+columns a row shows, with their city and theme), their mentor cities, then one query each for
+upcoming visits, action counts, ratings and the last activity. A row holds what it shows, not
+ORM objects: making a mentorship with its scheme, theme and cities, or a visit with all its
+notes, cost more than the row's whole template. The statements are built once (their values
+are bound parameters): building the nine-part union of the last activity anew took longer than
+running it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, and_, case, func, literal, select, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Date, and_, bindparam, case, func, literal, select, union_all
 
 from peerreview import permissions as perm
+from peerreview.cities.models import City
 from peerreview.extensions import db
 from peerreview.framework.constants import rating_score
+from peerreview.framework.models import Theme
 from peerreview.mentoring.models import (
     OPEN_STATES,
+    STATES,
+    VISIT_KINDS,
     MentoringScheme,
     MentoringVisit,
     Mentorship,
@@ -29,6 +37,7 @@ from peerreview.mentoring.models import (
     NeedsEntry,
     ProgressRating,
     ProgressReview,
+    mentor_city,
 )
 from peerreview.mentoring.plan_models import (
     AT_RISK_DAYS,
@@ -55,10 +64,40 @@ def quarter_start(today: date) -> date:
     return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
 
 
+@dataclass(slots=True)
+class Listed:
+    """What a row shows of a mentorship."""
+
+    id: int
+    state: str
+    proposed_on: date
+    city: str                  # the implementing city's name
+    theme: str                 # the scheme's theme
+    mentor_cities: list[str]   # by name
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def state_label(self) -> str:
+        return STATES.get(self.state, self.state)
+
+
+@dataclass(slots=True)
+class NextVisit:
+    starts_on: date
+    kind: str
+
+    @property
+    def kind_label(self) -> str:
+        return VISIT_KINDS.get(self.kind, self.kind)
+
+
 @dataclass
 class Row:
-    mentorship: Mentorship
-    next_visit: MentoringVisit | None
+    mentorship: Listed
+    next_visit: NextVisit | None
     overdue: int
     at_risk: int
     done_quarter: int
@@ -74,18 +113,33 @@ class Row:
         return self.silent_days is not None
 
 
-def _visible(user):
-    # what a row shows: the scheme's theme and the cities (what a mentorship has one of is
-    # joined into the same query); its people are not shown, so not loaded
-    stmt = select(Mentorship).options(
-        joinedload(Mentorship.scheme).joinedload(MentoringScheme.theme),
-        joinedload(Mentorship.implementing_city),
-        selectinload(Mentorship.mentor_cities),
-    ).order_by(Mentorship.id)
+def _visible(user) -> list[Listed]:
+    # what a row shows: the city, the scheme's theme and the mentor cities; a mentorship's
+    # people are not shown, so not loaded
+    stmt = (select(Mentorship.id, Mentorship.state, Mentorship.proposed_on, City.name, Theme.name)
+            .join(City, City.id == Mentorship.implementing_city_id)
+            .join(MentoringScheme, MentoringScheme.id == Mentorship.scheme_id)
+            .join(Theme, Theme.id == MentoringScheme.theme_id)
+            .order_by(Mentorship.id))
     if not perm.is_coordinator(user):
         mine = select(MentorshipPerson.mentorship_id).where(MentorshipPerson.user_id == user.id)
         stmt = stmt.where(Mentorship.id.in_(mine))
-    return list(db.session.scalars(stmt).unique())
+    listed = [Listed(m_id, state, proposed_on, city, theme, [])
+              for m_id, state, proposed_on, city, theme in db.session.execute(stmt)]
+    if listed:
+        by_id = {m.id: m for m in listed}
+        for m_id, name in db.session.execute(_mentor_cities_stmt(), {"ids": list(by_id)}):
+            by_id[m_id].mentor_cities.append(name)
+    return listed
+
+
+@cache
+def _mentor_cities_stmt():
+    # in the order of Mentorship.mentor_cities
+    return (select(mentor_city.c.mentorship_id, City.name)
+            .join(City, City.id == mentor_city.c.city_id)
+            .where(mentor_city.c.mentorship_id.in_(bindparam("ids", expanding=True)))
+            .order_by(City.name))
 
 
 def _day(column):
@@ -98,6 +152,17 @@ def last_activity(ids: list[int], today: date) -> dict[int, date]:
     plan, a visit held or recorded, a progress review, the needs assessment, a state change."""
     if not ids:
         return {}
+    out = {}
+    for m_id, last in db.session.execute(_last_activity_stmt(), {"ids": list(ids), "today": today}):
+        if isinstance(last, str):   # SQLite hands back the text of date()
+            last = date.fromisoformat(last[:10])
+        out[m_id] = min(last, today) if last else None
+    return out
+
+
+@cache
+def _last_activity_stmt():
+    ids = bindparam("ids", expanding=True)
     a = MentoringAction
     parts = [
         select(a.mentorship_id.label("m"), _day(a.updated_at).label("d")),
@@ -106,7 +171,7 @@ def last_activity(ids: list[int], today: date) -> dict[int, date]:
         select(PlanVersion.mentorship_id, PlanEndorsement.endorsed_on)
         .join(PlanVersion, PlanVersion.id == PlanEndorsement.version_id),
         select(MentoringVisit.mentorship_id, MentoringVisit.starts_on)
-        .where(MentoringVisit.starts_on <= today),
+        .where(MentoringVisit.starts_on <= bindparam("today", type_=Date)),
         select(MentoringVisit.mentorship_id, _day(MentoringVisit.updated_at)),
         select(ProgressReview.mentorship_id, ProgressReview.held_on),
         select(NeedsAssessment.mentorship_id, _day(NeedsAssessment.updated_at)),
@@ -118,54 +183,70 @@ def last_activity(ids: list[int], today: date) -> dict[int, date]:
                  ProgressReview.mentorship_id, NeedsAssessment.mentorship_id, MentorshipEvent.mentorship_id]
     parts = [p.where(col.in_(ids)) for p, col in zip(parts, first_col, strict=True)]
     u = union_all(*parts).subquery()
-    rows = db.session.execute(select(u.c.m, func.max(u.c.d).label("last")).group_by(u.c.m))
-    out = {}
-    for m_id, last in rows:
-        if isinstance(last, str):   # SQLite hands back the text of date()
-            last = date.fromisoformat(last[:10])
-        out[m_id] = min(last, today) if last else None
+    return select(u.c.m, func.max(u.c.d).label("last")).group_by(u.c.m)
+
+
+def _upcoming_visits(ids, today) -> dict[int, NextVisit]:
+    out: dict[int, NextVisit] = {}
+    for m_id, starts_on, kind in db.session.execute(_upcoming_stmt(), {"ids": ids, "today": today}):
+        if m_id not in out:
+            out[m_id] = NextVisit(starts_on, kind)
     return out
 
 
-def _upcoming_visits(ids, today) -> dict[int, MentoringVisit]:
-    visits = db.session.scalars(
-        select(MentoringVisit).where(MentoringVisit.mentorship_id.in_(ids), MentoringVisit.ends_on >= today)
-        .order_by(MentoringVisit.starts_on, MentoringVisit.id))
-    out: dict[int, MentoringVisit] = {}
-    for v in visits:
-        out.setdefault(v.mentorship_id, v)
-    return out
+@cache
+def _upcoming_stmt():
+    v = MentoringVisit
+    return (select(v.mentorship_id, v.starts_on, v.kind)
+            .where(v.mentorship_id.in_(bindparam("ids", expanding=True)),
+                   v.ends_on >= bindparam("today", type_=Date))
+            .order_by(v.starts_on, v.id))
 
 
 def _action_counts(ids, today) -> dict[int, tuple[int, int, int]]:
+    params = {"ids": ids, "today": today, "soon": today + timedelta(days=AT_RISK_DAYS),
+              "quarter": quarter_start(today)}
+    return {m: (int(o or 0), int(r or 0), int(d or 0))
+            for m, o, r, d in db.session.execute(_action_counts_stmt(), params)}
+
+
+@cache
+def _action_counts_stmt():
     a = MentoringAction
+    today, soon, quarter = (bindparam(name, type_=Date) for name in ("today", "soon", "quarter"))
     is_open = a.status.in_(OPEN_ACTION_STATUSES)
     one, zero = literal(1), literal(0)
-    stmt = select(
+    return select(
         a.mentorship_id,
         func.sum(case((and_(is_open, a.deadline < today), one), else_=zero)),
-        func.sum(case((and_(is_open, a.deadline >= today,
-                            a.deadline <= today + timedelta(days=AT_RISK_DAYS)), one), else_=zero)),
-        func.sum(case((and_(a.status == "done", a.done_on >= quarter_start(today)), one), else_=zero)),
-    ).where(a.mentorship_id.in_(ids)).group_by(a.mentorship_id)
-    return {m: (int(o or 0), int(r or 0), int(d or 0)) for m, o, r, d in db.session.execute(stmt)}
+        func.sum(case((and_(is_open, a.deadline >= today, a.deadline <= soon), one), else_=zero)),
+        func.sum(case((and_(a.status == "done", a.done_on >= quarter), one), else_=zero)),
+    ).where(a.mentorship_id.in_(bindparam("ids", expanding=True))).group_by(a.mentorship_id)
 
 
 def _ratings(ids) -> tuple[dict, dict]:
+    base_stmt, latest_stmt = _ratings_stmts()
     base = {}
-    for m_id, kf_id, rating in db.session.execute(
-            select(NeedsAssessment.mentorship_id, NeedsEntry.key_factor_id, NeedsEntry.rating)
-            .join(NeedsAssessment, NeedsAssessment.id == NeedsEntry.needs_id)
-            .where(NeedsAssessment.mentorship_id.in_(ids))):
+    for m_id, kf_id, rating in db.session.execute(base_stmt, {"ids": ids}):
         base[(m_id, kf_id)] = rating
     latest = {}
-    for m_id, kf_id, rating in db.session.execute(
-            select(ProgressReview.mentorship_id, ProgressRating.key_factor_id, ProgressRating.rating)
-            .join(ProgressReview, ProgressReview.id == ProgressRating.review_id)
-            .where(ProgressReview.mentorship_id.in_(ids), ProgressRating.rating.is_not(None))
-            .order_by(ProgressReview.held_on)):
+    for m_id, kf_id, rating in db.session.execute(latest_stmt, {"ids": ids}):
         latest[(m_id, kf_id)] = rating       # the later review wins
     return base, latest
+
+
+@cache
+def _ratings_stmts():
+    ids = bindparam("ids", expanding=True)
+    return (
+        select(NeedsAssessment.mentorship_id, NeedsEntry.key_factor_id, NeedsEntry.rating)
+        .join(NeedsAssessment, NeedsAssessment.id == NeedsEntry.needs_id)
+        .where(NeedsAssessment.mentorship_id.in_(ids)),
+        select(ProgressReview.mentorship_id, ProgressRating.key_factor_id, ProgressRating.rating)
+        .join(ProgressReview, ProgressReview.id == ProgressRating.review_id)
+        .where(ProgressReview.mentorship_id.in_(ids), ProgressRating.rating.is_not(None))
+        .order_by(ProgressReview.held_on),
+    )
 
 
 def rows_for(user, *, today: date | None = None) -> list[Row]:
@@ -210,8 +291,8 @@ def sort_rows(rows: list[Row], key: str, descending: bool | None = None) -> tupl
         key = "attention"
     far = date.max
     keys = {
-        "attention": (lambda r: (not r.silent, -r.overdue, -r.at_risk, r.mentorship.implementing_city.name), False),
-        "city": (lambda r: (r.mentorship.implementing_city.name, r.mentorship.id), False),
+        "attention": (lambda r: (not r.silent, -r.overdue, -r.at_risk, r.mentorship.city), False),
+        "city": (lambda r: (r.mentorship.city, r.mentorship.id), False),
         "next_visit": (lambda r: (r.next_visit.starts_on if r.next_visit else far, r.mentorship.id), False),
         "overdue": (lambda r: (r.overdue, r.at_risk), True),
         "done": (lambda r: (r.done_quarter, -r.mentorship.id), True),

@@ -34,16 +34,6 @@ from peerreview.mentoring.plan_models import (
 from peerreview.mentoring.views import apply_errors, bp, commit_or_conflict, load_mentorship
 
 
-def _actions(m: Mentorship) -> list[MentoringAction]:
-    return list(db.session.scalars(
-        select(MentoringAction).where(MentoringAction.mentorship_id == m.id).options(
-            selectinload(MentoringAction.key_factor),
-            selectinload(MentoringAction.updates).selectinload(ActionUpdate.author),
-            selectinload(MentoringAction.proposed_by),
-            *plan.recommendation_options(),
-        ).order_by(MentoringAction.number)))
-
-
 def _action(m: Mentorship, action_id: int) -> MentoringAction:
     return child_or_404(MentoringAction, action_id, m, via="mentorship_id")
 
@@ -101,8 +91,14 @@ def _prefill(form: ActionForm, m: Mentorship, recs: list) -> None:
 @bp.get("/<int:mentorship_id>/plan")
 @login_required
 def plan_page(mentorship_id: int):
-    m = load_mentorship(mentorship_id)
-    actions = _actions(m)
+    # the actions with the mentorship (the plan's snapshot reads them there too); their key
+    # factors are the benchmark's, which the mentorship loads: found there, not asked again
+    m = load_mentorship(mentorship_id, selectinload(Mentorship.actions).options(
+        selectinload(MentoringAction.updates).joinedload(ActionUpdate.author),
+        selectinload(MentoringAction.proposed_by),
+        *plan.recommendation_options(),
+    ))
+    actions = list(m.actions)
     versions = db.session.scalars(select(PlanVersion).where(PlanVersion.mentorship_id == m.id).options(
         selectinload(PlanVersion.endorsements), selectinload(PlanVersion.created_by))
         .order_by(PlanVersion.number)).all()

@@ -38,25 +38,27 @@ from peerreview.mentoring.models import (
     ProgressReview,
     SchemeCity,
 )
-from peerreview.mentoring.plan_models import MentoringAction
 from peerreview.mentoring.services import FieldErrors
+from peerreview.reviews.models import Review
 
 bp = Blueprint("mentoring", __name__, url_prefix="/mentoring")
 
 
 # --- helpers shared by the mentoring views --------------------------------------------------------
 
-def load_mentorship(mentorship_id: int) -> Mentorship:
-    """The mentorship with what its pages show, or 404; 403 unless the user may see it."""
+def load_mentorship(mentorship_id: int, *more) -> Mentorship:
+    """The mentorship with what its pages show, or 404; 403 unless the user may see it.
+    ``more``: loader options for what one page shows besides."""
     # what a mentorship has one of (scheme, benchmark, theme, implementing city) is joined into
-    # the same query; its lists (key factors, mentor cities, people) come one query each
-    m = db.session.scalar(select(Mentorship).where(Mentorship.id == mentorship_id).options(
+    # the same query, and so are its mentor cities (one to three: as many rows); its other
+    # lists (key factors, people) come one query each
+    m = db.session.scalars(select(Mentorship).where(Mentorship.id == mentorship_id).options(
         joinedload(Mentorship.scheme).joinedload(MentoringScheme.benchmark)
         .selectinload(Benchmark.key_factors),
         joinedload(Mentorship.scheme).joinedload(MentoringScheme.theme),
-        joinedload(Mentorship.implementing_city), selectinload(Mentorship.mentor_cities),
-        selectinload(Mentorship.people).joinedload(MentorshipPerson.user),
-    ))
+        joinedload(Mentorship.implementing_city), joinedload(Mentorship.mentor_cities),
+        selectinload(Mentorship.people).joinedload(MentorshipPerson.user), *more,
+    )).unique().one_or_none()
     if m is None:
         abort(404)
     perm.require(perm.can_view_mentorship(current_user, m))
@@ -262,18 +264,21 @@ def create_mentorship(scheme_id: int):
 @bp.get("/<int:mentorship_id>")
 @login_required
 def show(mentorship_id: int):
-    m = load_mentorship(mentorship_id)
+    # everything the page shows, loaded with the mentorship: one query per list, its own short
+    # lists joined in (loading the lists by queries of their own left the mentorship's
+    # collections unloaded, so each was loaded a second time, a visit's participants per visit)
+    m = load_mentorship(
+        mentorship_id,
+        selectinload(Mentorship.needs).options(
+            joinedload(NeedsAssessment.entries),
+            joinedload(NeedsAssessment.source_review).joinedload(Review.host_city)),
+        selectinload(Mentorship.progress_reviews).options(
+            joinedload(ProgressReview.ratings), joinedload(ProgressReview.created_by)),
+        selectinload(Mentorship.visits).joinedload(MentoringVisit.participants),
+        selectinload(Mentorship.actions),
+        selectinload(Mentorship.events).joinedload(MentorshipEvent.actor),
+    )
     today = date.today()
-    db.session.scalars(select(NeedsAssessment).where(NeedsAssessment.mentorship_id == m.id)
-                       .options(selectinload(NeedsAssessment.entries))).all()
-    db.session.scalars(select(ProgressReview).where(ProgressReview.mentorship_id == m.id)
-                       .options(selectinload(ProgressReview.ratings),
-                                selectinload(ProgressReview.created_by))).all()
-    db.session.scalars(select(MentoringVisit).where(MentoringVisit.mentorship_id == m.id)
-                       .options(selectinload(MentoringVisit.participants))).all()
-    db.session.scalars(select(MentoringAction).where(MentoringAction.mentorship_id == m.id)).all()
-    db.session.scalars(select(MentorshipEvent).where(MentorshipEvent.mentorship_id == m.id)
-                       .options(selectinload(MentorshipEvent.actor))).all()
     rows = activity.movement(m)
     overdue, at_risk = activity.actions_needing_attention(m, today)
     last = dashboard.last_activity([m.id], today).get(m.id)
