@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"unknown part {', '.join(unknown)}; the parts are {', '.join(PARTS)}")
     from bench import capture, library, matching, observations, pages, reports
 
-    runs = {"pages": lambda out: (_layout(out), pages.run(out)), "observations": observations.run,
+    runs = {"pages": lambda out: (_layout(out), pages.run(out), pages.run_languages(out)),
+            "observations": observations.run,
             "capture": capture.run, "matching": matching.run, "reports": reports.run,
             "library": library.run}
     results = []

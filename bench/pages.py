@@ -261,8 +261,32 @@ def _pages(review_id, mentorship_id, city_id):
     ]
 
 
+def _compare_languages(client, path: str, n: int, base: str, other: str) -> dict:
+    """The page in ``base`` and in ``other``, one request of each in turn, so that both see the
+    same machine (two separate runs on a shared machine differ by more than the 10% compared)."""
+    samples = {base: [], other: []}
+    cpu = {base: [], other: []}
+    for lang in (base, other):
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
+        assert f'lang="{lang}"' in client.get(path).get_data(as_text=True)[:300], (path, lang)
+    for _ in range(n):
+        for lang in (base, other):
+            client.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
+            t0, c0 = time.perf_counter(), time.process_time()
+            client.get(path)
+            samples[lang].append((time.perf_counter() - t0) * 1000)
+            cpu[lang].append((time.process_time() - c0) * 1000)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = base
+    out = {}
+    for lang in (base, other):
+        ordered = sorted(samples[lang])
+        out[lang] = {"p50": statistics.median(ordered), "p95": ordered[int(0.95 * (len(ordered) - 1))],
+                     "cpu_p50": statistics.median(cpu[lang])}
+    return out
+
+
 def _measure(app, coordinator, member, review_id, mentor, n: int, only: str | None = None,
-             profile: str | None = None, sql: bool = False):
+             profile: str | None = None, sql: bool = False, compare: str | None = None):
     """p50/p95 and the query count of every page. ``only`` keeps the pages whose path contains
     it; ``profile`` writes a cProfile of each page's requests into that folder; ``sql`` prints
     each page's slowest statements (time summed over one request)."""
@@ -328,6 +352,9 @@ def _measure(app, coordinator, member, review_id, mentor, n: int, only: str | No
                 prof.disable()
                 os.makedirs(profile, exist_ok=True)
                 prof.dump_stats(os.path.join(profile, name.strip("/").replace("/", "_").replace(" ", "") + ".prof"))
+            if compare and path != "/healthz":
+                out[name] = _compare_languages(c, path, n, language, compare)
+                continue
             samples, cpu = [], []
             for _ in range(n):
                 t0, c0 = time.perf_counter(), time.process_time()
@@ -407,6 +434,41 @@ def run(results: list, n: int = 40, databases=("sqlite", "postgresql"), scales=(
                             "target": 1})
 
 
+LANGUAGE_TARGET = 1.10   # a page in another language within 10% of English (issue 19)
+
+
+def run_languages(results: list, n: int = 100, other: str = "el", only: str | None = None) -> None:
+    """Every page in English and in ``other`` (Greek: long words, every text translated), at 1x
+    on SQLite, one request of each in turn: p95 and CPU per request in ``other`` against English."""
+    from bench.observations import _create_database, _drop_database
+
+    with tempfile.TemporaryDirectory() as tmp:
+        database_url, pg_name = _create_database("sqlite", tmp, prefix="peerreview_bench_pages")
+        try:
+            app, coordinator, member, review_id, mentor = _build(1, database_url, tmp)
+            gc.collect()
+            gc.freeze()
+            try:
+                measured = _measure(app, coordinator, member, review_id, mentor, n, only=only, compare=other)
+            finally:
+                gc.unfreeze()
+            from peerreview.extensions import db
+
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+        finally:
+            _drop_database(pg_name)
+    for path, m in measured.items():
+        if path == "/healthz":
+            continue
+        en, lang = m["en"], m[other]
+        results.append({"name": f"GET {path} p95 in {other} against en (1x data)", "value": round(lang["p95"], 2),
+                        "unit": "ms", "baseline": round(en["p95"], 2), "ratio": round(lang["p95"] / en["p95"], 3),
+                        "cpu_p50": round(lang["cpu_p50"], 2), "cpu_p50_en": round(en["cpu_p50"], 2),
+                        "cpu_ratio": round(lang["cpu_p50"] / en["cpu_p50"], 3), "target": LANGUAGE_TARGET})
+
+
 def _main() -> None:
     import argparse
 
@@ -415,17 +477,23 @@ def _main() -> None:
                         help="database (repeat for both; default both)")
     parser.add_argument("--scale", type=int, action="append", help="1 or 10 (repeat; default both)")
     parser.add_argument("--only", help="only the pages whose name contains this text")
-    parser.add_argument("-n", type=int, default=40, help="requests timed per page")
+    parser.add_argument("-n", type=int, default=None, help="requests timed per page (40; 100 each language with --languages)")
     parser.add_argument("--profile", help="write a cProfile per page into this folder")
     parser.add_argument("--sql", action="store_true", help="print each page's slowest statements")
+    parser.add_argument("--languages", metavar="LANG",
+                        help="only compare every page in LANG with English (1x, SQLite, requests in turn)")
     args = parser.parse_args()
     out: list = []
-    run(out, n=args.n, databases=tuple(args.db or ("sqlite", "postgresql")), scales=tuple(args.scale or (1, 10)),
-        only=args.only, profile=args.profile, sql=args.sql)
+    if args.languages:
+        run_languages(out, n=args.n or 100, other=args.languages, only=args.only)
+    else:
+        run(out, n=args.n or 40, databases=tuple(args.db or ("sqlite", "postgresql")),
+            scales=tuple(args.scale or (1, 10)), only=args.only, profile=args.profile, sql=args.sql)
     for r in out:
         value = r["value"] if r["value"] is not None else r.get("error", "error")
         print(f"{r['name']:<70}{value:>10} {r['unit']:<6}{r.get('ratio') or '':>7}{r.get('target') or '':>6}"
-              f"  p50 {r.get('p50', '')}  cpu p50 {r.get('cpu_p50', '')}")
+              f"  p50 {r.get('p50', '')}  cpu p50 {r.get('cpu_p50', '')}"
+              + (f" (en {r['cpu_p50_en']}, ratio {r['cpu_ratio']})" if "cpu_ratio" in r else ""))
 
 
 if __name__ == "__main__":
