@@ -97,15 +97,24 @@ def strip(row, *, ident: str) -> Markup:
 
 
 def legend() -> Markup:
-    """A small key to the strips' symbols."""
+    """A small key to the strips' symbols, in the page's language (each label as wide as its
+    text, so a long word does not run into the next symbol)."""
+    from html import escape
+
+    from flask_babel import gettext as _
+
+    symbols = [
+        (f'<circle cx="{{x}}" cy="10" r="6" fill="#ffffff" stroke="{INK}" stroke-width="2"/>', _("baseline")),
+        (f'<circle cx="{{x}}" cy="10" r="3" fill="{MUTED}"/>', _("earlier review")),
+        (f'<circle cx="{{x}}" cy="10" r="6" fill="{COLOURS["up"]}"/>', _("latest rating")),
+    ]
+    parts, x = [], 2
+    for symbol, label in symbols:
+        parts.append(symbol.format(x=x + 6))
+        parts.append(f'<text x="{x + 18}" y="14" font-size="11" fill="{INK}">{escape(label)}</text>')
+        x += 18 + round(6.4 * len(label)) + 16
+    title = _("Key: hollow circle baseline, small dot an earlier progress review, filled circle the latest rating.")
     return Markup(
-        f'<svg class="mv-legend" viewBox="0 0 300 20" width="300" height="20" role="img" '
+        f'<svg class="mv-legend" viewBox="0 0 {x} 20" width="{x}" height="20" role="img" '
         f'aria-labelledby="mv-legend-title" xmlns="http://www.w3.org/2000/svg" font-family="Report Sans, sans-serif">'
-        f'<title id="mv-legend-title">Key: hollow circle baseline, small dot an earlier progress '
-        f'review, filled circle the latest rating.</title>'
-        f'<circle cx="8" cy="10" r="6" fill="#ffffff" stroke="{INK}" stroke-width="2"/>'
-        f'<text x="20" y="14" font-size="11" fill="{INK}">baseline</text>'
-        f'<circle cx="82" cy="10" r="3" fill="{MUTED}"/>'
-        f'<text x="90" y="14" font-size="11" fill="{INK}">earlier review</text>'
-        f'<circle cx="184" cy="10" r="6" fill="{COLOURS["up"]}"/>'
-        f'<text x="195" y="14" font-size="11" fill="{INK}">latest rating</text></svg>')
+        f'<title id="mv-legend-title">{escape(title)}</title>' + "".join(parts) + "</svg>")

@@ -24,6 +24,7 @@ from peerreview.cities.models import City
 from peerreview.extensions import db
 from peerreview.framework.constants import rating_score
 from peerreview.framework.models import Theme
+from peerreview.framework.translations import Translatable
 from peerreview.mentoring.models import (
     OPEN_STATES,
     STATES,
@@ -64,6 +65,14 @@ def quarter_start(today: date) -> date:
     return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
 
 
+@dataclass(frozen=True)
+class ThemeName(Translatable):
+    """A theme's name and its translations, for ``bt()`` (not the Theme object: a row is columns)."""
+
+    name: str
+    translations: dict | None
+
+
 @dataclass(slots=True)
 class Listed:
     """What a row shows of a mentorship."""
@@ -72,7 +81,7 @@ class Listed:
     state: str
     proposed_on: date
     city: str                  # the implementing city's name
-    theme: str                 # the scheme's theme
+    theme: ThemeName           # the scheme's theme
     mentor_cities: list[str]   # by name
 
     @property
@@ -116,7 +125,8 @@ class Row:
 def _visible(user) -> list[Listed]:
     # what a row shows: the city, the scheme's theme and the mentor cities; a mentorship's
     # people are not shown, so not loaded
-    stmt = (select(Mentorship.id, Mentorship.state, Mentorship.proposed_on, City.name, Theme.name)
+    stmt = (select(Mentorship.id, Mentorship.state, Mentorship.proposed_on, City.name, Theme.name,
+                   Theme.translations)
             .join(City, City.id == Mentorship.implementing_city_id)
             .join(MentoringScheme, MentoringScheme.id == Mentorship.scheme_id)
             .join(Theme, Theme.id == MentoringScheme.theme_id)
@@ -124,8 +134,10 @@ def _visible(user) -> list[Listed]:
     if not perm.is_coordinator(user):
         mine = select(MentorshipPerson.mentorship_id).where(MentorshipPerson.user_id == user.id)
         stmt = stmt.where(Mentorship.id.in_(mine))
-    listed = [Listed(m_id, state, proposed_on, city, theme, [])
-              for m_id, state, proposed_on, city, theme in db.session.execute(stmt)]
+    themes: dict[str, ThemeName] = {}
+    listed = [Listed(m_id, state, proposed_on, city,
+                     themes.get(theme) or themes.setdefault(theme, ThemeName(theme, translations)), [])
+              for m_id, state, proposed_on, city, theme, translations in db.session.execute(stmt)]
     if listed:
         by_id = {m.id: m for m in listed}
         for m_id, name in db.session.execute(_mentor_cities_stmt(), {"ids": list(by_id)}):

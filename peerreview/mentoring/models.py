@@ -159,8 +159,14 @@ class Mentorship(db.Model):
 
     @property
     def title(self) -> str:
-        mentors = " and ".join(c.name for c in self.mentor_cities) or "no mentor city yet"
-        return f"{self.implementing_city.name} mentored by {mentors}"
+        """"Riga mentored by Vienna and Helsinki", in the language of the page."""
+        from flask_babel import gettext as _
+
+        names = [c.name for c in self.mentor_cities]
+        if not names:
+            return _("%(city)s, no mentor city yet", city=self.implementing_city.name)
+        return _("%(city)s mentored by %(cities)s", city=self.implementing_city.name,
+                 cities=(" " + _("and") + " ").join(names))
 
     @property
     def is_open(self) -> bool:
