@@ -437,7 +437,7 @@ def run(results: list, n: int = 40, databases=("sqlite", "postgresql"), scales=(
 LANGUAGE_TARGET = 1.10   # a page in another language within 10% of English (issue 19)
 
 
-def run_languages(results: list, n: int = 100, other: str = "el", only: str | None = None) -> None:
+def run_languages(results: list, n: int = 200, other: str = "el", only: str | None = None) -> None:
     """Every page in English and in ``other`` (Greek: long words, every text translated), at 1x
     on SQLite, one request of each in turn: p95 and CPU per request in ``other`` against English."""
     from bench.observations import _create_database, _drop_database
@@ -477,7 +477,7 @@ def _main() -> None:
                         help="database (repeat for both; default both)")
     parser.add_argument("--scale", type=int, action="append", help="1 or 10 (repeat; default both)")
     parser.add_argument("--only", help="only the pages whose name contains this text")
-    parser.add_argument("-n", type=int, default=None, help="requests timed per page (40; 100 each language with --languages)")
+    parser.add_argument("-n", type=int, default=None, help="requests timed per page (40; 200 of each language with --languages)")
     parser.add_argument("--profile", help="write a cProfile per page into this folder")
     parser.add_argument("--sql", action="store_true", help="print each page's slowest statements")
     parser.add_argument("--languages", metavar="LANG",
@@ -485,7 +485,7 @@ def _main() -> None:
     args = parser.parse_args()
     out: list = []
     if args.languages:
-        run_languages(out, n=args.n or 100, other=args.languages, only=args.only)
+        run_languages(out, n=args.n or 200, other=args.languages, only=args.only)
     else:
         run(out, n=args.n or 40, databases=tuple(args.db or ("sqlite", "postgresql")),
             scales=tuple(args.scale or (1, 10)), only=args.only, profile=args.profile, sql=args.sql)
