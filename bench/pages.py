@@ -374,10 +374,35 @@ def _measure(app, coordinator, member, review_id, mentor, n: int, only: str | No
 TARGET = 8  # every page within 8x of /healthz p95 in the same run (issue 22)
 
 
+def _built_and_measured(scale: int, database_url: str, pg_name, tmp: str, n: int, **options) -> dict:
+    """The data set at ``scale`` in the database made for it, its pages measured (``options``
+    as :func:`_measure` takes them), then the database dropped."""
+    from bench.observations import _drop_database
+
+    try:
+        app, coordinator, member, review_id, mentor = _build(scale, database_url, tmp)
+        # What building the data set left in this process is not a server's heap: collect it
+        # and freeze the survivors, so the cyclic collector's full passes over them are not
+        # counted as page time (a gunicorn worker holds only the application).
+        gc.collect()
+        gc.freeze()
+        try:
+            return _measure(app, coordinator, member, review_id, mentor, n, **options)
+        finally:
+            gc.unfreeze()
+            from peerreview.extensions import db
+
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+    finally:
+        _drop_database(pg_name)
+
+
 def run(results: list, n: int = 40, databases=("sqlite", "postgresql"), scales=(1, 10),
         only: str | None = None, profile: str | None = None, sql: bool = False) -> None:
     """Both sizes on each database: the ratios at 10x and the query counts at 1x and 10x."""
-    from bench.observations import _create_database, _drop_database
+    from bench.observations import _create_database
 
     for kind in databases:
         measured = {}
@@ -388,27 +413,9 @@ def run(results: list, n: int = 40, databases=("sqlite", "postgresql"), scales=(
                 except Exception as exc:  # noqa: BLE001 - report, keep the rest of the suite
                     results.append({"name": f"pages on {kind}", "value": None, "unit": "", "error": str(exc)})
                     break
-                try:
-                    app, coordinator, member, review_id, mentor = _build(scale, database_url, tmp)
-                    # What building the data set left in this process is not a server's heap:
-                    # collect it and freeze the survivors, so the cyclic collector's full passes
-                    # over them are not counted as page time (a gunicorn worker holds only the
-                    # application).
-                    gc.collect()
-                    gc.freeze()
-                    try:
-                        measured[scale] = _measure(app, coordinator, member, review_id, mentor, n,
-                                                   only=only, profile=profile and f"{profile}/{kind}-{scale}x",
-                                                   sql=sql)
-                    finally:
-                        gc.unfreeze()
-                    from peerreview.extensions import db
-
-                    with app.app_context():
-                        db.session.remove()
-                        db.engine.dispose()
-                finally:
-                    _drop_database(pg_name)
+                measured[scale] = _built_and_measured(scale, database_url, pg_name, tmp, n, only=only,
+                                                      profile=profile and f"{profile}/{kind}-{scale}x",
+                                                      sql=sql)
         if not measured:
             continue
         top = max(measured)
@@ -440,25 +447,11 @@ LANGUAGE_TARGET = 1.10   # a page in another language within 10% of English (iss
 def run_languages(results: list, n: int = 200, other: str = "el", only: str | None = None) -> None:
     """Every page in English and in ``other`` (Greek: long words, every text translated), at 1x
     on SQLite, one request of each in turn: p95 and CPU per request in ``other`` against English."""
-    from bench.observations import _create_database, _drop_database
+    from bench.observations import _create_database
 
     with tempfile.TemporaryDirectory() as tmp:
         database_url, pg_name = _create_database("sqlite", tmp, prefix="peerreview_bench_pages")
-        try:
-            app, coordinator, member, review_id, mentor = _build(1, database_url, tmp)
-            gc.collect()
-            gc.freeze()
-            try:
-                measured = _measure(app, coordinator, member, review_id, mentor, n, only=only, compare=other)
-            finally:
-                gc.unfreeze()
-            from peerreview.extensions import db
-
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
-        finally:
-            _drop_database(pg_name)
+        measured = _built_and_measured(1, database_url, pg_name, tmp, n, only=only, compare=other)
     for path, m in measured.items():
         if path == "/healthz":
             continue

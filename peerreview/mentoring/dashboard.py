@@ -27,7 +27,6 @@ from peerreview.framework.models import Theme
 from peerreview.framework.translations import Translatable
 from peerreview.mentoring.models import (
     OPEN_STATES,
-    STATES,
     VISIT_KINDS,
     MentoringScheme,
     MentoringVisit,
@@ -38,6 +37,7 @@ from peerreview.mentoring.models import (
     NeedsEntry,
     ProgressRating,
     ProgressReview,
+    StateOfMentorship,
     mentor_city,
 )
 from peerreview.mentoring.plan_models import (
@@ -74,7 +74,7 @@ class ThemeName(Translatable):
 
 
 @dataclass(slots=True)
-class Listed:
+class Listed(StateOfMentorship):
     """What a row shows of a mentorship."""
 
     id: int
@@ -83,14 +83,6 @@ class Listed:
     city: str                  # the implementing city's name
     theme: ThemeName           # the scheme's theme
     mentor_cities: list[str]   # by name
-
-    @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
-
-    @property
-    def state_label(self) -> str:
-        return STATES.get(self.state, self.state)
 
 
 @dataclass(slots=True)

@@ -113,7 +113,21 @@ mentor_city = Table(
 )
 
 
-class Mentorship(db.Model):
+class StateOfMentorship:
+    """What a mentorship's ``state`` says: for the model and for the dashboard's rows of columns."""
+
+    __slots__ = ()
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def state_label(self) -> str:
+        return STATES.get(self.state, self.state)
+
+
+class Mentorship(StateOfMentorship, db.Model):
     """One implementing city guided by one or more mentor cities within a scheme."""
 
     __tablename__ = "mentorship"
@@ -167,14 +181,6 @@ class Mentorship(db.Model):
             return _("%(city)s, no mentor city yet", city=self.implementing_city.name)
         return _("%(city)s mentored by %(cities)s", city=self.implementing_city.name,
                  cities=(" " + _("and") + " ").join(names))
-
-    @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
-
-    @property
-    def state_label(self) -> str:
-        return STATES.get(self.state, self.state)
 
     def users(self, role: str) -> list[User]:
         return [p.user for p in self.people if p.role == role]
