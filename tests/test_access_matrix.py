@@ -38,12 +38,15 @@ from tests.access_world import matrix_world, send  # noqa: F401  (fixture)
 
 
 def _logged_in(w, s) -> bool:
-    """After a login POST, someone logged in (the audit log has the login)."""
+    """After a login POST, the person whose password was sent logged in (the audit log has their
+    login: theirs, not any login another test of the same process may have left)."""
     from sqlalchemy import select
 
     from peerreview.audit.models import AuditEntry
 
-    return s.scalar(select(AuditEntry.id).where(AuditEntry.action == "auth.login")) is not None
+    return s.scalar(select(AuditEntry.id).where(
+        AuditEntry.action == "auth.login", AuditEntry.actor_id == w.target.id,
+        AuditEntry.object_id == w.target.id)) is not None
 
 
 CORE: list[Route] = [
