@@ -8,7 +8,7 @@ import re
 from datetime import datetime, time, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from peerreview.extensions import db
 from peerreview.mentoring import dashboard
@@ -21,6 +21,7 @@ from peerreview.mentoring.models import (
 )
 from peerreview.mentoring.plan_models import ActionUpdate, MentoringAction, PlanVersion
 from tests.mentoring_helpers import baseline, mw  # noqa: F401  (fixture)
+from tests.query_helpers import statements_for
 
 
 def _at(day):
@@ -134,18 +135,7 @@ def test_dashboard_query_count_does_not_grow_with_mentorships(client, login, mw,
         db.session.commit()
 
     def count():
-        statements = []
-
-        def listener(*args, **kwargs):
-            statements.append(args[2])
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            res = client.get("/mentoring/")
-            assert res.status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(statements), res.get_data(as_text=True)
+        return statements_for(client, "/mentoring/")
 
     login(mw.mentor)
     add(1)
@@ -238,18 +228,7 @@ def test_mentorship_page_query_count_does_not_grow_with_its_visits_and_reviews(c
         db.session.commit()
 
     def count():
-        statements = []
-
-        def listener(*args, **kwargs):
-            statements.append(args[2])
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            res = client.get(f"/mentoring/{m.id}")
-            assert res.status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(statements), res.get_data(as_text=True)
+        return statements_for(client, f"/mentoring/{m.id}")
 
     login(mw.mentor)
     add(1, 0)

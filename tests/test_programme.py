@@ -16,6 +16,7 @@ from peerreview.domain import DomainError
 from peerreview.extensions import db
 from peerreview.reviews import programme
 from peerreview.reviews.models import TeamMember, VisitSession
+from tests.query_helpers import statements_for
 
 
 @pytest.fixture
@@ -347,8 +348,6 @@ def test_printable_programme_has_one_page_per_day(client, login, world):
 
 def test_query_count_does_not_grow_with_the_programme(client, login, world, db_session, make_user,
                                                       make_city):
-    from sqlalchemy import event
-
     review = world["review"]
     kfs = review.benchmark.key_factors
 
@@ -365,14 +364,7 @@ def test_query_count_does_not_grow_with_the_programme(client, login, world, db_s
         db_session.commit()
 
     def count(url):
-        statements = []
-        listener = lambda *a, **k: statements.append(a[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            assert client.get(url).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(statements)
+        return statements_for(client, url)[0]
 
     login(world["contact"])
     urls = [f"/reviews/{review.id}/programme", f"/reviews/{review.id}/programme/print",
