@@ -7,10 +7,10 @@ import sys
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from flask_babel import gettext as _
 
 from peerreview.domain import DomainError
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 
 demo_cli = AppGroup("demo", help="The demo network.")
 users_cli = AppGroup("users", help="People and accounts.")

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from jinja2 import pass_context
+
+from peerreview.i18n import gettext as _
 
 MAX_DEPTH = 3
 CHOICE_TYPES = ("RadioField", "MultiCheckboxField")

@@ -126,7 +126,7 @@ def date_range(start: date | None, end: date | None, locale: str | None = None, 
     gives ``empty`` ("dates to be agreed" unless told)."""
     if start is None and end is None:
         if empty is None:
-            from flask_babel import gettext as _
+            from peerreview.i18n import gettext as _
 
             return _("dates to be agreed")
         return empty

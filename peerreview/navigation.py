@@ -9,13 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 
 from peerreview import permissions as perm
 from peerreview.formatting import day_month
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
+from peerreview.i18n import ngettext
 
 
 @dataclass(frozen=True)

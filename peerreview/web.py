@@ -6,14 +6,14 @@ import logging
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from peerreview import permissions
 from peerreview.extensions import db, login_manager
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ from jinja2.ext import (
     _make_new_pgettext,
 )
 
+from peerreview import i18n
 from peerreview.i18n import LANGUAGES, TRANSLATIONS_DIR, catalog, use_locale
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])")
@@ -77,6 +78,35 @@ def test_templates_write_what_jinja_and_flask_babel_wrote(app, language, autoesc
         assert any(a != m["id"] for (a, _), m in zip(pairs, items, strict=False) if not m["plural"])
 
 
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_python_texts_are_what_flask_babel_gave(app, language):
+    """Views, forms and constants call peerreview.i18n's gettext, ngettext, pgettext and lazy
+    strings: the same text as Flask-Babel's, for every text of every catalog."""
+    with open(TRANSLATIONS_DIR / language / "LC_MESSAGES" / "messages.po", "rb") as f:
+        messages = [m for m in read_po(f) if m.id]
+    translated = 0
+    with app.test_request_context(f"/?lang={language}"):
+        app.preprocess_request()
+        for m in messages:
+            singular, plural = (m.id if isinstance(m.id, tuple) else (m.id, None))
+            values = _values(singular, plural)
+            if plural is not None:
+                for n in (1, 2, 5):
+                    ours = i18n.ngettext(singular, plural, n, **values)
+                    assert ours == flask_babel.ngettext(singular, plural, n, **values)
+                    assert str(i18n.lazy_ngettext(singular, plural, n, **values)) == ours
+            elif m.context:
+                assert i18n.pgettext(m.context, singular, **values) == \
+                    flask_babel.pgettext(m.context, singular, **values)
+            else:
+                ours = i18n.gettext(singular, **values)
+                assert ours == flask_babel.gettext(singular, **values)
+                assert str(i18n.lazy_gettext(singular, **values)) == ours
+                translated += ours != (singular % values if values else singular)
+    if language != "en":   # the catalog is really used
+        assert translated > 0
+
+
 def test_the_catalog_follows_a_change_of_locale_within_a_request(app):
     with app.test_request_context("/?lang=el"):
         app.preprocess_request()
@@ -90,8 +120,10 @@ def test_the_catalog_follows_a_change_of_locale_within_a_request(app):
         with flask_babel.force_locale("en"):
             assert render_template_string("{{ _('Mentoring') }}") == "Mentoring"
             assert str(flask_babel.lazy_gettext("Mentoring")) == "Mentoring"
+            assert str(i18n.lazy_gettext("Mentoring")) == i18n.gettext("Mentoring") == "Mentoring"
         assert render_template_string("{{ _('Mentoring') }}") == "Καθοδήγηση"
         assert str(flask_babel.lazy_gettext("Mentoring")) == "Καθοδήγηση"
+        assert str(i18n.lazy_gettext("Mentoring")) == i18n.gettext("Mentoring") == "Καθοδήγηση"
         flask_babel.refresh()   # the locale is chosen again, the catalog found again
         assert render_template_string("{{ _('Mentoring') }}") == "Καθοδήγηση"
         assert catalog() is greek   # Flask-Babel's own cache of catalogs
@@ -101,6 +133,8 @@ def test_outside_a_request_texts_are_english(app):
     with app.app_context():
         assert render_template_string("{{ _('Mentoring') }}") == "Mentoring"
         assert flask_babel.gettext("Mentoring") == "Mentoring"
+        assert i18n.gettext("Mentoring") == str(i18n.lazy_gettext("Mentoring")) == "Mentoring"
+    assert i18n.gettext("Mentoring") == "Mentoring"   # outside any application
 
 
 @pytest.mark.parametrize("language", ["en", "el", "fr"])

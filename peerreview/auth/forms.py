@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from peerreview.forms_common import MultiCheckboxField, language_choices
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.languages.forms import interface_language_choices
 
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -17,6 +16,7 @@ from peerreview.audit.services import record
 from peerreview.auth.models import CITY_ROLES, AccountToken, User, normalise_email
 from peerreview.domain import DomainError
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 from peerreview.timeutil import utcnow
 
 MIN_PASSWORD_LENGTH = 12

@@ -11,8 +11,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -35,6 +33,8 @@ from peerreview.cities.models import City
 from peerreview.domain import DomainError
 from peerreview.downloads import send_download
 from peerreview.extensions import db, limiter
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.notifications.queue import queue_mail
 from peerreview.timeutil import utcnow
 from peerreview.urls import absolute_url, safe_next

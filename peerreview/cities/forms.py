@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from peerreview.forms_common import country_choices
+from peerreview.i18n import lazy_gettext as _l
 
 
 def timezone_choices() -> list[tuple[str, str]]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import available_timezones
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from peerreview.audit.services import diff, record
@@ -11,6 +10,7 @@ from peerreview.cities.models import City
 from peerreview.domain import DomainError
 from peerreview.extensions import db
 from peerreview.forms_common import is_country_code
+from peerreview.i18n import gettext as _
 
 
 def _check(name: str, country: str, timezone: str, exclude_id: int | None = None) -> tuple[str, str]:

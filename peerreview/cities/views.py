@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -13,6 +12,7 @@ from peerreview.cities.forms import CityForm, CityProfileForm
 from peerreview.cities.models import City
 from peerreview.domain import DomainError
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 
 bp = Blueprint("cities", __name__, url_prefix="/cities")
 

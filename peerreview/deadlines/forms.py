@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import ValidationError
 
 from peerreview.deadlines.registry import MODES
+from peerreview.i18n import gettext as _
 
 
 class ModeField(RadioField):

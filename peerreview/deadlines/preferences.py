@@ -7,7 +7,6 @@ digest, dropped, or let through.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from peerreview.audit.services import record
@@ -15,6 +14,7 @@ from peerreview.deadlines.models import HeldMessage, NotificationPreference
 from peerreview.deadlines.registry import DEFAULT_MODE, MODES, kind_for_template, kinds
 from peerreview.domain import DomainError
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 
 
 def configurable_kinds():

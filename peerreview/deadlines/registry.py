@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
+from peerreview.i18n import lazy_gettext as _l
 
 # Translators: how a person gets a kind of e-mail: at once, gathered weekly, or not at all ("Off")
 MODES = {"immediate": _l("Immediately"), "weekly": _l("In a weekly digest"), "off": _l("Off")}

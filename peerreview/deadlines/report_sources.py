@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -25,6 +23,8 @@ from peerreview.deadlines.sources import (
     _writers,
 )
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.reports.models import Recommendation, Report, ReportVersion
 from peerreview.reviews.models import Review
 

@@ -11,8 +11,6 @@ from collections import defaultdict
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import joinedload, selectinload
@@ -21,6 +19,8 @@ from peerreview import permissions as perm
 from peerreview.auth.models import User
 from peerreview.deadlines.registry import Deadline, MessageKind, deadline_source, register_kind
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.reviews.models import Review, SelfAssessment, TeamMember
 
 PREPARATION = ("accepted", "team_forming", "preparing")

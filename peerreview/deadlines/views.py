@@ -6,7 +6,6 @@ from collections import OrderedDict
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from peerreview import permissions as perm
@@ -17,6 +16,7 @@ from peerreview.deadlines.forms import field_name, preferences_form
 from peerreview.deadlines.registry import KINDS, collect, kinds
 from peerreview.domain import DomainError
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 
 bp = Blueprint("deadlines", __name__)
 

@@ -12,14 +12,14 @@ import tempfile
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
 from peerreview.domain import DomainError
 from peerreview.extensions import db
 from peerreview.files.models import StoredFile
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 
 MAX_BYTES = 20 * 1024 * 1024
 

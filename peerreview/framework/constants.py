@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from peerreview.domain import DomainError
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 
 
 class CharterRole(StrEnum):

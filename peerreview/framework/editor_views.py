@@ -4,7 +4,6 @@ factors. Coordinators only; every service refuses a published version with a cle
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from peerreview import permissions as perm
@@ -22,6 +21,7 @@ from peerreview.framework.forms import (
 )
 from peerreview.framework.models import ContextFactor, GuideQuestion, KeyFactor
 from peerreview.framework.views import bp, load_benchmark, run
+from peerreview.i18n import gettext as _
 
 
 def _show(benchmark, anchor: str = "") -> str:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
@@ -9,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from peerreview.forms_common import MultiCheckboxField
 from peerreview.framework.constants import CHARTER_ROLE_CHOICES
 from peerreview.framework.services import CODE_PATTERN, LIMITS, SLUG_PATTERN
+from peerreview.i18n import lazy_gettext as _l
 
 
 class ThemeForm(FlaskForm):

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -24,6 +22,8 @@ from peerreview.framework import translations
 from peerreview.framework.models import Benchmark, KeyFactor, Theme
 from peerreview.framework.schema import FORMAT, FORMAT_VERSION, FrameworkFileError, validate
 from peerreview.framework.services import benchmark_to_dict, build_benchmark
+from peerreview.i18n import gettext as _
+from peerreview.i18n import ngettext
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "default_framework.json"
 

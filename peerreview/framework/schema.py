@@ -26,15 +26,14 @@ The lists follow the originals' order and length ("" where a text is not transla
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from jsonschema import Draft202012Validator
 
 from peerreview.domain import DomainError
 from peerreview.framework.constants import CHARTER_ROLE_VALUES, normalise_charter_roles
 from peerreview.framework.services import CODE_PATTERN, LIMITS, SLUG_PATTERN
 from peerreview.framework.translations import ORIGINAL_LANGUAGE, clean
-from peerreview.i18n import LANGUAGES
+from peerreview.i18n import LANGUAGES, ngettext
+from peerreview.i18n import gettext as _
 
 TRANSLATION_LANGUAGES = [lang for lang in LANGUAGES if lang != ORIGINAL_LANGUAGE]
 

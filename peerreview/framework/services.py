@@ -14,8 +14,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -24,6 +22,8 @@ from peerreview.domain import DomainError, NotAllowed
 from peerreview.extensions import db
 from peerreview.framework.constants import normalise_charter_roles
 from peerreview.framework.models import Benchmark, ContextFactor, GuideQuestion, KeyFactor, Theme
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.timeutil import utcnow
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"

@@ -8,7 +8,6 @@ save is audited with the texts it changed.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from peerreview import permissions as perm
@@ -22,6 +21,7 @@ from peerreview.framework.translations import (
 )
 from peerreview.framework.views import bp, load_benchmark
 from peerreview.i18n import LANGUAGES
+from peerreview.i18n import gettext as _
 
 MAX_LENGTH = 10_000
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -24,6 +23,7 @@ from peerreview.framework.forms import (
     ThemeForm,
 )
 from peerreview.framework.models import Benchmark, KeyFactor, Theme
+from peerreview.i18n import gettext as _
 from peerreview.timeutil import utcnow
 
 bp = Blueprint("framework", __name__, url_prefix="/framework")

@@ -13,11 +13,11 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from peerreview.extensions import db
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.jobs.models import MAX_ATTEMPTS, RenderJob
 from peerreview.timeutil import utcnow
 

@@ -4,12 +4,12 @@ start of this process's local worker with its first request (see worker.py)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from peerreview import permissions as perm
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.jobs import worker
 from peerreview.jobs.models import RenderJob
 

@@ -23,10 +23,10 @@ import time
 import uuid
 
 from flask import Flask, current_app
-from flask_babel import lazy_gettext as _l
 
 from peerreview.domain import DomainError
 from peerreview.extensions import db
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.jobs import services
 from peerreview.jobs.models import RenderJob
 

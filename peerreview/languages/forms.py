@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from peerreview.i18n import LANGUAGES
+from peerreview.i18n import lazy_gettext as _l
 
 __all__ = ["_l", "interface_language_choices", "report_language_choices"]
 

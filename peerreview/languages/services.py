@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from peerreview.audit.services import record
 from peerreview.domain import DomainError
 from peerreview.i18n import LANGUAGES, valid
+from peerreview.i18n import gettext as _
 
 
 def check_language(code: str | None, *, allow_none: bool = False,

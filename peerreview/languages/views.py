@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, session, url_for
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from flask_login import current_user, login_required
 
 from peerreview.domain import DomainError
 from peerreview.extensions import db
-from peerreview.i18n import LANGUAGES, SESSION_KEY
+from peerreview.i18n import LANGUAGES, SESSION_KEY, gettext
 from peerreview.languages.services import check_language, set_account_language
 from peerreview.urls import safe_next
 

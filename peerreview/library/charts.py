@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from html import escape
 
-from flask_babel import gettext as _
-
 from peerreview.framework.constants import rating_score
+from peerreview.i18n import gettext as _
 
 INK = "#1b2430"
 MUTED = "#5a6676"

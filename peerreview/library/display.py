@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from peerreview.formatting import month_year
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 
 KIND_LABELS = {"finding": _l("Finding"), "recommendation": _l("Recommendation"),
                "practice": _l("Good practice")}

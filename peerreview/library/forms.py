@@ -3,12 +3,12 @@ city's publication form."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SearchField, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from peerreview.forms_common import MultiCheckboxField
+from peerreview.i18n import lazy_gettext as _l
 
 KIND_CHOICES = [("", _l("Everything")), ("recommendation", _l("Recommendations")),
                 ("finding", _l("Findings")), ("practice", _l("Good practices"))]

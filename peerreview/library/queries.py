@@ -16,12 +16,11 @@ KIND_ORDER = {"finding": 0, "recommendation": 1, "practice": 2}
 def form_choices(form, *, public: bool = False) -> None:
     """Fill the search form's lists. Members choose among all themes and cities (the network's
     list, which they see anyway); the public page offers what is public."""
-    from flask_babel import gettext as _
-
     from peerreview.cities.models import City
     from peerreview.forms_common import country_name
     from peerreview.framework.constants import CHARTER_ROLE_CHOICES
     from peerreview.framework.models import Benchmark, KeyFactor, Theme
+    from peerreview.i18n import gettext as _
 
     anyone = [("", _("Any"))]
     if public:

@@ -3,13 +3,13 @@ findings, recommendations and good practices it holds back. Every change is audi
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from peerreview.audit.services import record
 from peerreview.domain import DomainError, NotAllowed
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.library import index
 from peerreview.library.models import LEVELS, LibraryItem, WithheldItem
 from peerreview.timeutil import utcnow

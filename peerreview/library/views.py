@@ -8,7 +8,6 @@ import io
 from urllib.parse import quote
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from peerreview import permissions as perm
@@ -16,6 +15,7 @@ from peerreview.auth.views import form_error
 from peerreview.domain import DomainError
 from peerreview.downloads import send_download
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 from peerreview.library import display, queries, search, services
 from peerreview.library.forms import PublicationForm, SearchForm
 from peerreview.library.models import LEVELS

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
-
 from peerreview.forms_common import country_name
+from peerreview.i18n import gettext as _
+from peerreview.i18n import ngettext
 from peerreview.matching import scoring
 from peerreview.matching.problem import Candidate, Problem, ReviewSpec, language, overlaps
 from peerreview.matching.rules import check_team, eligibility

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -23,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerreview.extensions import db
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.timeutil import utcnow
 
 if TYPE_CHECKING:

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
-
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
+from peerreview.i18n import ngettext
 from peerreview.matching.problem import Candidate, Problem, ReviewSpec, language, overlaps, period
 
 RULES = {

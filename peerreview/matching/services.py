@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -15,6 +14,7 @@ from peerreview.audit.services import record
 from peerreview.domain import DomainError, NotAllowed
 from peerreview.extensions import db
 from peerreview.forms_common import EUROPEAN_LANGUAGES
+from peerreview.i18n import gettext as _
 from peerreview.matching.models import (
     BID_KINDS,
     EXPERTISE_LEVELS,

@@ -20,9 +20,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from ortools.sat.python import cp_model
 
+from peerreview.i18n import gettext as _
 from peerreview.matching import scoring
 from peerreview.matching.greedy import greedy
 from peerreview.matching.large import PRICING_SHARE

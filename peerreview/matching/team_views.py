@@ -4,9 +4,6 @@ and replace someone who declined. Registered on the ``matching`` blueprint (view
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -15,6 +12,9 @@ from peerreview import permissions as perm
 from peerreview.auth.models import User
 from peerreview.domain import DomainError
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
+from peerreview.i18n import ngettext
 from peerreview.matching import proposals, queries, scoring
 from peerreview.matching.explain import explain_members, left_out
 from peerreview.matching.forms import ChangeForm, RolesForm, RunForm

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -16,6 +15,7 @@ from peerreview.auth.models import User
 from peerreview.auth.views import form_error
 from peerreview.domain import DomainError
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 from peerreview.loading import child_or_404
 from peerreview.matching import queries, services
 from peerreview.matching.forms import (

@@ -6,12 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import gettext as _
-
 from peerreview.audit.services import diff, record
 from peerreview.domain import Conflict, DomainError, NotAllowed
 from peerreview.extensions import db
 from peerreview.framework.constants import rating_score
+from peerreview.i18n import gettext as _
 from peerreview.mentoring import notify
 from peerreview.mentoring.models import (
     VISIT_KINDS,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -17,6 +16,7 @@ from peerreview.downloads import send_download
 from peerreview.extensions import db
 from peerreview.framework.constants import RATING_CHOICES, rating_label
 from peerreview.framework.models import KeyFactor
+from peerreview.i18n import gettext as _
 from peerreview.loading import child_or_404
 from peerreview.mentoring import activity, baseline, pdf, services
 from peerreview.mentoring.forms import (

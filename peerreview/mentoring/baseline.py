@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from peerreview.audit.services import record
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 from peerreview.mentoring.models import Mentorship, NeedsAssessment, NeedsEntry
 
 ISSUED = ("issued", "follow_up", "closed")

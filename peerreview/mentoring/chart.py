@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from html import escape
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from markupsafe import Markup
 
 from peerreview import formatting
 from peerreview.framework.constants import rating_label, rating_score
+from peerreview.i18n import gettext as _
+from peerreview.i18n import ngettext
 
 W, H = 320, 46
 LEFT, RIGHT = 18, 302
@@ -101,7 +101,7 @@ def legend() -> Markup:
     text, so a long word does not run into the next symbol)."""
     from html import escape
 
-    from flask_babel import gettext as _
+    from peerreview.i18n import gettext as _
 
     symbols = [
         (f'<circle cx="{{x}}" cy="10" r="6" fill="#ffffff" stroke="{INK}" stroke-width="2"/>', _("baseline")),

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, and_, bindparam, case, func, literal, select, union_all
 
 from peerreview import permissions as perm
@@ -25,6 +24,7 @@ from peerreview.extensions import db
 from peerreview.framework.constants import rating_score
 from peerreview.framework.models import Theme
 from peerreview.framework.translations import Translatable
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.mentoring.models import (
     OPEN_STATES,
     VISIT_KINDS,

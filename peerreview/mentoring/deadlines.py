@@ -12,14 +12,14 @@ what happens in a mentorship (``mentoring.updates``, sent by notify.py).
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from peerreview import permissions as perm
 from peerreview.deadlines.registry import Deadline, MessageKind, deadline_source, register_kind
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.mentoring.models import OPEN_STATES, Mentorship, MentorshipPerson
 from peerreview.mentoring.plan_models import OPEN_ACTION_STATUSES, MentoringAction
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from peerreview.forms_common import MultiCheckboxField
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.mentoring.models import VISIT_KIND_HINTS, VISIT_KINDS
 from peerreview.mentoring.plan_models import ACTION_STATUSES
 

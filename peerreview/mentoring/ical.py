@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flask_babel import gettext as _
 from icalendar import Event
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 from peerreview.mentoring.models import (
     MentoringVisit,
     Mentorship,

@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -33,6 +32,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerreview.constraints import rating_sql
 from peerreview.extensions import db
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -174,7 +174,7 @@ class Mentorship(StateOfMentorship, db.Model):
     @property
     def title(self) -> str:
         """"Riga mentored by Vienna and Helsinki", in the language of the page."""
-        from flask_babel import gettext as _
+        from peerreview.i18n import gettext as _
 
         names = [c.name for c in self.mentor_cities]
         if not names:

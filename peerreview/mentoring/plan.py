@@ -10,13 +10,13 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from peerreview.audit.services import diff, record
 from peerreview.domain import Conflict, DomainError, NotAllowed
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 from peerreview.mentoring import followup
 from peerreview.mentoring.models import Mentorship
 from peerreview.mentoring.plan_models import (

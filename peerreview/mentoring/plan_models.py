@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -28,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 import peerreview.reports.models  # noqa: F401 - the table an action's recommendation_id refers to
 from peerreview.extensions import db
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.timeutil import utcnow
 
 if TYPE_CHECKING:

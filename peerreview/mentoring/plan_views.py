@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from peerreview import permissions as perm
 from peerreview.domain import Conflict, DomainError
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 from peerreview.loading import child_or_404
 from peerreview.mentoring import plan, proposals
 from peerreview.mentoring.forms import (

@@ -9,11 +9,10 @@ and it is kept as dropped. Functions flush, never commit.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from peerreview.audit.services import record
 from peerreview.domain import NotAllowed
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 from peerreview.mentoring import followup, notify, plan
 from peerreview.mentoring.models import Mentorship
 from peerreview.mentoring.plan_models import ActionUpdate, MentoringAction

@@ -15,8 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from peerreview import formatting
@@ -26,6 +24,8 @@ from peerreview.cities.models import City
 from peerreview.domain import Conflict, DomainError, NotAllowed
 from peerreview.extensions import db
 from peerreview.framework.constants import parse_rating
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.mentoring.models import (
     STATES,
     MentoringScheme,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -20,6 +19,7 @@ from peerreview.domain import DomainError
 from peerreview.extensions import db
 from peerreview.framework.constants import rating_label
 from peerreview.framework.models import Benchmark, Theme
+from peerreview.i18n import gettext as _
 from peerreview.mentoring import activity, chart, dashboard, services
 from peerreview.mentoring.forms import (
     MentorshipForm,

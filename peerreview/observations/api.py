@@ -14,13 +14,13 @@ import random
 import time
 
 from flask import Blueprint, g, jsonify, request
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from peerreview import permissions as perm
 from peerreview.domain import Conflict, DomainError, NotAllowed
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 from peerreview.observations import queries, services
 from peerreview.reviews.models import Review
 

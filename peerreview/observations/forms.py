@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import Length
 
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.observations.models import KINDS
 from peerreview.reviews.models import ORGANISATION_TYPES
 

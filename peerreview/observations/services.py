@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid as uuidlib
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from peerreview import permissions as perm
@@ -14,6 +13,7 @@ from peerreview.domain import Conflict, DomainError, NotAllowed
 from peerreview.extensions import db
 from peerreview.formatting import moment
 from peerreview.framework.constants import parse_rating
+from peerreview.i18n import gettext as _
 from peerreview.observations.models import KINDS, Observation, PeerRating
 from peerreview.reviews.models import ORGANISATION_TYPES, Review, VisitSession
 from peerreview.timeutil import utcnow

@@ -18,8 +18,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from peerreview import permissions as perm
@@ -29,6 +27,8 @@ from peerreview.extensions import db
 from peerreview.files.services import ACCEPT_ATTR, send_stored
 from peerreview.formatting import clock, local_datetime, short_day, zone_abbreviation
 from peerreview.framework.constants import RATING_CHOICES, rating_label
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.loading import child_or_404
 from peerreview.observations import queries, services
 from peerreview.observations.forms import ObservationForm

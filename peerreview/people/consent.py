@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 
 from peerreview.audit.services import record
 from peerreview.domain import DomainError, NotAllowed
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
+from peerreview.i18n import ngettext
 from peerreview.people.models import ConsentOverride, Interviewee
 from peerreview.reviews import workflow
 

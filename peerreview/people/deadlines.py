@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from peerreview import permissions as perm
 from peerreview.deadlines.registry import Deadline, deadline_source
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.people import surveys
 from peerreview.people.models import SurveyResponse
 from peerreview.permissions.participants import AFTER_VISIT

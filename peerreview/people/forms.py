@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from peerreview.forms_common import language_choices
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.people.models import ATTENDANCE, QUOTE_CONSENT
 from peerreview.reviews.models import ORGANISATION_TYPES
 

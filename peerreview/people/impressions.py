@@ -4,12 +4,12 @@ host has read it); the report says the rest."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from peerreview.audit.services import record
 from peerreview.domain import Conflict, DomainError, NotAllowed
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 from peerreview.people.models import FirstImpressions
 from peerreview.timeutil import utcnow
 

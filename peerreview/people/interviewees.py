@@ -19,12 +19,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from peerreview.audit.services import record
 from peerreview.domain import DomainError, NotAllowed
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 from peerreview.i18n import use_locale
 from peerreview.people import notice
 from peerreview.people.models import ATTENDANCE, QUOTE_CONSENT, Interviewee

@@ -15,12 +15,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerreview.constraints import one_of
 from peerreview.extensions import db
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.timeutil import utcnow
 
 if TYPE_CHECKING:

@@ -4,7 +4,8 @@ long their details are kept. Shown in the invitation e-mail and on the answer pa
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import gettext as _
+
+from peerreview.i18n import gettext as _
 
 
 def retention_months() -> int:

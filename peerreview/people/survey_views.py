@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -11,6 +10,7 @@ from peerreview import permissions as perm
 from peerreview.domain import DomainError
 from peerreview.downloads import send_download
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 from peerreview.people import surveys
 from peerreview.people.forms import CsrfForm
 from peerreview.reviews.views import load_review

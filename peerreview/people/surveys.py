@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from peerreview.audit.services import record
 from peerreview.domain import DomainError, NotAllowed
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.people.models import SurveyResponse
 
 SCALE = {"1": _l("1 Not at all"), "2": _l("2 A little"), "3": _l("3 Fairly"), "4": _l("4 Very"),

@@ -7,13 +7,13 @@ who joins the visit takes a staff seat for themselves and writes notes with the 
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from peerreview.audit.services import record
 from peerreview.domain import DomainError, NotAllowed
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.reviews import services as seats
 from peerreview.reviews.models import OUTSIDE_ROLES, TeamMember
 

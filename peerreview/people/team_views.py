@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -11,6 +10,7 @@ from peerreview import permissions as perm
 from peerreview.auth.models import User
 from peerreview.domain import DomainError
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 from peerreview.people import impressions, team
 from peerreview.people.forms import CsrfForm, ImpressionsForm, OutsideSeatForm
 from peerreview.reviews.views import load_review

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from peerreview import permissions as perm
@@ -16,6 +14,8 @@ from peerreview.auth.views import form_error
 from peerreview.domain import DomainError
 from peerreview.downloads import send_download
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
+from peerreview.i18n import ngettext
 from peerreview.loading import child_or_404
 from peerreview.people import consent, interviewees, notice
 from peerreview.people.forms import AnswerForm, CsrfForm, IntervieweeForm, OverrideForm

@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from peerreview.framework.constants import NOT_ENOUGH_EVIDENCE, rating_label, rating_score
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 
 WIDTH = 640
 LABEL_W = 92          # "Self-rating" / "Team" labels left of the bars

@@ -14,7 +14,6 @@ from datetime import date
 from itertools import groupby
 
 from flask import current_app, render_template
-from flask_babel import ngettext
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -22,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from peerreview.extensions import db
 from peerreview.formatting import full_day
 from peerreview.framework.constants import charter_role_label, rating_label
+from peerreview.i18n import ngettext
 from peerreview.reports import chart
 from peerreview.reports import services as drafting
 from peerreview.reports.models import (

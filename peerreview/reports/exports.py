@@ -10,9 +10,8 @@ from __future__ import annotations
 import csv
 import io
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.reports.models import PROGRESS, RESPONSES
 
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 
 from peerreview.extensions import db
 from peerreview.framework.constants import rating_score
+from peerreview.i18n import gettext as _
 from peerreview.reports.models import PROGRESS, RESPONSES
 
 ISSUED = ("issued", "follow_up", "closed")

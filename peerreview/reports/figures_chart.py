@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from html import escape
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 
 WIDTH = 640
 LABEL_W = 215

@@ -5,7 +5,6 @@ render templates/reports/_figures.html."""
 from __future__ import annotations
 
 from flask import Response
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from peerreview import permissions as perm
@@ -13,6 +12,7 @@ from peerreview.cities.models import City
 from peerreview.downloads import send_download
 from peerreview.extensions import db
 from peerreview.framework.constants import rating_label
+from peerreview.i18n import gettext as _
 from peerreview.reports import exports, figures
 from peerreview.reports.figures_chart import bars_svg
 from peerreview.reports.lifecycle_views import followup_bp

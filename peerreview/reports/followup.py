@@ -15,13 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from peerreview.audit.services import record
 from peerreview.domain import DomainError, NotAllowed
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 from peerreview.reports.models import (
     PROGRESS,
     RESPONSES,

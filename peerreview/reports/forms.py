@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -15,6 +14,7 @@ from wtforms.validators import Length, Optional
 
 from peerreview.forms_common import MultiCheckboxField
 from peerreview.framework.constants import RATING_CHOICES
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.reports.models import ANSWERS, PRIORITIES, PROGRESS, RESPONSES, TIMEFRAMES
 
 LONG = 30_000

@@ -22,12 +22,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from peerreview.audit.services import record
 from peerreview.domain import Conflict, DomainError, NotAllowed
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
+from peerreview.i18n import ngettext
 from peerreview.reports import document, pdf, references
 from peerreview.reports import services as drafting
 from peerreview.reports.models import Report, ReportVersion

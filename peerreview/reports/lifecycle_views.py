@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from peerreview import permissions as perm
@@ -17,6 +16,7 @@ from peerreview.auth.views import form_error
 from peerreview.domain import DomainError
 from peerreview.downloads import name_part, send_download
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 from peerreview.jobs import worker
 from peerreview.loading import child_or_404
 from peerreview.reports import exports, followup, issuing, references, rendering

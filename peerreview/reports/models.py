@@ -11,8 +11,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext, ngettext
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -31,6 +29,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerreview.constraints import one_of, rating
 from peerreview.extensions import db
+from peerreview.i18n import lazy_gettext as _l
+from peerreview.i18n import lazy_ngettext, ngettext
 from peerreview.timeutil import utcnow
 
 if TYPE_CHECKING:

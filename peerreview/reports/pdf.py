@@ -32,9 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from flask_babel import gettext as _
-
 from peerreview.domain import DomainError
+from peerreview.i18n import gettext as _
 
 log = logging.getLogger(__name__)
 

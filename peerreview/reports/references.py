@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from peerreview.audit.services import record
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
+from peerreview.i18n import ngettext
 
 CODE = re.compile(r"(?<!\w)R(\d{1,4})(?!\w)")
 

@@ -19,11 +19,11 @@ import tempfile
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from peerreview.audit.services import record
 from peerreview.domain import Conflict, DomainError
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 from peerreview.jobs import services as jobs
 from peerreview.jobs.models import RenderJob
 from peerreview.reports import issuing, pdf

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from peerreview import formatting
@@ -20,6 +18,8 @@ from peerreview.audit.services import record
 from peerreview.domain import Conflict, DomainError, NotAllowed
 from peerreview.extensions import db
 from peerreview.framework.constants import parse_rating
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.reports.codes import (  # noqa: F401 - part of this module's interface
     assign_codes,
     code_of,

@@ -8,8 +8,6 @@ A save that started from an older version than the one saved now gets the confli
 from __future__ import annotations
 
 from flask import abort, flash, render_template, request
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,6 +17,8 @@ from peerreview.auth.views import form_error
 from peerreview.domain import DomainError
 from peerreview.extensions import db
 from peerreview.framework.constants import rating_label
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.loading import child_or_404
 from peerreview.reports import compare
 from peerreview.reports import services as drafting

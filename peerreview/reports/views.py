@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +20,7 @@ from peerreview.domain import DomainError
 from peerreview.downloads import name_part, send_download
 from peerreview.extensions import db
 from peerreview.framework.constants import rating_label
+from peerreview.i18n import gettext as _
 from peerreview.jobs import worker
 from peerreview.jobs.views import status as job_status
 from peerreview.loading import child_or_404

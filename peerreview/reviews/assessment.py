@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from peerreview.audit.services import record
 from peerreview.domain import Conflict, DomainError, NotAllowed
 from peerreview.extensions import db
 from peerreview.framework.constants import parse_rating
+from peerreview.i18n import gettext as _
 from peerreview.reviews.models import EvidenceFile, Review, SelfAssessment, SelfAssessmentEntry
 from peerreview.timeutil import utcnow
 

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -12,6 +10,8 @@ from peerreview.domain import Conflict, DomainError
 from peerreview.extensions import db
 from peerreview.files.services import ACCEPT_ATTR, send_stored
 from peerreview.framework.constants import RATING_CHOICES, rating_label
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.loading import child_or_404
 from peerreview.reviews import assessment
 from peerreview.reviews.models import EvidenceFile, SelfAssessmentEntry

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from peerreview.forms_common import MultiCheckboxField, language_choices
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.languages.forms import report_language_choices
 from peerreview.reviews.models import TEAM_ROLE_LABELS, TEAM_ROLES
 

@@ -16,7 +16,6 @@ import secrets
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -24,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from peerreview import permissions as perm
 from peerreview.audit.services import record
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 from peerreview.reviews.models import (
     ACTIVE_SEAT_STATUSES,
     SESSION_TYPES,

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified, set_committed_value
@@ -25,6 +24,7 @@ from peerreview.audit.services import record
 from peerreview.domain import Conflict, DomainError
 from peerreview.extensions import db
 from peerreview.formatting import clock, day
+from peerreview.i18n import gettext as _
 from peerreview.reviews.models import (
     ACTIVE_SEAT_STATUSES,
     ORGANISATION_TYPES,

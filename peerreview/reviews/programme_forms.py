@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, Optional
 
 from peerreview.formatting import long_day
 from peerreview.forms_common import MultiCheckboxField
+from peerreview.i18n import lazy_gettext as _l
 from peerreview.reviews.models import ORGANISATION_TYPES, SESSION_TYPES
 from peerreview.reviews.programme import SessionInput, eligible_attendees, visit_days
 

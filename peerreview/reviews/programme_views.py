@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -13,6 +12,7 @@ from peerreview.auth.views import form_error
 from peerreview.domain import Conflict, DomainError
 from peerreview.downloads import send_download
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 from peerreview.loading import child_or_404
 from peerreview.reviews import ical, programme, workflow
 from peerreview.reviews.models import SESSION_TYPES, Review, VisitSession

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from peerreview import permissions as perm
 from peerreview.extensions import db
+from peerreview.i18n import gettext as _
 from peerreview.reviews.models import Review, SelfAssessment, TeamMember, VisitSession
 
 

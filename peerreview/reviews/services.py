@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from peerreview.audit.services import diff, record
 from peerreview.domain import DomainError, NotAllowed
 from peerreview.extensions import db
 from peerreview.forms_common import EUROPEAN_LANGUAGES
+from peerreview.i18n import gettext as _
 from peerreview.reviews import workflow
 from peerreview.reviews.models import TEAM_ROLES, Review, ReviewDocument, TeamMember
 

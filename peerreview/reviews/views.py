@@ -12,7 +12,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -23,6 +22,7 @@ from peerreview.auth.views import form_error
 from peerreview.domain import DomainError
 from peerreview.extensions import db
 from peerreview.files.services import ACCEPT_ATTR, send_stored
+from peerreview.i18n import gettext as _
 from peerreview.loading import child_or_404
 from peerreview.reviews import queries, services, workflow
 from peerreview.reviews.forms import (

@@ -17,15 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
-
 from peerreview import permissions as perm
 from peerreview.audit.services import record
 from peerreview.domain import NotAllowed
 from peerreview.extensions import db
 from peerreview.formatting import date_range, full_day
+from peerreview.i18n import gettext as _
+from peerreview.i18n import lazy_gettext as _l
+from peerreview.i18n import ngettext
 from peerreview.reviews.models import Review, ReviewEvent
 
 STATE_LABELS = {
