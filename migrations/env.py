@@ -87,8 +87,8 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
-    # the library's full-text index is made by hand (FTS5 on SQLite, GIN on PostgreSQL)
-    from peerreview.library.models import include_name
+    # the library's full-text index and the data versions are made by hand in the migrations
+    from peerreview.models import include_name
     conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()

@@ -63,3 +63,12 @@ from peerreview.reviews.models import (  # noqa: F401
                                          TeamMember,
                                          VisitSession,
 )
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """For Alembic's comparison of the models with the database: what the migrations make by
+    hand and no model describes (the library's full-text index, the data versions) is left out."""
+    from peerreview import data_version
+    from peerreview.library import models as library
+
+    return name not in library.UNMANAGED and name not in data_version.UNMANAGED

@@ -13,7 +13,7 @@ from tests.conftest import make_test_config
 
 def test_upgrade_from_empty_matches_models_and_downgrade_works(database_url_factory, tmp_path):
     from peerreview.extensions import db
-    from peerreview.library.models import include_name
+    from peerreview.models import include_name
 
     app = create_app(make_test_config(database_url_factory("migrations"), tmp_path))
     with app.app_context():

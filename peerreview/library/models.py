@@ -48,12 +48,8 @@ SEARCH_VECTOR = "search_vector"
 SEARCH_INDEX = "ix_library_item_search_vector"
 UNMANAGED = {SEARCH_TABLE, *(f"{SEARCH_TABLE}_{part}" for part in ("data", "idx", "docsize", "config",
                                                                      "content")), SEARCH_VECTOR, SEARCH_INDEX}
-"""Names of the full-text index's objects, which exist in the database but not in the models."""
-
-
-def include_name(name, type_, parent_names) -> bool:
-    """For Alembic's comparison: the full-text index is made by hand in the migration."""
-    return name not in UNMANAGED
+"""Names of the full-text index's objects, which exist in the database but not in the models
+(``peerreview.models.include_name`` keeps Alembic's comparison off them)."""
 
 
 class Publication(db.Model):

@@ -12,6 +12,11 @@ For the whole network, per theme and per city:
 
 Everything is counted in the database: three queries, whatever the size of the network. The
 cities counted are those the viewer may see (``permissions.visible_results_cities``).
+
+The pages ask :func:`current`: the figures remembered until the data they are read from next
+changes (``peerreview/data_version.py``: the database moves a counter on every write to those
+tables), so a coordinator's page does not count every recommendation of the network again on
+each visit, and a city's new progress shows on the next.
 """
 
 from __future__ import annotations
@@ -126,6 +131,20 @@ class Implementation:
         return self.network.total == 0
 
 
+def current(*, city_ids: set[int] | None = None) -> Implementation:
+    """:func:`implementation` of today, remembered while the review results do not change
+    (for each set of cities and language: the network's label is translated). Shared between
+    requests: read it, do not change it."""
+    from flask import g
+
+    from peerreview import data_version
+
+    today = date.today()
+    key = ("implementation", None if city_ids is None else frozenset(city_ids), today, g.get("locale_code"))
+    return data_version.remembered(data_version.RESULTS, key,
+                                   lambda session: implementation(city_ids=city_ids, today=today, session=session))
+
+
 def _days_between(start, end):
     """``end - start`` in days, in SQL, on SQLite and PostgreSQL."""
     if db.engine.dialect.name == "sqlite":
@@ -137,8 +156,10 @@ def _scope(stmt, city_ids, column):
     return stmt if city_ids is None else stmt.where(column.in_(sorted(city_ids)))
 
 
-def implementation(*, city_ids: set[int] | None = None, today: date | None = None) -> Implementation:
-    """The figures for the cities ``city_ids`` (None: every city)."""
+def implementation(*, city_ids: set[int] | None = None, today: date | None = None,
+                   session=None) -> Implementation:
+    """The figures for the cities ``city_ids`` (None: every city), read through ``session``
+    (the request's by default)."""
     from peerreview.cities.models import City
     from peerreview.framework.models import Benchmark, Theme
     from peerreview.reports.models import Recommendation, Report
@@ -167,22 +188,22 @@ def implementation(*, city_ids: set[int] | None = None, today: date | None = Non
     themes: dict[int, Counts] = {}
     cities: dict[int, Counts] = {}
     pairs: dict[tuple[int, int], Counts] = {}
-    for row in db.session.execute(_scope(stmt, city_ids, Review.host_city_id)).mappings():
-        n = row["n"]
-        response = row["response"] or "none"
-        progress = row["progress"] if row["response"] in COMMITTED and row["progress"] in PROGRESS else None
-        within = [(months, int(row[f"done_{months}"] or 0), int(row[f"eligible_{months}"] or 0))
-                  for months in WINDOWS]
-        city_id, theme_id = row["host_city_id"], row["theme_id"]
+    windows = list(WINDOWS)
+    session = session or db.session
+    for city_id, city_name, theme_id, theme_name, response, progress, n, *sums in session.execute(
+            _scope(stmt, city_ids, Review.host_city_id)):
+        progress = progress if response in COMMITTED and progress in PROGRESS else None
+        response = response or "none"
+        within = [(months, int(sums[2 * i] or 0), int(sums[2 * i + 1] or 0)) for i, months in enumerate(windows)]
         theme = themes.get(theme_id)
         if theme is None:
-            theme = themes[theme_id] = Counts(row["theme_name"], "theme", theme_id=theme_id)
+            theme = themes[theme_id] = Counts(theme_name, "theme", theme_id=theme_id)
         city = cities.get(city_id)
         if city is None:
-            city = cities[city_id] = Counts(row["city_name"], "city", city_id=city_id)
+            city = cities[city_id] = Counts(city_name, "city", city_id=city_id)
         pair = pairs.get((city_id, theme_id))
         if pair is None:
-            pair = pairs[(city_id, theme_id)] = Counts(f"{row['city_name']}: {row['theme_name']}", "city-theme",
+            pair = pairs[(city_id, theme_id)] = Counts(f"{city_name}: {theme_name}", "city-theme",
                                                        city_id=city_id, theme_id=theme_id)
         # added straight to each total (a Counts per row cost more than the query)
         for target in (network, theme, city, pair):
@@ -191,9 +212,10 @@ def implementation(*, city_ids: set[int] | None = None, today: date | None = Non
             if progress is not None:
                 target.progress[progress] += n
             for months, done, eligible in within:
-                target.within[months][0] += done
-                target.within[months][1] += eligible
-    moves = _moves(city_ids)
+                window = target.within[months]
+                window[0] += done
+                window[1] += eligible
+    moves = _moves(city_ids, session)
     return Implementation(
         network=network, themes=sorted(themes.values(), key=lambda c: c.label),
         cities=sorted(cities.values(), key=lambda c: c.label),
@@ -201,7 +223,7 @@ def implementation(*, city_ids: set[int] | None = None, today: date | None = Non
         moves=moves, move_summary=_summary(moves), today=today)
 
 
-def _moves(city_ids) -> list[Move]:
+def _moves(city_ids, session) -> list[Move]:
     """Review team rating -> latest progress review rating, per city, theme and key factor code."""
     from peerreview.cities.models import City
     from peerreview.framework.models import Benchmark, KeyFactor, Theme
@@ -224,16 +246,16 @@ def _moves(city_ids) -> list[Move]:
                .where(Review.state.in_(ISSUED), Finding.rating.is_not(None))
                .order_by(Review.visit_end, Review.id, KeyFactor.position))
     team: dict[tuple[int, int], dict] = {}
-    for row in db.session.execute(_scope(reviews, city_ids, Review.host_city_id)).mappings():
-        key = (row["host_city_id"], row["theme_id"])
+    for review_id, city_id, city, theme_id, theme, visit_end, code, title, position, rating in \
+            session.execute(_scope(reviews, city_ids, Review.host_city_id)):
+        key = (city_id, theme_id)
         current = team.get(key)
-        if current is None or current["review"] != row["id"]:
-            if current is not None and current["visit_end"] and row["visit_end"] \
-                    and row["visit_end"] < current["visit_end"]:
+        if current is None or current["review"] != review_id:
+            if current is not None and current["visit_end"] and visit_end and visit_end < current["visit_end"]:
                 continue
-            team[key] = current = {"review": row["id"], "visit_end": row["visit_end"], "city": row["name"],
-                                   "theme": row["theme"], "kfs": {}}
-        current["kfs"][row["code"]] = (row["title"], row["position"], row["rating"])
+            team[key] = current = {"review": review_id, "visit_end": visit_end, "city": city,
+                                   "theme": theme, "kfs": {}}
+        current["kfs"][code] = (title, position, rating)
     if not team:
         return []
     # the latest rating given to each key factor in the progress reviews of each city and theme
@@ -260,7 +282,7 @@ def _moves(city_ids) -> list[Move]:
                .where(ProgressRating.rating.is_not(None))
                .group_by(latest_day.c.city_id, latest_day.c.theme_id, latest_day.c.code, latest_day.c.held_on))
     out = []
-    for city_id, theme_id, code, held_on, rating in db.session.execute(ratings):
+    for city_id, theme_id, code, held_on, rating in session.execute(ratings):
         current = team.get((city_id, theme_id))
         if current is None or code not in current["kfs"]:
             continue

@@ -29,13 +29,18 @@ SEGMENTS = [("done", _l("Done"), "#1e7a46"), ("in_progress", _l("In progress"), 
             ("none", _l("No response yet"), "#ffffff")]
 
 
-def parts(counts) -> list[tuple[str, str, str, int]]:
-    """(key, label, colour, number) of each segment of a scope's bar."""
+def _values(counts) -> dict[str, int]:
+    """The number in each segment of a scope's bar."""
     committed = counts.committed
     started = counts.progress["done"] + counts.progress["in_progress"]
-    values = {"done": counts.progress["done"], "in_progress": counts.progress["in_progress"],
-              "not_started": max(committed - started, 0),
-              "not_accepted": counts.responses["not_accepted"], "none": counts.responses["none"]}
+    return {"done": counts.progress["done"], "in_progress": counts.progress["in_progress"],
+            "not_started": max(committed - started, 0),
+            "not_accepted": counts.responses["not_accepted"], "none": counts.responses["none"]}
+
+
+def parts(counts) -> list[tuple[str, str, str, int]]:
+    """(key, label, colour, number) of each segment of a scope's bar."""
+    values = _values(counts)
     return [(k, str(label), colour, values[k]) for k, label, colour in SEGMENTS]
 
 
@@ -58,19 +63,24 @@ def bars_svg(rows: list, *, title: str, ident: str = "impl") -> Markup:
            f'<desc id="{ident}-desc">'
            + escape(_("Each bar is %(share)d%% of the recommendations; the table that follows "
                       "gives the numbers.", share=100)) + '</desc>']
+    # the segments' labels, translated once for every bar
+    segments = [(key, str(label), colour) for key, label, colour in SEGMENTS]
     for n, row in enumerate(rows):
         y = TOP + n * ROW_H
         out.append(f'<text x="{LABEL_W}" y="{y + BAR_H - 4}" text-anchor="end" font-size="11" '
                    f'fill="{INK}">{escape(_short(row.label))}</text>')
         total = row.total or 1
         x = float(BAR_X)
-        for key, label, colour, value in parts(row):
+        values = _values(row)
+        for key, label, colour in segments:
+            value = values[key]
             if not value:
                 continue
             w = BAR_W * value / total
+            title = _segment_title(row.label, value, label)
             out.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{BAR_H}" fill="{colour}" '
                        f'stroke="{LINE if key == "none" else colour}" stroke-width="1">'
-                       f'<title>{escape(_segment_title(row.label, value, label))}</title></rect>')
+                       f'<title>{escape(title)}</title></rect>')
             if w >= 18:
                 fill = "#ffffff" if key in ("done", "not_accepted") else INK
                 out.append(f'<text x="{x + w / 2:.1f}" y="{y + BAR_H - 4}" text-anchor="middle" '

@@ -4,6 +4,8 @@ render templates/reports/_figures.html."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Response
 from flask_login import current_user, login_required
 
@@ -21,13 +23,13 @@ from peerreview.reports.lifecycle_views import followup_bp
 def page_context(user, *, city=None) -> dict:
     """What templates/reports/_figures.html needs, for the network or one city."""
     if city is not None:
-        impl = figures.implementation(city_ids={city.id})
+        impl = figures.current(city_ids={city.id})
         rows = impl.city_themes if len(impl.city_themes) > 1 else []
         chart_rows = [_as(impl.network, _("All themes"))] + [_as(c, c.label.split(": ", 1)[-1])
                                                           for c in impl.city_themes]
         title = _("What %(city)s did with its recommendations", city=city.name)
     else:
-        impl = figures.implementation(city_ids=perm.visible_results_cities(user))
+        impl = figures.current(city_ids=perm.visible_results_cities(user))
         rows = impl.themes + impl.cities
         chart_rows = [impl.network, *impl.themes, *impl.cities]
         title = _("What cities did with the recommendations of their reviews")
@@ -36,9 +38,9 @@ def page_context(user, *, city=None) -> dict:
 
 
 def _as(counts, label):
-    """The same figures under the label this page gives them (a theme's name on a city's page)."""
-    counts.label = label
-    return counts
+    """The same figures under the label this page gives them (a theme's name on a city's page),
+    as a copy: the figures are shared between requests."""
+    return replace(counts, label=label)
 
 
 def _csv(data: str, name: str) -> Response:
@@ -49,7 +51,7 @@ def _csv(data: str, name: str) -> Response:
 @login_required
 def figures_csv():
     perm.require(perm.can_view_all_follow_up(current_user))
-    impl = figures.implementation(city_ids=perm.visible_results_cities(current_user))
+    impl = figures.current(city_ids=perm.visible_results_cities(current_user))
     return _csv(exports.figures_csv(impl), f"implementation-{impl.today.isoformat()}.csv")
 
 
@@ -58,6 +60,6 @@ def figures_csv():
 def city_figures_csv(city_id: int):
     city = db.get_or_404(City, city_id)
     perm.require(perm.can_view_city_results(current_user, city))
-    impl = figures.implementation(city_ids={city.id})
+    impl = figures.current(city_ids={city.id})
     slug = city.name.lower().replace(" ", "-")
     return _csv(exports.figures_csv(impl), f"implementation-{slug}-{impl.today.isoformat()}.csv")

@@ -12,11 +12,10 @@ For other features (mentoring)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload
 
 from peerreview.audit.services import record
 from peerreview.domain import DomainError, NotAllowed
@@ -129,83 +128,76 @@ def due_date(rec: Recommendation, issued_on: date | None) -> date | None:
 
 @dataclass
 class ReviewFollowUp:
-    report: Report
-    total: int
-    responses: dict[str, int]
-    progress: dict[str, int]
-    waiting: int
-    overdue: int
-    last_update: date | None
+    """One issued review's line in the coordinator's overview: what became of its
+    recommendations, counted in the database."""
 
-    @property
-    def review(self):
-        return self.report.review
+    review_id: int
+    state: str
+    city: str
+    theme: str
+    total: int = 0
+    responses: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RESPONSES, 0))
+    progress: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PROGRESS, 0))
+    waiting: int = 0
+    overdue: int = 0
+    last_update: date | None = None
 
 
 def overview(today: date | None = None) -> list[ReviewFollowUp]:
-    """Follow-up of every issued review, for the coordinator: four queries, whatever the number
-    of reviews. The recommendations are counted in the database, grouped by what the counts
-    and the overdue date read; no recommendation, update or version is loaded as an object."""
+    """Follow-up of every issued review, for the coordinator: four queries of columns, whatever
+    the number of reviews. The recommendations are counted in the database, grouped by what the
+    counts and the overdue date read; no report, recommendation, update or version is loaded
+    as an object."""
     from peerreview.cities.models import City
     from peerreview.framework.models import Benchmark, Theme
     from peerreview.reviews.models import Review
 
     today = today or date.today()
-    reports = db.session.scalars(
-        select(Report).join(Review, Review.id == Report.review_id)
-        .where(Review.state.in_(("issued", "follow_up", "closed")))
-        .options(joinedload(Report.review).load_only(Review.id, Review.state, Review.host_city_id,
-                                                     Review.benchmark_id)
-                 .options(joinedload(Review.host_city).load_only(City.id, City.name),
-                          joinedload(Review.benchmark).load_only(Benchmark.id, Benchmark.theme_id)
-                          .joinedload(Benchmark.theme).load_only(Theme.id, Theme.name)))
-        .order_by(Review.state, Report.id)).all()
-    if not reports:
+    out: dict[int, ReviewFollowUp] = {}
+    for report_id, review_id, state, city, theme in db.session.execute(
+            select(Report.id, Review.id, Review.state, City.name, Theme.name)
+            .join(Review, Review.id == Report.review_id).join(City, City.id == Review.host_city_id)
+            .join(Benchmark, Benchmark.id == Review.benchmark_id).join(Theme, Theme.id == Benchmark.theme_id)
+            .where(Review.state.in_(("issued", "follow_up", "closed")))
+            .order_by(Review.state, Report.id)):
+        out[report_id] = ReviewFollowUp(review_id=review_id, state=state, city=city, theme=theme)
+    if not out:
         return []
-    ids = [r.id for r in reports]
+    ids = list(out)
     first: dict[int, tuple[int, date]] = {}
     for report_id, number, issued_at in db.session.execute(
             select(ReportVersion.report_id, ReportVersion.number, ReportVersion.issued_at)
             .where(ReportVersion.report_id.in_(ids))):
         if report_id not in first or number < first[report_id][0]:
             first[report_id] = (number, issued_at.date())
-    groups: dict[int, list] = {i: [] for i in ids}
-    for row in db.session.execute(
+    for report_id, response, progress, issued_on, months, count in db.session.execute(
             select(Recommendation.report_id, Recommendation.response, Recommendation.progress,
                    Recommendation.issued_on, Recommendation.timeframe_months,
                    func.count(Recommendation.id))
             .where(Recommendation.report_id.in_(ids))
             .group_by(Recommendation.report_id, Recommendation.response, Recommendation.progress,
                       Recommendation.issued_on, Recommendation.timeframe_months)):
-        groups[row[0]].append(row)
+        row = out[report_id]
+        row.total += count
+        if response is None:
+            row.waiting += count
+        elif response in row.responses:
+            row.responses[response] += count
+        if progress in row.progress:
+            row.progress[progress] += count
+        if response in ("accepted", "partly") and progress != "done":
+            due = due_date(_Due(issued_on, months), first.get(report_id, (None, None))[1])
+            if due is not None and due < today:
+                row.overdue += count
     u = RecommendationUpdate
-    last: dict[int, date] = {}
     for report_id, on_date, created_at in db.session.execute(
             select(Recommendation.report_id, func.max(u.on_date), func.max(case((u.on_date.is_(None), u.created_at))))
             .join(Recommendation, Recommendation.id == u.recommendation_id)
             .where(Recommendation.report_id.in_(ids)).group_by(Recommendation.report_id)):
         days = [d for d in (_as_date(on_date), _as_date(created_at)) if d is not None]
         if days:
-            last[report_id] = max(days)
-    out = []
-    for report in reports:
-        rows = groups[report.id]
-        issued = first.get(report.id, (None, None))[1]
-
-        def n(test, rows=rows):
-            return sum(count for _r, response, progress, _i, _t, count in rows if test(response, progress))
-
-        overdue = 0
-        for _r, response, progress, issued_on, months, count in rows:
-            due = due_date(_Due(issued_on, months), issued)
-            if response in ("accepted", "partly") and progress != "done" and due is not None and due < today:
-                overdue += count
-        out.append(ReviewFollowUp(
-            report=report, total=n(lambda r, p: True),
-            responses={k: n(lambda r, p, k=k: r == k) for k in RESPONSES},
-            progress={k: n(lambda r, p, k=k: p == k) for k in PROGRESS},
-            waiting=n(lambda r, p: r is None), overdue=overdue, last_update=last.get(report.id)))
-    return out
+            out[report_id].last_update = max(days)
+    return list(out.values())
 
 
 @dataclass(frozen=True)

@@ -301,8 +301,10 @@ def index():
     from peerreview.reports.figures_views import page_context
 
     perm.require(perm.can_view_all_follow_up(current_user))
+    # the labels every row repeats, translated once
     return render_template("reports/followup_all.html", rows=followup.overview(),
-                           responses=RESPONSES, progress=PROGRESS, **page_context(current_user))
+                           responses={k: str(v) for k, v in RESPONSES.items()},
+                           progress={k: str(v) for k, v in PROGRESS.items()}, **page_context(current_user))
 
 
 from peerreview.reports import figures_views  # noqa: E402,F401  (adds its routes to followup_bp)
