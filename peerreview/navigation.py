@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import request, url_for
+from flask import request
 from flask_login import current_user
 
 from peerreview import permissions as perm
@@ -16,6 +16,7 @@ from peerreview.formatting import day_month
 from peerreview.i18n import gettext as _
 from peerreview.i18n import lazy_gettext as _l
 from peerreview.i18n import ngettext
+from peerreview.urls import remembered_url_for
 
 
 @dataclass(frozen=True)
@@ -82,16 +83,16 @@ def nav_links():
     out = []
     for entry in NAV:
         if entry.allowed(current_user):
-            url = url_for(entry.endpoint)
+            url = remembered_url_for(entry.endpoint)
             out.append({"label": str(entry.label), "url": url,
                         "active": request.path.startswith(url.rstrip("/") or "/#")})
     return out
 
 
 def home_cards():
-    cards = [{"title": str(e.label), "url": url_for(e.endpoint), "text": str(e.text),
+    cards = [{"title": str(e.label), "url": remembered_url_for(e.endpoint), "text": str(e.text),
               "status": e.status(current_user) if e.status else ""}
              for e in NAV if e.allowed(current_user)]
-    cards.append({"title": _("Your account"), "url": url_for("auth.account"),
+    cards.append({"title": _("Your account"), "url": remembered_url_for("auth.account"),
                   "text": _("Your name and languages; download everything we hold about you.")})
     return cards

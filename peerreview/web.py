@@ -198,7 +198,7 @@ def _register_row_helpers(app: Flask) -> None:
     from flask_wtf.csrf import generate_csrf
 
     from peerreview.request_cache import once
-    from peerreview.urls import row_url
+    from peerreview.urls import remembered_url_for, row_url
 
     def csrf_token() -> str:
         return once("csrf_token", generate_csrf)
@@ -209,7 +209,8 @@ def _register_row_helpers(app: Flask) -> None:
                       f'<input type="hidden" name="csrf_token" value="{escape(csrf_token())}">'
                       f'<button type="submit" class="{escape(class_)}"{confirm}>{escape(label)}</button></form>')
 
-    app.jinja_env.globals.update(csrf_token=csrf_token, row_url=row_url, _button_form=button_form)
+    app.jinja_env.globals.update(csrf_token=csrf_token, row_url=row_url, _button_form=button_form,
+                                 url_for=remembered_url_for)
 
 
 def _feature_blueprints():

@@ -198,7 +198,7 @@ def capture(review_id: int):
     status = 400 if form.errors else 200
     zone_now = local_datetime(datetime.utcnow(), review.host_city.timezone)
     return render_template(
-        "observations/capture.html", review=review, form=form, kinds=KINDS,
+        "observations/capture.html", review=review, form=form, kinds={k: str(v) for k, v in KINDS.items()},
         notes=notes, notes_total=notes_total,
         can_add=can_add, filters=filters, team=team, org_types=ORGANISATION_TYPES,
         accept_attr=ACCEPT_ATTR, running=current_session(review), instants=session_instants(review),
@@ -305,8 +305,10 @@ def consolidation(review_id: int):
             "my_rating": next((r for r in ratings if r.key_factor_id == kf_id
                                and r.user_id == current_user.id), None),
         })
+    # the labels every key factor repeats, translated once
     return render_template("observations/consolidation.html", review=review, groups=groups,
-                           kinds=KINDS, rating_label=rating_label, ratings=RATING_CHOICES,
+                           kinds={k: str(v) for k, v in KINDS.items()}, rating_label=rating_label,
+                           ratings=[(value, str(label)) for value, label in RATING_CHOICES],
                            can_rate=perm.can_rate_as_peer(current_user, review))
 
 
