@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
-from flask import current_app
+from flask import current_app, has_request_context, request, url_for
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -47,8 +47,6 @@ def row_url(endpoint: str, **values) -> str:
     a placeholder number in each value's place, then filled in: the same text as ``url_for``
     (the placeholder goes through the same converters and prefixes) at a tenth of its cost.
     Values that are not integers, and more than three of them, go to ``url_for``."""
-    from flask import has_request_context, request, url_for
-
     if not values or len(values) > len(_SLOTS) or not has_request_context() \
             or not all(type(v) is int for v in values.values()):
         return url_for(endpoint, **values)
@@ -86,8 +84,6 @@ def remembered_url_for(endpoint: str, **values) -> str:
     options (``_external``, ``_anchor`` ...), values that are not plain text or numbers, links
     outside a request and the development server (whose static files change under it) go to
     ``url_for`` itself."""
-    from flask import current_app, has_request_context, request, url_for
-
     if not has_request_context() or current_app.debug:
         return url_for(endpoint, **values)
     for name, value in values.items():

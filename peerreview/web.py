@@ -7,7 +7,6 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFError
-from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from peerreview import permissions
@@ -193,24 +192,16 @@ def register_web(app: Flask) -> None:
 
 def _register_row_helpers(app: Flask) -> None:
     """Template helpers for what a list repeats on every row (a page of 100 accounts draws 300
-    one-button forms): the CSRF token asked of Flask-WTF once per request, and links built from
-    a pattern remembered for the request (``row_url``, see ``urls.py``)."""
-    from flask_wtf.csrf import generate_csrf
-
-    from peerreview.request_cache import once
+    one-button forms): the CSRF token asked of Flask-WTF once per request, one-button forms
+    drawn in Python (``buttons.py``), links built from a pattern remembered for the request
+    (``row_url``) and the layout's links remembered by the process (see ``urls.py``)."""
+    from peerreview.buttons import button_form, csrf_token
+    from peerreview.reviews import display
     from peerreview.urls import remembered_url_for, row_url
 
-    def csrf_token() -> str:
-        return once("csrf_token", generate_csrf)
-
-    def button_form(action, label, class_="button", confirm_text=None) -> Markup:
-        confirm = f' data-confirm="{escape(confirm_text)}"' if confirm_text else ""
-        return Markup(f'<form method="post" action="{escape(action)}" class="inline-form">'
-                      f'<input type="hidden" name="csrf_token" value="{escape(csrf_token())}">'
-                      f'<button type="submit" class="{escape(class_)}"{confirm}>{escape(label)}</button></form>')
-
     app.jinja_env.globals.update(csrf_token=csrf_token, row_url=row_url, _button_form=button_form,
-                                 url_for=remembered_url_for)
+                                 url_for=remembered_url_for, review_state_badge=display.state_badge,
+                                 review_dates=display.dates)
 
 
 def _feature_blueprints():

@@ -235,7 +235,38 @@ def people():
         stmt = stmt.where(User.email.like(like) | User.name.ilike(like))
     users = db.session.scalars(stmt.offset((page - 1) * PEOPLE_PAGE).limit(PEOPLE_PAGE + 1)).all()
     return render_template("auth/people.html", users=users[:PEOPLE_PAGE], q=q, page=page,
-                           has_more=len(users) > PEOPLE_PAGE, confirm=ConfirmForm())
+                           has_more=len(users) > PEOPLE_PAGE, confirm=ConfirmForm(),
+                           actions=_account_actions(current_user.id))
+
+
+def _account_actions(me: int):
+    """The buttons of one account's row (resend the invitation, deactivate or reactivate, erase),
+    drawn in Python: a page shows 100 accounts. Nobody acts on their own account or on an
+    erased one."""
+    from markupsafe import Markup
+
+    from peerreview.buttons import button_form
+    from peerreview.urls import row_url
+
+    resend, deactivate, reactivate, erase = (_("Resend invitation"), _("Deactivate"), _("Reactivate"),
+                                             _("Erase personal data"))
+
+    def actions(u: User) -> Markup:
+        if u.erased_at or u.id == me:
+            return Markup("")
+        out = []
+        if u.active and not u.password_hash:
+            out.append(button_form(row_url("auth.reinvite", user_id=u.id), resend, "button small"))
+        if u.active:
+            out.append(button_form(row_url("auth.deactivate", user_id=u.id), deactivate, "button small"))
+        else:
+            out.append(button_form(row_url("auth.reactivate", user_id=u.id), reactivate, "button small"))
+        out.append(button_form(row_url("auth.erase", user_id=u.id), erase, "button small danger",
+                               confirm_text=_("Erase the name and e-mail of %(name)s? This cannot be undone.",
+                                              name=u.name)))
+        return Markup(" ").join(out)
+
+    return actions
 
 
 def _city_choices():

@@ -77,7 +77,7 @@ def index():
         "reviews/index.html", everything=everything, rows=rows, counts=counts,
         upcoming=queries.upcoming(current_user, today),
         overdue=overdue if all_overdue else overdue[:OVERDUE_SHOWN], overdue_total=len(overdue),
-        labels=workflow.STATE_LABELS, order=order, today=today, state=state, page=page,
+        labels={k: str(v) for k, v in workflow.STATE_LABELS.items()}, order=order, today=today, state=state, page=page,
         pages=pages, total=total, next_step=next_step)
 
 
