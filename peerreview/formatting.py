@@ -179,7 +179,9 @@ def moment(value: datetime | None, timezone: str | None = None, locale: str | No
     local = local_datetime(value, timezone)
     if local is None:
         return empty
-    return f"{day(local, locale)}, {clock(local)} {zone_abbreviation(local, locale)}"
+    # the day of the local moment as a plain day: the same text ("yMMMd" reads no hour), and
+    # remembered (a list of 30 notes writes 30 moments)
+    return f"{day(local.date(), locale)}, {clock(local)} {zone_abbreviation(local, locale)}"
 
 
 def iso_utc(value: datetime | None) -> str:

@@ -196,12 +196,13 @@ def _register_row_helpers(app: Flask) -> None:
     drawn in Python (``buttons.py``), links built from a pattern remembered for the request
     (``row_url``) and the layout's links remembered by the process (see ``urls.py``)."""
     from peerreview.buttons import button_form, csrf_token
+    from peerreview.js_messages import js_messages
     from peerreview.reviews import display
     from peerreview.urls import remembered_url_for, row_url
 
     app.jinja_env.globals.update(csrf_token=csrf_token, row_url=row_url, _button_form=button_form,
                                  url_for=remembered_url_for, review_state_badge=display.state_badge,
-                                 review_dates=display.dates)
+                                 review_dates=display.dates, js_messages=js_messages)
 
 
 def _feature_blueprints():

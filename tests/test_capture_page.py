@@ -137,3 +137,22 @@ def test_static_files_carry_their_content_in_their_address(client, login, visit)
     assert res.status_code == 200 and "immutable" in res.headers["Cache-Control"]
     worker = client.get("/sw.js").get_data(as_text=True)
     assert "/static/js/capture.js?v=" in worker and "__ASSETS__" not in worker
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "el", "pl"])
+def test_a_moment_names_the_local_day_and_hour(app, language):
+    """moment() writes the day of the moment in the place's time (remembered as a plain day):
+    the same text as Babel's own formatting of that moment, across midnight and zones."""
+    from datetime import datetime
+
+    from babel.dates import format_skeleton
+
+    from peerreview.formatting import _loc
+
+    with app.test_request_context("/"):
+        for stored in (datetime(2026, 3, 28, 23, 30), datetime(2026, 10, 24, 22, 59), datetime(2026, 6, 1, 0, 1)):
+            for zone in ("Europe/Athens", "Europe/Lisbon", "America/New_York", None):
+                local = local_datetime(stored, zone)
+                expected = (f"{format_skeleton('yMMMd', local, locale=_loc(language))}, "
+                            f"{local.hour:02d}:{local.minute:02d} {zone_abbreviation(local, language)}")
+                assert moment(stored, zone, language) == expected

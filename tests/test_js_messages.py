@@ -40,3 +40,18 @@ def test_the_offline_page_of_the_service_worker_is_filled_in(client):
     assert "__OFFLINE_TEXT__" not in worker
     assert '"heading": "You are offline"' in worker
     assert "/static/js/i18n.js?v=" in worker
+
+
+def test_the_texts_are_in_the_pages_language_whichever_came_first(client):
+    from babel.messages.pofile import read_po
+
+    from peerreview.i18n import TRANSLATIONS_DIR
+
+    with open(TRANSLATIONS_DIR / "fr" / "LC_MESSAGES" / "messages.po", "rb") as f:
+        french = {m.id: m.string for m in read_po(f) if m.id and m.string}
+    english = _page_messages(client.get("/login?lang=en").get_data(as_text=True))
+    in_french = _page_messages(client.get("/login?lang=fr").get_data(as_text=True))
+    assert set(in_french) == set(english) >= _keys_used_by_scripts()
+    assert all(in_french[k] == french[k] for k in in_french)
+    assert in_french["Note sent."] != "Note sent."
+    assert _page_messages(client.get("/login?lang=en").get_data(as_text=True)) == english

@@ -202,7 +202,8 @@ def capture(review_id: int):
         notes=notes, notes_total=notes_total,
         can_add=can_add, filters=filters, team=team, org_types=ORGANISATION_TYPES,
         accept_attr=ACCEPT_ATTR, running=current_session(review), instants=session_instants(review),
-        zone=zone_abbreviation(zone_now), just_saved=just_saved, people=_interviewees(review)), status
+        zone=zone_abbreviation(zone_now), just_saved=just_saved, people=_interviewees(review),
+        session_of={s.id: s for s in review.sessions}), status
 
 
 def _interviewees(review):

@@ -1,6 +1,6 @@
-/* The texts the scripts show, in the page's language: base.html renders them (templates/
-   _js_messages.html) into <script type="application/json" id="js-messages">, keyed by their
-   English text. t(key, vars) returns the translation with {name} filled in from vars; the
+/* The texts the scripts show, in the page's language: base.html writes them (listed in
+   peerreview/js_messages.py) into <script type="application/json" id="js-messages">, keyed by
+   their English text. t(key, vars) returns the translation with {name} filled in from vars; the
    English key itself when the page has no translations (a page saved offline by an older
    version, for example). */
 (function () {
