@@ -103,12 +103,30 @@ def list_rows(user, states: tuple[str, ...], *, offset: int, limit: int) -> list
     return rows
 
 
-def upcoming(user, today: date, limit: int = 10) -> list[Review]:
+@dataclass(frozen=True)
+class UpcomingVisit:
+    """A card of the upcoming visits: what it shows, read as columns."""
+
+    id: int
+    city: str
+    theme: str
+    visit_start: date
+    visit_end: date
+    preferred_start: date | None = None
+
+
+def upcoming(user, today: date, limit: int = 10) -> list[UpcomingVisit]:
     """Visits not over yet, soonest first (cancelled and declined reviews left out)."""
-    stmt = _visible(select(Review), user).where(
+    from peerreview.cities.models import City
+    from peerreview.framework.models import Benchmark, Theme
+
+    stmt = (select(Review.id, City.name, Theme.name, Review.visit_start, Review.visit_end)
+            .join(City, City.id == Review.host_city_id)
+            .join(Benchmark, Benchmark.id == Review.benchmark_id).join(Theme, Theme.id == Benchmark.theme_id))
+    stmt = _visible(stmt, user).where(
         Review.visit_start.is_not(None), Review.visit_end >= today,
         Review.state.not_in(("cancelled", "declined")))
-    return list(db.session.scalars(_with_list_data(stmt.order_by(*LIST_ORDER).limit(limit))))
+    return [UpcomingVisit(*row) for row in db.session.execute(stmt.order_by(*LIST_ORDER).limit(limit))]
 
 
 @dataclass
