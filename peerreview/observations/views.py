@@ -189,11 +189,8 @@ def capture(review_id: int):
         "session": args.get("session", type=int), "author": args.get("author", type=int),
     }
     show_all = args.get("all") == "1" or any(filters.values())
-    if show_all:
-        notes = queries.observations(review, **filters)
-        notes_total = len(notes)
-    else:   # only the notes shown are loaded
-        notes, notes_total = queries.newest_observations(review, NOTES_SHOWN, **filters)
+    # only the notes shown are loaded, as columns
+    notes, notes_total = queries.note_rows(review, None if show_all else NOTES_SHOWN, **filters)
     team = [s.user for s in review.team if s.status in ACTIVE_SEAT_STATUSES]
     status = 400 if form.errors else 200
     zone_now = local_datetime(datetime.utcnow(), review.host_city.timezone)
@@ -288,14 +285,16 @@ def file(review_id: int, obs_id: int):
 def consolidation(review_id: int):
     review = load_review(review_id)
     perm.require(perm.can_view_observations(current_user, review))
-    notes = queries.observations(review)
     ratings = queries.peer_ratings(review)
     sa = review.self_assessment
     self_ratings = {e.key_factor_id: e.rating for e in sa.entries} if sa and sa.status == "submitted" else {}
+    notes: dict[int | None, list] = {}
+    for n in queries.note_lines(review):
+        notes.setdefault(n.key_factor_id, []).append(n)
     groups = []
     for kf in list(review.benchmark.key_factors) + [None]:
         kf_id = kf.id if kf else None
-        mine = [n for n in notes if n.key_factor_id == kf_id]
+        mine = notes.get(kf_id, [])
         if kf is None and not mine:
             continue
         groups.append({
