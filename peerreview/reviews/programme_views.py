@@ -45,8 +45,10 @@ def _page(review: Review, form: SessionForm | None = None, *, status: int = 200,
     return render_template(
         "reviews/programme.html", review=review, days=programme.by_day(review, sessions),
         sessions=sessions, clashes=programme.clashes(sessions), editable=editable,
-        form=form if editable else None, open_form=open_form, labels=workflow.STATE_LABELS,
-        session_types=SESSION_TYPES, org_labels=programme.org_labels,
+        form=form if editable else None, open_form=open_form,
+        # the labels every session repeats, translated once
+        labels={k: str(v) for k, v in workflow.STATE_LABELS.items()},
+        session_types={k: str(v) for k, v in SESSION_TYPES.items()}, org_labels=programme.org_labels,
         hhmm=programme.hhmm, people=_interviewees(review)), status
 
 
