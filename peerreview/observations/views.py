@@ -142,13 +142,18 @@ def _load_sessions(review) -> None:
     each (the form's session list names each session's key factors, the filters name each
     member of the team: one query per session and per member otherwise)."""
     from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
+    from sqlalchemy.orm import joinedload, selectinload
+    from sqlalchemy.orm.attributes import set_committed_value
 
-    from peerreview.reviews.models import Review, TeamMember, VisitSession
+    from peerreview.reviews.models import TeamMember, VisitSession
 
-    db.session.scalars(select(Review).where(Review.id == review.id).options(
-        selectinload(Review.sessions).selectinload(VisitSession.key_factors),
-        selectinload(Review.team).selectinload(TeamMember.user))).all()
+    team = db.session.scalars(select(TeamMember).where(TeamMember.review_id == review.id)
+                              .options(joinedload(TeamMember.user)).order_by(TeamMember.id)).all()
+    set_committed_value(review, "team", list(team))
+    sessions = db.session.scalars(select(VisitSession).where(VisitSession.review_id == review.id)
+                                  .options(selectinload(VisitSession.key_factors))
+                                  .order_by(VisitSession.day, VisitSession.start_time, VisitSession.id)).all()
+    set_committed_value(review, "sessions", list(sessions))
 
 
 # The page lists the newest notes; "Show all" lists every one. It stays light on a phone.

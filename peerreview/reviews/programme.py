@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 
 from peerreview.audit.services import record
@@ -104,7 +104,7 @@ def load_sessions(review: Review) -> list[VisitSession]:
     is reloaded from the database."""
     team = db.session.scalars(
         select(TeamMember).where(TeamMember.review_id == review.id)
-        .options(selectinload(TeamMember.user)).order_by(TeamMember.id)
+        .options(joinedload(TeamMember.user)).order_by(TeamMember.id)
         .execution_options(populate_existing=True)).all()
     set_committed_value(review, "team", list(team))
     sessions = list(db.session.scalars(

@@ -14,7 +14,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from peerreview import permissions as perm
 from peerreview.auth.models import User
@@ -39,7 +39,14 @@ bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
 
 def load_review(review_id: int) -> Review:
-    review = db.get_or_404(Review, review_id)
+    """The review, or 404; 403 unless the user may see it. Its host city, benchmark and theme
+    (every review page names them: its title is "City: Theme") come in the same query."""
+    from peerreview.framework.models import Benchmark
+
+    review = db.session.scalars(select(Review).where(Review.id == review_id).options(
+        joinedload(Review.host_city), joinedload(Review.benchmark).joinedload(Benchmark.theme))).one_or_none()
+    if review is None:
+        abort(404)
     perm.require(perm.can_view_review(current_user, review))
     return review
 
