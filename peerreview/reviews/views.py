@@ -91,7 +91,7 @@ def index():
 def next_step(review: Review, user) -> str:
     """What the user should do next for this review, in a few words."""
     user = getattr(user, "_get_current_object", lambda: user)()   # not through the proxy, per row
-    for t, missing in workflow.available(review, user):
+    for t, missing in workflow.available_steps(review, user):
         if t.name != "cancel":
             return str(t.label) if not missing else _("%(step)s (needs: %(missing)s)", step=t.label,
                                                      missing=missing[0])
