@@ -13,7 +13,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, load_only
 
 from peerreview import permissions as perm
 from peerreview.after_response import after_response
@@ -229,7 +229,11 @@ def people():
     perm.require(perm.can_manage_users(current_user))
     q = (request.args.get("q") or "").strip()
     page = max(request.args.get("page", 1, type=int), 1)
-    stmt = select(User).options(selectinload(User.city)).order_by(User.name, User.id)
+    # what the list shows, the city joined in (no account's languages, dates or settings)
+    stmt = select(User).options(
+        load_only(User.id, User.email, User.name, User.city_id, User.city_role, User.active,
+                  User.is_coordinator, User.password_hash, User.erased_at),
+        joinedload(User.city).load_only(City.id, City.name, City.country)).order_by(User.name, User.id)
     if q:
         like = f"%{q.lower()}%"
         stmt = stmt.where(User.email.like(like) | User.name.ilike(like))
