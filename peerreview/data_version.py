@@ -63,8 +63,3 @@ def remembered(name: str, key: Hashable, compute: Callable[[Session], T]) -> T:
                 _remembered.clear()
             _remembered[full] = found
         return found  # type: ignore[return-value]
-
-
-def forget() -> None:
-    """Forget every remembered value of this process."""
-    _remembered.clear()
