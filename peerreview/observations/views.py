@@ -138,18 +138,15 @@ def _show_errors(form, exc: DomainError):
 
 
 def _load_sessions(review) -> None:
-    """The visit's sessions with their key factors, and the team with their accounts, a query
-    each (the form's session list names each session's key factors, the filters name each
-    member of the team: one query per session and per member otherwise)."""
+    """The visit's sessions with their key factors, in one query (the form's session list names
+    each session's key factors: one query per session otherwise). The team and their accounts
+    came with the review (``load_review``)."""
     from sqlalchemy import select
-    from sqlalchemy.orm import joinedload, selectinload
+    from sqlalchemy.orm import selectinload
     from sqlalchemy.orm.attributes import set_committed_value
 
-    from peerreview.reviews.models import TeamMember, VisitSession
+    from peerreview.reviews.models import VisitSession
 
-    team = db.session.scalars(select(TeamMember).where(TeamMember.review_id == review.id)
-                              .options(joinedload(TeamMember.user)).order_by(TeamMember.id)).all()
-    set_committed_value(review, "team", list(team))
     sessions = db.session.scalars(select(VisitSession).where(VisitSession.review_id == review.id)
                                   .options(selectinload(VisitSession.key_factors))
                                   .order_by(VisitSession.day, VisitSession.start_time, VisitSession.id)).all()

@@ -98,15 +98,17 @@ def visit_days(review: Review) -> list[date]:
             for i in range((review.visit_end - review.visit_start).days + 1)]
 
 
-def load_sessions(review: Review) -> list[VisitSession]:
+def load_sessions(review: Review, *, team: bool = True) -> list[VisitSession]:
     """The review's sessions in order, with attendees, their users and key factors loaded
     (and the team with its users, for the form). Call it before changing anything: the team
-    is reloaded from the database."""
-    team = db.session.scalars(
-        select(TeamMember).where(TeamMember.review_id == review.id)
-        .options(joinedload(TeamMember.user)).order_by(TeamMember.id)
-        .execution_options(populate_existing=True)).all()
-    set_committed_value(review, "team", list(team))
+    is reloaded from the database (``team=False``: not, where this request has just loaded
+    it, as ``reviews.views.load_review`` does)."""
+    if team:
+        members = db.session.scalars(
+            select(TeamMember).where(TeamMember.review_id == review.id)
+            .options(joinedload(TeamMember.user)).order_by(TeamMember.id)
+            .execution_options(populate_existing=True)).all()
+        set_committed_value(review, "team", list(members))
     sessions = list(db.session.scalars(
         select(VisitSession).where(VisitSession.review_id == review.id)
         .options(selectinload(VisitSession.attendees).selectinload(TeamMember.user),

@@ -36,7 +36,9 @@ def _session(review: Review, session_id: int) -> VisitSession:
 
 
 def _page(review: Review, form: SessionForm | None = None, *, status: int = 200, open_form=False):
-    sessions = programme.load_sessions(review)
+    # the team came with the review (load_review); a step that failed may have rolled back,
+    # which expires it: then it is loaded again, with the accounts
+    sessions = programme.load_sessions(review, team=status != 200)
     editable = perm.can_edit_programme(current_user, review)
     if editable and form is None:
         form = SessionForm().setup(review)

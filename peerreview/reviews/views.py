@@ -40,11 +40,14 @@ bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
 def load_review(review_id: int) -> Review:
     """The review, or 404; 403 unless the user may see it. Its host city, benchmark and theme
-    (every review page names them: its title is "City: Theme") come in the same query."""
+    (every review page names them: its title is "City: Theme") come in the same query, and its
+    team with their accounts in one more (the access rules read the seats, and the pages name
+    the people)."""
     from peerreview.framework.models import Benchmark
 
     review = db.session.scalars(select(Review).where(Review.id == review_id).options(
-        joinedload(Review.host_city), joinedload(Review.benchmark).joinedload(Benchmark.theme))).one_or_none()
+        joinedload(Review.host_city), joinedload(Review.benchmark).joinedload(Benchmark.theme),
+        selectinload(Review.team).joinedload(TeamMember.user))).one_or_none()
     if review is None:
         abort(404)
     perm.require(perm.can_view_review(current_user, review))
