@@ -158,9 +158,15 @@ def edit(review_id: int):
 @bp.get("/<int:review_id>")
 @login_required
 def show(review_id: int):
+    from peerreview.framework.models import Benchmark
+
+    # what the review has one of joined in (host city, benchmark and theme, self-assessment),
+    # each list one query, the team with their accounts and cities joined into theirs
     review = db.session.scalar(
         select(Review).where(Review.id == review_id).options(
-            selectinload(Review.team).selectinload(TeamMember.user).selectinload(User.city),
+            joinedload(Review.host_city), joinedload(Review.benchmark).joinedload(Benchmark.theme),
+            joinedload(Review.self_assessment),
+            selectinload(Review.team).joinedload(TeamMember.user).joinedload(User.city),
             selectinload(Review.events), selectinload(Review.documents),
             selectinload(Review.sessions)))
     if review is None:
