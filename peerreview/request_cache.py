@@ -24,3 +24,10 @@ def once(key: Hashable, compute: Callable[[], T]) -> T:
     if key not in store:
         store[key] = compute()
     return store[key]
+
+
+def remember(key: Hashable, value) -> None:
+    """Keep ``value`` under ``key`` for :func:`once` until the end of the request (an answer
+    that came along with another query); outside a request, nothing."""
+    if has_request_context():
+        request.environ.setdefault(_KEY, {})[key] = value

@@ -21,7 +21,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_login import login_user, logout_user
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, exists, or_, select, update
 
 from peerreview.auth.models import LoginSession, User
 from peerreview.extensions import db
@@ -65,12 +65,20 @@ def load(login_id: str) -> User | None:
     user_part, sep, secret = (login_id or "").partition(":")
     if not sep or not secret or not user_part.isdigit() or len(secret) > 100:
         return None
-    user = db.session.scalar(
-        select(User).join(LoginSession, LoginSession.user_id == User.id).where(
+    from peerreview.mentoring.models import MentorshipPerson
+    from peerreview.request_cache import remember
+
+    # whether the person is in a mentorship comes along: the menu of every page asks
+    # (permissions.has_mentorship), and a query of its own cost a round trip per page
+    row = db.session.execute(
+        select(User, exists().where(MentorshipPerson.user_id == User.id))
+        .join(LoginSession, LoginSession.user_id == User.id).where(
             User.id == int(user_part), LoginSession.secret_hash == _hash(secret),
-            LoginSession.ended_at.is_(None), LoginSession.expires_at > utcnow()))
-    if user is None or not user.is_active:
+            LoginSession.ended_at.is_(None), LoginSession.expires_at > utcnow())).first()
+    if row is None or not row[0].is_active:
         return None
+    user, in_mentorship = row
+    remember(("has_mentorship", user.id), bool(in_mentorship))
     user.login_id = login_id
     return user
 
