@@ -20,6 +20,15 @@ def normalise_email(value: str) -> str:
     return (value or "").strip().lower()
 
 
+FORMER_MEMBER = "former member"
+
+
+def shown_name(name: str, erased_at) -> str:
+    """A person's name as pages show it: "former member" once their personal data is erased
+    (``User.display_name``; lists that read names as columns call it too)."""
+    return FORMER_MEMBER if erased_at else name
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
 
@@ -60,7 +69,7 @@ class User(UserMixin, db.Model):
 
     @property
     def display_name(self) -> str:
-        return "former member" if self.erased_at else self.name
+        return shown_name(self.name, self.erased_at)
 
     # Flask-Login keeps this id in the session cookie and the "remember me" cookie. It names
     # one login session (see peerreview/auth/sessions.py), so that ending the session makes

@@ -41,7 +41,7 @@ def note_rows(review, limit: int | None = None, **filters) -> tuple[list[NoteRow
     """The newest notes (all of them, or the ``limit`` newest) with the filters of
     :func:`observations`, and how many match, in one query of columns: the count rides along
     as a window over the same rows (the capture page shows 30 of a visit's hundreds)."""
-    from peerreview.auth.models import User
+    from peerreview.auth.models import User, shown_name
     from peerreview.framework.models import KeyFactor
     from peerreview.reviews.models import VisitSession
 
@@ -56,7 +56,7 @@ def note_rows(review, limit: int | None = None, **filters) -> tuple[list[NoteRow
     if limit is not None:
         stmt = stmt.limit(limit)
     rows = db.session.execute(stmt).all()
-    notes = [NoteRow(nid, uuid, kind, code, author_id, None if name is None else "former member" if erased else name,
+    notes = [NoteRow(nid, uuid, kind, code, author_id, None if name is None else shown_name(name, erased),
                      created, session, source, text, file_id, filename, withdrawn, review)
              for (nid, uuid, kind, code, author_id, name, erased, created, session, source, text, file_id,
                   filename, withdrawn, _total) in rows]
@@ -76,7 +76,7 @@ class NoteLine:
 
 def note_lines(review) -> list[NoteLine]:
     """The visit's notes, newest first, withdrawn ones left out: one query of columns."""
-    from peerreview.auth.models import User
+    from peerreview.auth.models import User, shown_name
     from peerreview.reviews.models import VisitSession
 
     stmt = (select(Observation.kind, Observation.key_factor_id, Observation.text, User.name,
@@ -85,7 +85,7 @@ def note_lines(review) -> list[NoteLine]:
             .outerjoin(VisitSession, VisitSession.id == Observation.session_id)
             .where(Observation.review_id == review.id, Observation.withdrawn_at.is_(None))
             .order_by(Observation.created_at.desc(), Observation.id.desc()))
-    return [NoteLine(kind, kf, text, None if name is None else "former member" if erased else name, title)
+    return [NoteLine(kind, kf, text, None if name is None else shown_name(name, erased), title)
             for kind, kf, text, name, erased, title in db.session.execute(stmt)]
 
 
