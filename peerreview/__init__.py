@@ -15,6 +15,7 @@ from peerreview.database import (
     default_sqlite_url,
     normalise_database_url,
 )
+from peerreview.sessions_cookie import SessionInterface
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     ext.db.init_app(app)
     ext.migrate.init_app(app, ext.db, directory=str(PROJECT_ROOT / "migrations"))
     ext.login_manager.init_app(app)
+    app.session_interface = SessionInterface()
     ext.csrf.init_app(app)
     from peerreview.forms_common import use_plain_select
 
