@@ -224,6 +224,12 @@ def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyStri
     return LazyString(ngettext, singular, plural, num, **variables)
 
 
+def translated(labels: dict) -> dict[str, str]:
+    """``labels`` (lazy texts, as constants hold them) translated once, for a page whose rows
+    each show some of them (a lazy text is looked up again every time it is shown)."""
+    return {key: str(label) for key, label in labels.items()}
+
+
 # The template callables of Jinja's i18n extension (newstyle: the text is always a format
 # string, its variables escaped where the template autoescapes), reading the catalog directly.
 # What they return is what the extension's own return, to the character.

@@ -29,6 +29,7 @@ from peerreview.formatting import clock, local_datetime, short_day, zone_abbrevi
 from peerreview.framework.constants import RATING_CHOICES, rating_label
 from peerreview.i18n import gettext as _
 from peerreview.i18n import lazy_gettext as _l
+from peerreview.i18n import translated
 from peerreview.loading import child_or_404
 from peerreview.observations import queries, services
 from peerreview.observations.forms import ObservationForm
@@ -197,7 +198,7 @@ def capture(review_id: int):
     status = 400 if form.errors else 200
     zone_now = local_datetime(datetime.utcnow(), review.host_city.timezone)
     return render_template(
-        "observations/capture.html", review=review, form=form, kinds={k: str(v) for k, v in KINDS.items()},
+        "observations/capture.html", review=review, form=form, kinds=translated(KINDS),
         notes=notes, notes_total=notes_total,
         can_add=can_add, filters=filters, team=team, org_types=ORGANISATION_TYPES,
         accept_attr=ACCEPT_ATTR, running=current_session(review), instants=session_instants(review),
@@ -309,7 +310,7 @@ def consolidation(review_id: int):
         })
     # the labels every key factor repeats, translated once
     return render_template("observations/consolidation.html", review=review, groups=groups,
-                           kinds={k: str(v) for k, v in KINDS.items()}, rating_label=rating_label,
+                           kinds=translated(KINDS), rating_label=rating_label,
                            ratings=[(value, str(label)) for value, label in RATING_CHOICES],
                            can_rate=perm.can_rate_as_peer(current_user, review))
 

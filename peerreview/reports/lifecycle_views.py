@@ -17,6 +17,7 @@ from peerreview.domain import DomainError
 from peerreview.downloads import name_part, send_download
 from peerreview.extensions import db
 from peerreview.i18n import gettext as _
+from peerreview.i18n import translated
 from peerreview.jobs import worker
 from peerreview.loading import child_or_404
 from peerreview.reports import exports, followup, issuing, references, rendering
@@ -303,8 +304,8 @@ def index():
     perm.require(perm.can_view_all_follow_up(current_user))
     # the labels every row repeats, translated once
     return render_template("reports/followup_all.html", rows=followup.overview(),
-                           responses={k: str(v) for k, v in RESPONSES.items()},
-                           progress={k: str(v) for k, v in PROGRESS.items()}, **page_context(current_user))
+                           responses=translated(RESPONSES),
+                           progress=translated(PROGRESS), **page_context(current_user))
 
 
 from peerreview.reports import figures_views  # noqa: E402,F401  (adds its routes to followup_bp)

@@ -13,6 +13,7 @@ from peerreview.domain import Conflict, DomainError
 from peerreview.downloads import send_download
 from peerreview.extensions import db
 from peerreview.i18n import gettext as _
+from peerreview.i18n import translated
 from peerreview.loading import child_or_404
 from peerreview.reviews import ical, programme, workflow
 from peerreview.reviews.models import SESSION_TYPES, Review, VisitSession
@@ -49,8 +50,8 @@ def _page(review: Review, form: SessionForm | None = None, *, status: int = 200,
         sessions=sessions, clashes=programme.clashes(sessions), editable=editable,
         form=form if editable else None, open_form=open_form,
         # the labels every session repeats, translated once
-        labels={k: str(v) for k, v in workflow.STATE_LABELS.items()},
-        session_types={k: str(v) for k, v in SESSION_TYPES.items()}, org_labels=programme.org_labels,
+        labels=translated(workflow.STATE_LABELS),
+        session_types=translated(SESSION_TYPES), org_labels=programme.org_labels,
         hhmm=programme.hhmm, people=_interviewees(review)), status
 
 

@@ -23,6 +23,7 @@ from peerreview.domain import DomainError
 from peerreview.extensions import db
 from peerreview.files.services import ACCEPT_ATTR, send_stored
 from peerreview.i18n import gettext as _
+from peerreview.i18n import translated
 from peerreview.loading import child_or_404
 from peerreview.reviews import queries, services, workflow
 from peerreview.reviews.forms import (
@@ -87,7 +88,7 @@ def index():
         "reviews/index.html", everything=everything, rows=rows, counts=counts,
         upcoming=queries.upcoming(current_user, today),
         overdue=overdue if all_overdue else overdue[:OVERDUE_SHOWN], overdue_total=len(overdue),
-        labels={k: str(v) for k, v in workflow.STATE_LABELS.items()}, order=order, today=today, state=state, page=page,
+        labels=translated(workflow.STATE_LABELS), order=order, today=today, state=state, page=page,
         pages=pages, total=total, next_step=next_step)
 
 
