@@ -39,16 +39,16 @@ from peerreview.reviews.models import Review, ReviewDocument, TeamMember
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
 
-def load_review(review_id: int) -> Review:
+def load_review(review_id: int, *more) -> Review:
     """The review, or 404; 403 unless the user may see it. Its host city, benchmark and theme
     (every review page names them: its title is "City: Theme") come in the same query, and its
     team with their accounts in one more (the access rules read the seats, and the pages name
-    the people)."""
+    the people). ``more``: loader options for what one page shows besides."""
     from peerreview.framework.models import Benchmark
 
     review = db.session.scalars(select(Review).where(Review.id == review_id).options(
         joinedload(Review.host_city), joinedload(Review.benchmark).joinedload(Benchmark.theme),
-        selectinload(Review.team).joinedload(TeamMember.user))).one_or_none()
+        selectinload(Review.team).joinedload(TeamMember.user), *more)).one_or_none()
     if review is None:
         abort(404)
     perm.require(perm.can_view_review(current_user, review))
@@ -159,20 +159,12 @@ def edit(review_id: int):
 @bp.get("/<int:review_id>")
 @login_required
 def show(review_id: int):
-    from peerreview.framework.models import Benchmark
-
-    # what the review has one of joined in (host city, benchmark and theme, self-assessment),
-    # each list one query, the team with their accounts and cities joined into theirs
-    review = db.session.scalar(
-        select(Review).where(Review.id == review_id).options(
-            joinedload(Review.host_city), joinedload(Review.benchmark).joinedload(Benchmark.theme),
-            joinedload(Review.self_assessment),
-            selectinload(Review.team).joinedload(TeamMember.user).joinedload(User.city),
-            selectinload(Review.events), selectinload(Review.documents),
-            selectinload(Review.sessions)))
-    if review is None:
-        abort(404)
-    perm.require(perm.can_view_review(current_user, review))
+    # besides what every review page loads: the self-assessment joined in, the team's cities
+    # joined into the team's query, and each list one query
+    review = load_review(
+        review_id, joinedload(Review.self_assessment),
+        selectinload(Review.team).joinedload(TeamMember.user).joinedload(User.city),
+        selectinload(Review.events), selectinload(Review.documents), selectinload(Review.sessions))
     return render_template(
         "reviews/show.html", review=review, labels=workflow.STATE_LABELS,
         path=workflow.MAIN_PATH, actions=workflow.available(review, current_user),
