@@ -18,12 +18,14 @@ def observations(review, *, key_factor=None, kind=None, session=None, author=Non
 
 @dataclass(frozen=True)
 class NoteRow:
-    """A note as the capture page lists it, read as columns. ``review``, ``author_id`` and
-    ``withdrawn_at`` are what ``permissions.can_edit_observation`` reads."""
+    """A note as the capture page and the consolidation list it, read as columns (a visit has
+    hundreds). ``review``, ``author_id`` and ``withdrawn_at`` are what
+    ``permissions.can_edit_observation`` reads."""
 
     id: int
     uuid: str
     kind: str
+    key_factor_id: int | None
     key_factor_code: str | None
     author_id: int | None
     author: str | None           # the author's name as shown ("former member" once erased)
@@ -38,17 +40,18 @@ class NoteRow:
 
 
 def note_rows(review, limit: int | None = None, **filters) -> tuple[list[NoteRow], int]:
-    """The newest notes (all of them, or the ``limit`` newest) with the filters of
-    :func:`observations`, and how many match, in one query of columns: the count rides along
-    as a window over the same rows (the capture page shows 30 of a visit's hundreds)."""
+    """The newest notes (all of them, or the ``limit`` newest; withdrawn ones left out unless the
+    filters say) with the filters of :func:`observations`, and how many match, in one query of
+    columns: the count rides along as a window over the same rows (the capture page shows 30 of
+    a visit's hundreds)."""
     from peerreview.auth.models import User, shown_name
     from peerreview.framework.models import KeyFactor
     from peerreview.reviews.models import VisitSession
 
     o = Observation
-    stmt = (select(o.id, o.uuid, o.kind, KeyFactor.code, o.author_id, User.name, User.erased_at, o.created_at,
-                   VisitSession.title, o.source_type, o.text, o.file_id, o.filename, o.withdrawn_at,
-                   func.count().over())
+    stmt = (select(o.id, o.uuid, o.kind, o.key_factor_id, KeyFactor.code, o.author_id, User.name,
+                   User.erased_at, o.created_at, VisitSession.title, o.source_type, o.text, o.file_id,
+                   o.filename, o.withdrawn_at, func.count().over())
             .outerjoin(KeyFactor, KeyFactor.id == o.key_factor_id)
             .outerjoin(User, User.id == o.author_id)
             .outerjoin(VisitSession, VisitSession.id == o.session_id))
@@ -56,37 +59,11 @@ def note_rows(review, limit: int | None = None, **filters) -> tuple[list[NoteRow
     if limit is not None:
         stmt = stmt.limit(limit)
     rows = db.session.execute(stmt).all()
-    notes = [NoteRow(nid, uuid, kind, code, author_id, None if name is None else shown_name(name, erased),
+    notes = [NoteRow(nid, uuid, kind, kf_id, code, author_id, None if name is None else shown_name(name, erased),
                      created, session, source, text, file_id, filename, withdrawn, review)
-             for (nid, uuid, kind, code, author_id, name, erased, created, session, source, text, file_id,
+             for (nid, uuid, kind, kf_id, code, author_id, name, erased, created, session, source, text, file_id,
                   filename, withdrawn, _total) in rows]
     return notes, (rows[0][-1] if rows else 0)
-
-
-@dataclass(frozen=True)
-class NoteLine:
-    """A note as the consolidation lists it: read as columns (a visit has hundreds)."""
-
-    kind: str
-    key_factor_id: int | None
-    text: str
-    author: str | None           # the author's name as shown ("former member" once erased)
-    session: str | None          # the session's title
-
-
-def note_lines(review) -> list[NoteLine]:
-    """The visit's notes, newest first, withdrawn ones left out: one query of columns."""
-    from peerreview.auth.models import User, shown_name
-    from peerreview.reviews.models import VisitSession
-
-    stmt = (select(Observation.kind, Observation.key_factor_id, Observation.text, User.name,
-                   User.erased_at, VisitSession.title)
-            .outerjoin(User, User.id == Observation.author_id)
-            .outerjoin(VisitSession, VisitSession.id == Observation.session_id)
-            .where(Observation.review_id == review.id, Observation.withdrawn_at.is_(None))
-            .order_by(Observation.created_at.desc(), Observation.id.desc()))
-    return [NoteLine(kind, kf, text, None if name is None else shown_name(name, erased), title)
-            for kind, kf, text, name, erased, title in db.session.execute(stmt)]
 
 
 def _observations(stmt, review, **filters):

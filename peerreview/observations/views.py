@@ -292,7 +292,7 @@ def consolidation(review_id: int):
     sa = review.self_assessment
     self_ratings = {e.key_factor_id: e.rating for e in sa.entries} if sa and sa.status == "submitted" else {}
     notes: dict[int | None, list] = {}
-    for n in queries.note_lines(review):
+    for n in queries.note_rows(review)[0]:
         notes.setdefault(n.key_factor_id, []).append(n)
     groups = []
     for kf in list(review.benchmark.key_factors) + [None]:
