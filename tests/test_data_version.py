@@ -37,7 +37,13 @@ def _recs(mw, make_review):
 
 def test_every_table_the_figures_read_moves_the_version(app, db_session, mw, make_review):
     """An ORM change, a bulk statement and a delete each move it, in every table the figures read."""
+    from peerreview.mentoring.models import ProgressRating, ProgressReview
+
     recs = _recs(mw, make_review)
+    review = ProgressReview(mentorship=mw.riga, held_on=mw.today, summary="")
+    review.ratings = [ProgressRating(key_factor=mw.kfs[0], rating="2")]
+    db.session.add(review)
+    db.session.commit()
     before = _version()
     assert before is not None
     db.session.execute(update(Recommendation).where(Recommendation.id == recs[0].id).values(progress="done"))
@@ -48,8 +54,8 @@ def test_every_table_the_figures_read_moves_the_version(app, db_session, mw, mak
         was = _version()
         db.session.execute(text(f"UPDATE {table} SET id = id"))  # noqa: S608 - names from the module
         db.session.commit()
-        count = db.session.scalar(text(f"SELECT count(*) FROM {table}"))  # noqa: S608
-        assert count == 0 or _version()[1] > was[1], table
+        assert db.session.scalar(text(f"SELECT count(*) FROM {table}")) > 0, table  # noqa: S608
+        assert _version()[1] > was[1], table
     was = _version()
     db.session.delete(db.session.get(Recommendation, recs[1].id))
     db.session.commit()
@@ -67,7 +73,7 @@ def test_a_rolled_back_write_leaves_the_version(app, db_session, mw, make_review
 def test_the_coordinator_sees_new_progress_on_the_next_visit(app, client, login, mw, make_review):
     recs = _recs(mw, make_review)
     login(mw.coordinator)
-    assert "In progress 1" in _page(client) or ">1<" in _page(client)
+    assert "0 <span class=\"muted\">of 2</span>" in _page(client)   # the headline "Done 0 of 2"
     first = figures.current()
     assert first.network.progress == {"not_started": 1, "in_progress": 1, "done": 0}
     assert figures.current() is first   # remembered
