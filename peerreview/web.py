@@ -99,7 +99,7 @@ def register_web(app: Flask) -> None:
 
     after_response.init_app(app)
 
-    from peerreview.observations.views import register_service_worker
+    from peerreview.observations.service_worker import register_service_worker
 
     register_service_worker(app)
 

@@ -8,9 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
-    Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -396,29 +394,3 @@ def export_xlsx(review_id: int):
     wb.save(buf)
     return send_download(buf.getvalue(), _export_name(review, "xlsx"),
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-# The files the capture page needs offline; the service worker caches them when it installs.
-OFFLINE_ASSETS = ("css/app.css", "js/i18n.js", "js/confirm.js", "js/forms.js", "js/capture.js",
-                  "js/people.js", "favicon.svg")
-
-
-def register_service_worker(app):
-    @app.get("/sw.js")
-    def service_worker():
-        import hashlib
-        import json
-
-        path = current_app.static_folder + "/js/sw.js"
-        with open(path, encoding="utf-8") as fh:
-            body = fh.read()
-        assets = [url_for("static", filename=name) for name in OFFLINE_ASSETS]
-        offline = json.dumps({
-            "title": _("Offline"), "heading": _("You are offline"),
-            "body": _("This page was not saved on this device yet. Open it once while online."),
-        })
-        body = body.replace("__OFFLINE_TEXT__", offline)
-        version = hashlib.sha256((body + "".join(assets)).encode()).hexdigest()[:10]
-        body = body.replace("__ASSETS__", json.dumps(assets)).replace("__VERSION__", version)
-        return Response(body, mimetype="application/javascript",
-                        headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})
