@@ -2,9 +2,10 @@
 remembered between requests for as long as their version has not moved.
 
 The table ``data_version`` holds one counter per kind of data (``results``: what the review
-teams found and what became of their recommendations). Triggers made by migration 0017 move it
-on every insert, update, delete or truncate of the tables in ``RESULT_TABLES``, in the same
-transaction as the change: a write cannot forget it, whoever makes it. It is not a model (the
+teams found and what became of their recommendations; ``library``: the library's items).
+Triggers made by migrations 0017 and 0018 move it on every insert, update, delete or truncate
+of the tables in ``RESULT_TABLES`` and ``LIBRARY_TABLES``, in the same transaction as the
+change: a write cannot forget it, whoever makes it. It is not a model (the
 tests empty every model's table between tests, and the counter must go on counting through
 that); ``UNMANAGED`` keeps Alembic's comparison off it.
 
@@ -28,10 +29,14 @@ from peerreview.extensions import db
 
 TABLE = "data_version"
 RESULTS = "results"
+LIBRARY = "library"
 RESULT_TABLES = ("review", "report", "report_finding", "report_recommendation", "city", "theme",
                  "benchmark", "key_factor", "mentorship", "mentoring_scheme",
                  "mentoring_progress_review", "mentoring_progress_rating")
-"""The tables whose writes move ``results`` (what peerreview/reports/figures.py reads)."""
+"""The tables whose writes move ``results``: what peerreview/reports/figures.py reads, and the
+network's lists that the library offers (themes, cities, published key-factor codes)."""
+LIBRARY_TABLES = ("library_item",)
+"""The tables whose writes move ``library`` (migration 0018): what the library's comparisons read."""
 
 UNMANAGED = {TABLE}
 MAX_ENTRIES = 256

@@ -115,3 +115,34 @@ def use_plain_select() -> None:
 
     if not isinstance(SelectField.widget, PlainSelect):
         SelectField.widget = PlainSelect()
+
+
+def field(f, hint=None, class_="") -> Markup:
+    """One form field with its label, hint and errors: what the ``field`` macro of
+    templates/_macros/forms.html drew, in Python (a macro call costs several microseconds
+    before it draws anything, and its attribute dictionaries more; the programme's session
+    form and the library's filters draw ten fields each). The control itself is WTForms'
+    (or ``choice_inputs``' for lists of checkboxes and radio buttons)."""
+    errors = f.errors
+    fid = escape(f.id)
+    out = [f'<div class="field {escape(class_)}{" field-error" if errors else ""}">']
+    if f.type == "BooleanField":
+        control = f(**{"aria-describedby": f"{f.id}-error"}) if errors else f()
+        out.append(f'<label class="check">{control} {escape(f.label.text)}</label>')
+    elif f.type in ("MultiCheckboxField", "RadioField"):
+        drawn = choice_inputs(f)
+        if drawn is None:
+            drawn = "".join(f'<label class="check">{sub()} {escape(sub.label.text)}</label>' for sub in f)
+        out.append(f'<fieldset><legend>{escape(f.label.text)}</legend><div class="checks">{drawn}</div>'
+                   "</fieldset>")
+    else:
+        attrs = {"aria-invalid": "true", "aria-describedby": f"{f.id}-error"} if errors else {}
+        if f.description or hint:
+            attrs["aria-describedby"] = f"{attrs.get('aria-describedby', '')} {f.id}-hint".strip()
+        out.append(f"{f.label()}{f(**attrs)}")
+    if f.description or hint:
+        out.append(f'<p class="hint" id="{fid}-hint">{escape(hint or f.description)}</p>')
+    if errors:
+        out.append(f'<p class="error" id="{fid}-error">{" ".join(escape(e) for e in errors)}</p>')
+    out.append("</div>")
+    return Markup("".join(out))

@@ -196,7 +196,7 @@ def _register_row_helpers(app: Flask) -> None:
     drawn in Python (``buttons.py``), links built from a pattern remembered for the request
     (``row_url``) and the layout's links remembered by the process (see ``urls.py``)."""
     from peerreview.buttons import button_form, csrf_token
-    from peerreview.forms_common import choice_inputs
+    from peerreview.forms_common import field
     from peerreview.js_messages import js_messages
     from peerreview.reviews import display
     from peerreview.urls import remembered_url_for, row_url
@@ -204,7 +204,7 @@ def _register_row_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(csrf_token=csrf_token, row_url=row_url, _button_form=button_form,
                                  url_for=remembered_url_for, review_state_badge=display.state_badge,
                                  review_dates=display.dates, js_messages=js_messages,
-                                 choice_inputs=choice_inputs)
+                                 _field=field)
 
 
 def _feature_blueprints():

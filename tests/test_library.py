@@ -309,3 +309,84 @@ def test_the_heatmap_shows_each_citys_latest_report_that_the_reader_may_see(app,
         assert set(ghent.cells) == {"KF1"}          # nothing of the older report mixed in
         own = {r.city_name: r for r in heatmap(lib.ghent_member, lib.bench.theme_id).rows}["Ghent"]
         assert own.review_id == newest_private.id and own.cells["KF1"].rating == "0"
+
+
+def test_the_search_lists_follow_new_cities_key_factors_and_benchmarks(client, login, lib, make_city,
+                                                                       make_benchmark, db_session):
+    """The filters' lists and the comparisons offered are remembered between requests until the
+    network's cities, themes or benchmarks change: a new city, a newly published benchmark and
+    its key factors show on the next search."""
+    from peerreview.framework.models import KeyFactor
+
+    login(lib.genoa_member)
+    before = client.get("/library/").get_data(as_text=True)
+    assert ">Bergamo</option>" not in before and ">KF7</option>" not in before
+    assert "Housing: ratings across cities" not in before
+    make_city("Bergamo", "IT")
+    housing = make_benchmark("Housing", key_factors=7, status="draft")
+    after = client.get("/library/").get_data(as_text=True)
+    assert ">Bergamo</option>" in after and ">Housing 2</option>" in after     # every theme
+    assert ">KF7</option>" not in after and "Housing 2: ratings" not in after  # not a draft's
+    housing.status = "published"
+    db_session.commit()
+    published = client.get("/library/").get_data(as_text=True)
+    assert ">KF7</option>" in published and "Housing 2: ratings across cities" in published
+    db_session.delete(db_session.scalar(select(KeyFactor).where(KeyFactor.benchmark_id == housing.id,
+                                                                 KeyFactor.code == "KF7")))
+    db_session.commit()
+    assert ">KF7</option>" not in client.get("/library/").get_data(as_text=True)
+
+
+def test_the_heatmap_is_remembered_until_the_library_changes_and_read_per_person(client, login, lib):
+    """The network's heatmap is remembered between requests; each member still sees their own
+    city's report whole, a coordinator sees every report, and the host city's next choice of
+    what to hold back shows on everyone's next visit."""
+    from peerreview.library.compare import heatmap
+
+    theme = lib.bench.theme_id
+
+    def rows(user):
+        hm = heatmap(user, theme)
+        return {r.city_name: r for r in hm.rows}
+
+    def ghent_on_page():
+        page = client.get(f"/library/themes/{theme}").get_data(as_text=True)
+        row = page.split(f'href="/library/reviews/{lib.shared.id}"', 1)[1].split("</tr>", 1)[0]
+        return row.count("lib-cell"), row.split("lib-cell")[-1]
+
+    with client.application.test_request_context():
+        genoa, ghent, everything = rows(lib.genoa_member), rows(lib.ghent_member), rows(lib.coordinator)
+        assert set(genoa) == {"Ghent", "Lisbon"} and set(genoa["Ghent"].cells) == {"KF1", "KF2"}
+        assert ghent["Ghent"].cells["KF3"].rating == "3"        # held back from the network, not from Ghent
+        assert set(everything) == {"Ghent", "Lisbon", "Tampere"}
+        assert heatmap(lib.genoa_member, theme) is heatmap(lib.genoa_member, theme)   # remembered
+    login(lib.genoa_member)
+    cells, last = ghent_on_page()
+    assert cells == 2 and last.startswith(' lib-r2">2')     # no city shares a KF3 with Genoa
+    login(lib.ghent_contact)
+    assert client.post(f"/reviews/{lib.shared.id}/publication",
+                       data={"level": "network", "withheld": ["R2"]}).status_code == 302
+    login(lib.genoa_member)
+    cells, last = ghent_on_page()
+    assert cells == 3 and last.startswith(' lib-r3">3')
+    with client.application.test_request_context():
+        assert rows(lib.genoa_member)["Ghent"].cells["KF3"].rating == "3"
+
+
+def test_every_write_to_the_library_moves_its_version(lib, db_session):
+    """Whatever writes the library's items (issuing, publishing, a script), the database moves
+    the version the remembered comparisons are kept under (migration 0018)."""
+    from sqlalchemy import text
+
+    from peerreview import data_version
+
+    def version():
+        return data_version.current(data_version.LIBRARY)
+
+    for table in data_version.LIBRARY_TABLES:
+        assert db_session.scalar(text(f"SELECT count(*) FROM {table}")) > 0  # noqa: S608 - the module's names
+        for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):  # noqa: S608
+            was = version()
+            db_session.execute(text(statement))
+            db_session.commit()
+            assert version()[0] == was[0] and version()[1] > was[1], statement

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from html import escape
 
+from markupsafe import Markup
+from markupsafe import escape as escape_html
+
 from peerreview.framework.constants import rating_score
 from peerreview.i18n import gettext as _
 
@@ -29,45 +32,104 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
+def drawn_once(holder, key, draw, *args) -> str:
+    """``draw(*args)``, kept in ``holder.drawn`` under ``key``: the network's heatmap and its
+    rows are remembered between requests (``compare.heatmap``), and so are their drawings. A
+    key holds everything the drawing depends on besides the holder (the key-factor columns, the
+    translated title, the address the links start from)."""
+    found = holder.drawn.get(key)
+    if found is None:
+        found = holder.drawn[key] = draw(*args)
+    return found
+
+
+_CELL_W, _CELL_H, _LEFT, _TOP = 52, 30, 150, 34
+
+
 def heatmap_svg(hm) -> str:
     """Cities down, key-factor codes across; each cell the team rating (colour and figure),
     with the self-rating small in its corner."""
-    cell_w, cell_h, left, top = 52, 30, 150, 34
-    width = left + cell_w * len(hm.codes) + 10
-    height = top + cell_h * len(hm.rows) + 10
+    title = _("Team rating per key factor and city (self-rating in the corner)")
+    return drawn_once(hm, ("svg", title), _heatmap_svg, hm, title)
+
+
+def _heatmap_svg(hm, title: str) -> str:
+    codes = tuple(hm.codes)
+    width = _LEFT + _CELL_W * len(codes) + 10
+    height = _TOP + _CELL_H * len(hm.rows) + 10
     body = []
-    for j, code in enumerate(hm.codes):
-        x = left + j * cell_w + cell_w / 2
-        body.append(f'<text x="{x:.0f}" y="{top - 12}" text-anchor="middle" font-size="12" '
+    for j, code in enumerate(codes):
+        x = _LEFT + j * _CELL_W + _CELL_W / 2
+        body.append(f'<text x="{x:.0f}" y="{_TOP - 12}" text-anchor="middle" font-size="12" '
                     f'fill="{INK}">{escape(code)}</text>')
     for i, row in enumerate(hm.rows):
-        y = top + i * cell_h
-        body.append(f'<text x="{left - 8}" y="{y + cell_h / 2 + 4:.0f}" text-anchor="end" font-size="12" '
-                    f'fill="{INK}">{escape(_short(row.city_name, 20))} {row.issued_on.year}</text>')
-        for j, code in enumerate(hm.codes):
-            x = left + j * cell_w
-            cell = row.cells.get(code)
-            score = rating_score(cell.rating) if cell else None
-            if score is None:
-                body.append(f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" '
-                            f'fill="none" stroke="{GRID}" stroke-dasharray="3 3"/>')
-                body.append(f'<text x="{x + cell_w / 2:.0f}" y="{y + cell_h / 2 + 4:.0f}" text-anchor="middle" '
-                            f'font-size="11" fill="{MUTED}">{"ne" if cell and cell.rating == "ne" else "–"}</text>')
-                continue
-            body.append(f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" rx="2" '
-                        f'fill="{FILLS[score]}"/>')
-            body.append(f'<text x="{x + cell_w / 2:.0f}" y="{y + cell_h / 2 + 5:.0f}" text-anchor="middle" '
-                        f'font-size="14" font-weight="bold" fill="{TEXT_ON[score]}">{score}</text>')
-            own = rating_score(cell.self_rating)
-            if own is not None:
-                body.append(f'<text x="{x + cell_w - 5}" y="{y + 11}" text-anchor="end" font-size="8.5" '
-                            f'fill="{TEXT_ON[score]}">{own}</text>')
-    return _svg(width, height, _("Team rating per key factor and city (self-rating in the corner)"),
-                body, f"heatmap-{hm.theme_id}")
+        body.append(f'<g transform="translate(0 {_TOP + i * _CELL_H})">'
+                    f'{drawn_once(row, ("svg", codes), _row_svg, row, codes)}</g>')
+    return _svg(width, height, title, body, f"heatmap-{hm.theme_id}")
+
+
+def _row_svg(row, codes: tuple[str, ...]) -> str:
+    """One city's row of the heatmap, from its own top edge (the chart moves it into place)."""
+    cell_w, cell_h = _CELL_W, _CELL_H
+    body = [f'<text x="{_LEFT - 8}" y="{cell_h / 2 + 4:.0f}" text-anchor="end" font-size="12" '
+            f'fill="{INK}">{escape(_short(row.city_name, 20))} {row.issued_on.year}</text>']
+    for j, code in enumerate(codes):
+        x = _LEFT + j * cell_w
+        cell = row.cells.get(code)
+        score = rating_score(cell.rating) if cell else None
+        if score is None:
+            body.append(f'<rect x="{x + 1}" y="1" width="{cell_w - 2}" height="{cell_h - 2}" '
+                        f'fill="none" stroke="{GRID}" stroke-dasharray="3 3"/>')
+            body.append(f'<text x="{x + cell_w / 2:.0f}" y="{cell_h / 2 + 4:.0f}" text-anchor="middle" '
+                        f'font-size="11" fill="{MUTED}">{"ne" if cell and cell.rating == "ne" else "–"}</text>')
+            continue
+        body.append(f'<rect x="{x + 1}" y="1" width="{cell_w - 2}" height="{cell_h - 2}" rx="2" '
+                    f'fill="{FILLS[score]}"/>')
+        body.append(f'<text x="{x + cell_w / 2:.0f}" y="{cell_h / 2 + 5:.0f}" text-anchor="middle" '
+                    f'font-size="14" font-weight="bold" fill="{TEXT_ON[score]}">{score}</text>')
+        own = rating_score(cell.self_rating)
+        if own is not None:
+            body.append(f'<text x="{x + cell_w - 5}" y="11" text-anchor="end" font-size="8.5" '
+                        f'fill="{TEXT_ON[score]}">{own}</text>')
+    return "".join(body)
+
+
+def heatmap_table_rows(hm) -> Markup:
+    """The rows of the table beside the heatmap: per city, its link, its report's year and
+    version, and per key factor the team rating with the self-rating in brackets."""
+    from flask import request
+
+    root = request.script_root
+    return drawn_once(hm, ("rows", root), lambda: Markup("".join(
+        drawn_once(row, ("tr", tuple(hm.codes), root), _table_row, row, hm.codes) for row in hm.rows)))
+
+
+def _table_row(row, codes) -> str:
+    from peerreview.urls import row_url
+
+    out = [f'<tr><th scope="row"><a href="{escape_html(row_url("library.city", city_id=row.city_id))}">'
+           f'{escape_html(row.city_name)}</a></th><td><a href="'
+           f'{escape_html(row_url("library.report", review_id=row.review_id))}">{row.issued_on.year}</a>'
+           + (f' <span class="hint">v{row.version}</span>' if row.version > 1 else "") + "</td>"]
+    for code in codes:
+        cell = row.cells.get(code)
+        if cell is None:
+            out.append('<td class="num lib-cell lib-r">–</td>')
+            continue
+        own = f' <span class="hint">({escape_html(cell.self_rating)})</span>' if cell.self_rating else ""
+        out.append(f'<td class="num lib-cell lib-r{escape_html(cell.rating or "")}">{escape_html(cell.rating or "–")}'
+                   f"{own}</td>")
+    out.append("</tr>")
+    return "".join(out)
 
 
 def averages_svg(hm) -> str:
     """The network's average team rating per key factor, as bars on the 0 to 3 scale."""
+    title = _("Average team rating per key factor across the cities")
+    return drawn_once(hm, ("averages", title), _averages_svg, hm, title)
+
+
+def _averages_svg(hm, title: str) -> str:
     left, bar_w, row_h, top = 70, 360, 26, 24
     rated = [s for s in hm.summary]
     width, height = left + bar_w + 60, top + row_h * len(rated) + 10
@@ -85,8 +147,7 @@ def averages_svg(hm) -> str:
         w = max(2, bar_w * s.average / 3)
         body.append(f'<rect x="{left}" y="{y + 4}" width="{w:.1f}" height="14" rx="2" fill="#1d4e89"/>')
         body.append(f'<text x="{left + w + 5:.1f}" y="{y + 15}" font-size="11" fill="{INK}">{s.average:.1f}</text>')
-    return _svg(width, height, _("Average team rating per key factor across the cities"), body,
-                f"averages-{hm.theme_id}")
+    return _svg(width, height, title, body, f"averages-{hm.theme_id}")
 
 
 def history_svg(theme_id: int, theme_name: str, reviews, codes: list[str]) -> str:

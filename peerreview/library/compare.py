@@ -16,6 +16,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from peerreview import data_version
 from peerreview import permissions as perm
 from peerreview.extensions import db
 from peerreview.framework.constants import rating_score
@@ -28,7 +29,7 @@ def _code_key(code: str):
     return key(code)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Cell:
     rating: str | None
     self_rating: str | None
@@ -39,13 +40,23 @@ class Cell:
 
 @dataclass
 class CityRow:
+    """One city's review in a heatmap. Rows of the network's heatmap are remembered between
+    requests and shared by them: nothing may change one after it is made (``drawn`` keeps its
+    HTML and SVG, see library/display.py)."""
     city_id: int
     city_name: str
     country: str
     review_id: int
     issued_on: date
     version: int
+    theme_name: str = ""
     cells: dict[str, Cell] = field(default_factory=dict)
+    factors: dict[str, tuple[int, str]] = field(default_factory=dict)   # code: (position, title)
+    drawn: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def newness(self) -> tuple[date, int]:
+        return self.issued_on, self.review_id
 
 
 @dataclass
@@ -65,6 +76,7 @@ class Heatmap:
     titles: dict[str, str]
     rows: list[CityRow]
     summary: list[FactorSummary]
+    drawn: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def strong(self) -> list[FactorSummary]:
@@ -85,54 +97,115 @@ _FINDING_COLUMNS = (LibraryItem.review_id, LibraryItem.city_id, LibraryItem.city
 
 def heatmap(user, theme_id: int) -> Heatmap | None:
     """The latest visible review of each city on the theme, its team (and self) rating per
-    key-factor code. None when nothing on the theme is visible to ``user``."""
-    where = (LibraryItem.theme_id == theme_id, LibraryItem.kind == "finding", perm.visible_library_items(user))
-    # Each city's latest review with a visible finding, chosen by the database: the network's
-    # older reviews (ten findings each, thousands of them) never leave it.
+    key-factor code. None when nothing on the theme is visible to ``user``.
+
+    What the network shares is the same for every member: its heatmap is remembered until an
+    item of the library changes (``data_version.LIBRARY``), and so are its drawings. A member
+    also reads in full their own city's reports and those of the teams they sat on; where one
+    of these is a city's latest, its row replaces the network's."""
+    from sqlalchemy import true
+
+    if perm.is_coordinator(user):
+        return data_version.remembered(data_version.LIBRARY, ("heatmap", theme_id, "everything"),
+                                       lambda session: _network_heatmap(session, theme_id, true()))
+    if not perm.can_use_library(user):
+        return _assemble(theme_id, _latest_rows(db.session, theme_id, perm.visible_library_items(user)))
+    network = data_version.remembered(
+        data_version.LIBRARY, ("heatmap", theme_id, "network"),
+        lambda session: _network_heatmap(session, theme_id, perm.shared_with_network()))
+    own = _rows(db.session.execute(select(*_FINDING_COLUMNS).where(
+        LibraryItem.theme_id == theme_id, LibraryItem.kind == "finding", perm.read_in_full(user))))
+    if not own:
+        return network
+    rows = {r.city_id: r for r in network.rows} if network else {}
+    changed = False
+    for city_id, reviews in own.items():
+        best = max(reviews.values(), key=lambda r: r.newness)
+        shared = rows.get(city_id)
+        if shared is None or (best.newness >= shared.newness and best != shared):
+            rows[city_id] = best
+            changed = True
+    return _assemble(theme_id, rows.values()) if changed else network
+
+
+def _network_heatmap(session, theme_id: int, condition) -> Heatmap | None:
+    return _assemble(theme_id, _latest_rows(session, theme_id, condition))
+
+
+def _latest_rows(session, theme_id: int, condition) -> list[CityRow]:
+    """Each city's latest review with a finding on the theme that ``condition`` lets through,
+    with those findings."""
+    where = (LibraryItem.theme_id == theme_id, LibraryItem.kind == "finding", condition)
+    # Chosen by the database: the network's older reviews (ten findings each, thousands of
+    # them) never leave it.
     reviews = (select(LibraryItem.review_id, func.row_number().over(
         partition_by=LibraryItem.city_id,
         order_by=(LibraryItem.issued_on.desc(), LibraryItem.review_id.desc())).label("newest"))
         .where(*where).group_by(LibraryItem.review_id, LibraryItem.city_id, LibraryItem.issued_on)
         .subquery())
     latest = select(reviews.c.review_id).where(reviews.c.newest == 1)
-    rows = db.session.execute(select(*_FINDING_COLUMNS).where(*where, LibraryItem.review_id.in_(latest))).all()
+    found = _rows(session.execute(select(*_FINDING_COLUMNS).where(*where, LibraryItem.review_id.in_(latest))))
+    return [row for reviews in found.values() for row in reviews.values()]
+
+
+def _rows(result) -> dict[int, dict[int, CityRow]]:
+    """Finding rows as {city id: {review id: its row}}."""
+    out: dict[int, dict[int, CityRow]] = defaultdict(dict)
+    for r in result:
+        row = out[r.city_id].get(r.review_id)
+        if row is None:
+            row = out[r.city_id][r.review_id] = CityRow(r.city_id, r.city_name, r.country, r.review_id,
+                                                        r.issued_on, r.benchmark_version, r.theme_name)
+        row.cells[r.kf_code] = Cell(r.rating, r.self_rating, r.review_id, r.issued_on, r.benchmark_version)
+        row.factors[r.kf_code] = (r.kf_position, r.kf_title)
+    return out
+
+
+def _assemble(theme_id: int, rows) -> Heatmap | None:
+    rows = list(rows)
     if not rows:
         return None
-    cities: dict[int, CityRow] = {}
     titles: dict[str, tuple[int, int, str]] = {}
-    for r in rows:
-        row = cities.get(r.city_id)
-        if row is None:
-            row = cities[r.city_id] = CityRow(r.city_id, r.city_name, r.country, r.review_id,
-                                              r.issued_on, r.benchmark_version)
-        row.cells[r.kf_code] = Cell(r.rating, r.self_rating, r.review_id, r.issued_on, r.benchmark_version)
-        seen = titles.get(r.kf_code)
-        if seen is None or r.benchmark_version > seen[0]:
-            titles[r.kf_code] = (r.benchmark_version, r.kf_position, r.kf_title)
+    for row in rows:
+        for code, (position, title) in row.factors.items():
+            seen = titles.get(code)
+            if seen is None or row.version > seen[0]:
+                titles[code] = (row.version, position, title)
     codes = sorted(titles, key=lambda c: (titles[c][1], _code_key(c)))
-    ordered = sorted(cities.values(), key=lambda c: c.city_name.lower())
+    ordered = sorted(rows, key=lambda c: c.city_name.lower())
     summary = []
     for code in codes:
-        scores = [rating_score(row.cells[code].rating) for row in ordered if code in row.cells]
         counts = {v: 0 for v in ("0", "1", "2", "3")}
+        valid = []
         for row in ordered:
             cell = row.cells.get(code)
-            if cell is not None and cell.rating in counts:
+            if cell is None:
+                continue
+            if cell.rating in counts:
                 counts[cell.rating] += 1
-        valid = [s for s in scores if s is not None]
+            score = rating_score(cell.rating)
+            if score is not None:
+                valid.append(score)
         summary.append(FactorSummary(code, titles[code][2],
                                      round(sum(valid) / len(valid), 2) if valid else None,
                                      len(valid), counts))
-    return Heatmap(theme_id, rows[0].theme_name, codes, {c: titles[c][2] for c in codes}, ordered, summary)
+    return Heatmap(theme_id, ordered[0].theme_name, codes, {c: titles[c][2] for c in codes}, ordered, summary)
 
 
-def comparable_themes(user) -> list[tuple[int, str]]:
-    """Themes that have a published benchmark (the comparison page says when nothing is shared)."""
+def comparable_themes(user) -> tuple[tuple[int, str], ...]:
+    """Themes that have a published benchmark (the comparison page says when nothing is shared).
+    Remembered until a theme or a benchmark changes."""
+    from peerreview import data_version
+
+    return data_version.remembered(data_version.RESULTS, ("comparable-themes",), _comparable_themes)
+
+
+def _comparable_themes(session) -> tuple[tuple[int, str], ...]:
     from peerreview.framework.models import Benchmark, Theme
 
-    return list(db.session.execute(
+    return tuple(tuple(r) for r in session.execute(
         select(Theme.id, Theme.name).where(Theme.id.in_(
-            select(Benchmark.theme_id).where(Benchmark.status == "published"))).order_by(Theme.name)).all())
+            select(Benchmark.theme_id).where(Benchmark.status == "published"))).order_by(Theme.name)))
 
 
 # --- a city's history --------------------------------------------------------------------------

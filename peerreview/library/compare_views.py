@@ -24,6 +24,7 @@ def theme(theme_id: int):
     hm = compare.heatmap(current_user, theme_id)
     return render_template("library/theme.html", theme=found, hm=hm,
                            heatmap_svg=charts.heatmap_svg(hm) if hm else "",
+                           heatmap_rows=charts.heatmap_table_rows(hm) if hm else "",
                            averages_svg=charts.averages_svg(hm) if hm else "")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from peerreview import data_version
 from peerreview import permissions as perm
 from peerreview.extensions import db
 from peerreview.library.models import LibraryItem
@@ -16,10 +17,8 @@ KIND_ORDER = {"finding": 0, "recommendation": 1, "practice": 2}
 def form_choices(form, *, public: bool = False) -> None:
     """Fill the search form's lists. Members choose among all themes and cities (the network's
     list, which they see anyway); the public page offers what is public."""
-    from peerreview.cities.models import City
     from peerreview.forms_common import country_name
     from peerreview.framework.constants import CHARTER_ROLE_CHOICES
-    from peerreview.framework.models import Benchmark, KeyFactor, Theme
     from peerreview.i18n import gettext as _
 
     anyone = [("", _("Any"))]
@@ -32,17 +31,28 @@ def form_choices(form, *, public: bool = False) -> None:
         countries = sorted({r[4] for r in rows})
         codes = sorted({r[5] for r in rows if r[5]}, key=_code_key)
     else:
-        themes = db.session.execute(select(Theme.id, Theme.name).order_by(Theme.name)).all()
-        cities = db.session.execute(select(City.id, City.name).order_by(City.name)).all()
-        countries = sorted(db.session.scalars(select(City.country).distinct()))
-        codes = sorted(set(db.session.scalars(
-            select(KeyFactor.code).join(Benchmark).where(Benchmark.status == "published").distinct())),
-            key=_code_key)
+        themes, cities, countries, codes = data_version.remembered(
+            data_version.RESULTS, ("library-choices",), _network_choices)
     form.theme.choices = anyone + [(str(i), n) for i, n in themes]
     form.city.choices = anyone + [(str(i), n) for i, n in cities]
     form.country.choices = anyone + [(c, country_name(c)) for c in countries]
     form.kf.choices = anyone + [(c, c) for c in codes]
     form.role.choices = anyone + [(v, label) for v, label in CHARTER_ROLE_CHOICES]
+
+
+def _network_choices(session) -> tuple[tuple, tuple, tuple, tuple]:
+    """The network's themes, cities, countries and published key-factor codes (remembered until
+    one of them changes: every member's search page offers the same lists)."""
+    from peerreview.cities.models import City
+    from peerreview.framework.models import Benchmark, KeyFactor, Theme
+
+    themes = tuple(tuple(r) for r in session.execute(select(Theme.id, Theme.name).order_by(Theme.name)))
+    cities = tuple(tuple(r) for r in session.execute(select(City.id, City.name).order_by(City.name)))
+    countries = tuple(sorted(session.scalars(select(City.country).distinct())))
+    codes = tuple(sorted(set(session.scalars(
+        select(KeyFactor.code).join(Benchmark).where(Benchmark.status == "published").distinct())),
+        key=_code_key))
+    return themes, cities, countries, codes
 
 
 def _code_key(code: str):

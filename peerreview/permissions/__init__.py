@@ -27,6 +27,7 @@ from peerreview.permissions.library import (  # noqa: F401
     can_set_publication,
     can_use_library,
     public_items,
+    read_in_full,
     shared_with_network,
     visible_library_items,
 )

@@ -37,24 +37,33 @@ def visible_library_items(user):
     """The SQL condition on LibraryItem for the items ``user`` may read.
 
     Anonymous people: public items. Members: what is shared with the network, plus every item
-    of the reports they read anyway (their own city's, and those of the reviews whose team they
-    sat on, as ``can_download_report`` says). Coordinators: everything.
+    of the reports they read anyway (:func:`read_in_full`). Coordinators: everything.
     """
-    from sqlalchemy import or_, select, true
-
-    from peerreview.library.models import LibraryItem as Item
-    from peerreview.reviews.models import TeamMember
+    from sqlalchemy import or_, true
 
     if is_coordinator(user):
         return true()
     if not _auth(user):
         return public_items()
+    return or_(shared_with_network(), read_in_full(user))
+
+
+def read_in_full(user):
+    """The SQL condition on LibraryItem for the reports a member reads whole, held-back items
+    and all: their own city's, and those of the reviews whose team they sat on (as
+    ``can_download_report`` says). The rest of what they may read is what the network shares."""
+    from sqlalchemy import false, or_, select
+
+    from peerreview.library.models import LibraryItem as Item
+    from peerreview.reviews.models import TeamMember
+
+    if not _auth(user):
+        return false()
     seats = select(TeamMember.review_id).where(TeamMember.user_id == user.id,
                                                TeamMember.status == "accepted")
-    conditions = [shared_with_network(), Item.review_id.in_(seats)]
-    if user.city_id is not None:
-        conditions.append(Item.city_id == user.city_id)
-    return or_(*conditions)
+    if user.city_id is None:
+        return Item.review_id.in_(seats)
+    return or_(Item.review_id.in_(seats), Item.city_id == user.city_id)
 
 
 def can_read_library_item(user, item) -> bool:
