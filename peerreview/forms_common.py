@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pycountry
 from markupsafe import Markup, escape
 from wtforms import SelectMultipleField
@@ -96,16 +98,35 @@ class PlainSelect(Select):
                 kwargs[k] = getattr(flags, k)
         coerce, data = field.coerce, field.data
         html = [f"<select {html_params(name=field.name, **kwargs)}>"]
-        for value, label in choices:
+        # lazy labels as the text they have in this request's language; the types in the key,
+        # as 1, True and "1" are equal keys but different options (so are "<b>" and Markup)
+        key = tuple((v, type(v), label if isinstance(label, str) else str(label), type(label))
+                    for v, label in choices)
+        try:
+            options = _options(key)
+        except TypeError:                       # a value that cannot be remembered
+            options = _options.__wrapped__(key)
+        for value, plain, selected in options:
             try:
-                selected = coerce(value) == data
+                chosen = coerce(value) == data
             except (TypeError, ValueError):
-                selected = False
-            value_text = escape(str(value) if isinstance(value, bool) else value)
-            html.append(f'<option {"selected " if selected else ""}value="{value_text}">'
-                        f"{escape(label or value)}</option>")
+                chosen = False
+            html.append(selected if chosen else plain)
         html.append("</select>")
         return Markup("".join(html))
+
+
+@lru_cache(maxsize=128)
+def _options(choices: tuple) -> tuple[tuple[object, str, str], ...]:
+    """Each option's HTML, unselected and selected, remembered per list of choices and labels
+    (the search form offers the same 150 cities on every page)."""
+    out = []
+    for value, _value_type, label, _label_type in choices:
+        value_text = escape(str(value) if isinstance(value, bool) else value)
+        text = escape(label or value)
+        out.append((value, f'<option value="{value_text}">{text}</option>',
+                    f'<option selected value="{value_text}">{text}</option>'))
+    return tuple(out)
 
 
 def use_plain_select() -> None:

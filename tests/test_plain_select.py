@@ -48,3 +48,16 @@ def test_every_select_of_the_application_uses_it(app):
     from wtforms import SelectField
 
     assert isinstance(SelectField.widget, PlainSelect)
+
+
+def test_remembered_options_follow_the_language_and_the_values_types(app):
+    """Options are remembered per list; a lazy label is remembered as the text of the language
+    it was drawn in, and 1, True and "1" (equal as keys) stay different options."""
+    for lang, any_ in (("en", ">Any</option>"), ("el", ">Οποιοδήποτε</option>"), ("en", ">Any</option>")):
+        with app.test_request_context(f"/?lang={lang}"):
+            app.preprocess_request()
+            plain, stock = _pair("", choices=[("", lazy_gettext("Any")), ("x", "X")])
+            assert plain() == stock() and any_ in plain(), lang
+    for choices in ([(1, "One")], [(True, "One")], [("1", "One")]):
+        plain, stock = _pair(None, choices=choices, coerce=lambda v: v)
+        assert plain() == stock(), choices
