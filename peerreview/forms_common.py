@@ -35,7 +35,9 @@ def language_choices() -> list[tuple[str, str]]:
     return sorted(((c, language_name(c)) for c in EUROPEAN_LANGUAGES), key=lambda x: x[1])
 
 
+@lru_cache(maxsize=512)
 def country_name(code: str) -> str:
+    """The country's common name (lists of 150 cities name a country on every row)."""
     country = pycountry.countries.get(alpha_2=(code or "").upper())
     return getattr(country, "common_name", None) or (country.name if country else code)
 

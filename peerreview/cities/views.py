@@ -24,7 +24,9 @@ def index():
     counts = dict(db.session.execute(
         select(User.city_id, func.count(User.id)).where(User.active.is_(True))
         .group_by(User.city_id)).all())
-    cities = db.session.scalars(select(City).order_by(City.name)).all()
+    # the columns the list shows, not the cities (150 of them, with their descriptions)
+    cities = db.session.execute(select(City.id, City.name, City.country, City.charter_signed_on)
+                                .order_by(City.name)).all()
     return render_template("cities/index.html", cities=cities, counts=counts)
 
 
