@@ -42,7 +42,7 @@ class Cell:
 class CityRow:
     """One city's review in a heatmap. Rows of the network's heatmap are remembered between
     requests and shared by them: nothing may change one after it is made (``drawn`` keeps its
-    HTML and SVG, see library/display.py)."""
+    HTML and SVG, see library/charts.py)."""
     city_id: int
     city_name: str
     country: str
@@ -145,7 +145,7 @@ def _latest_rows(session, theme_id: int, condition) -> list[CityRow]:
         .subquery())
     latest = select(reviews.c.review_id).where(reviews.c.newest == 1)
     found = _rows(session.execute(select(*_FINDING_COLUMNS).where(*where, LibraryItem.review_id.in_(latest))))
-    return [row for reviews in found.values() for row in reviews.values()]
+    return [row for of_city in found.values() for row in of_city.values()]
 
 
 def _rows(result) -> dict[int, dict[int, CityRow]]:
@@ -195,8 +195,6 @@ def _assemble(theme_id: int, rows) -> Heatmap | None:
 def comparable_themes(user) -> tuple[tuple[int, str], ...]:
     """Themes that have a published benchmark (the comparison page says when nothing is shared).
     Remembered until a theme or a benchmark changes."""
-    from peerreview import data_version
-
     return data_version.remembered(data_version.RESULTS, ("comparable-themes",), _comparable_themes)
 
 
