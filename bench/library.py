@@ -13,15 +13,14 @@ from __future__ import annotations
 import gc
 import os
 import random
-import statistics
 import tempfile
-import time
 import uuid
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import event, insert
 
 from bench.reports import WORDS
+from bench.timing import in_turn
 
 PG_ADMIN_URL = os.environ.get("PEERREVIEW_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 RARE = [f"{a}{b}" for a in ("inter", "co", "re", "pre", "sub", "multi", "trans", "over", "under", "out")
@@ -183,17 +182,10 @@ def _measure(app, member, theme_id, n):
             counter["n"] = 0
             client.get(path)
             queries[name] = counter["n"]
-        # every page once per round, /healthz among them (see bench/pages.py)
-        samples = {name: [] for name, _ in pages}
-        for _ in range(n):
-            for name, path in pages:
-                t0 = time.perf_counter()
-                client.get(path)
-                samples[name].append((time.perf_counter() - t0) * 1000)
+        # every page once per round, /healthz among them
+        times = in_turn({name: (lambda path=path: client.get(path)) for name, path in pages}, n)
         for name, _ in pages:
-            ordered = sorted(samples[name])
-            out[name] = {"p50": statistics.median(ordered), "p95": ordered[int(0.95 * (len(ordered) - 1))],
-                         "queries": queries[name]}
+            out[name] = {"p50": times[name]["p50"], "p95": times[name]["p95"], "queries": queries[name]}
     finally:
         event.remove(engine, "before_cursor_execute", count)
     return out

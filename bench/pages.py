@@ -12,7 +12,6 @@ from __future__ import annotations
 import gc
 import os
 import random
-import statistics
 import tempfile
 import time
 import uuid
@@ -20,6 +19,8 @@ from datetime import date, timedelta
 from datetime import time as dtime
 
 from sqlalchemy import event, insert
+
+from bench.timing import in_turn
 
 PASSWORD_HASH = None
 
@@ -264,24 +265,18 @@ def _pages(review_id, mentorship_id, city_id):
 def _compare_languages(client, path: str, n: int, base: str, other: str) -> dict:
     """The page in ``base`` and in ``other``, one request of each in turn, so that both see the
     same machine (two separate runs on a shared machine differ by more than the 10% compared)."""
-    samples = {base: [], other: []}
-    cpu = {base: [], other: []}
     for lang in (base, other):
         client.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
         assert f'lang="{lang}"' in client.get(path).get_data(as_text=True)[:300], (path, lang)
-    for _ in range(n):
-        for lang in (base, other):
+
+    def ask(lang):
+        def request():
             client.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
-            t0, c0 = time.perf_counter(), time.process_time()
             client.get(path)
-            samples[lang].append((time.perf_counter() - t0) * 1000)
-            cpu[lang].append((time.process_time() - c0) * 1000)
+        return request
+
+    out = in_turn({lang: ask(lang) for lang in (base, other)}, n)
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = base
-    out = {}
-    for lang in (base, other):
-        ordered = sorted(samples[lang])
-        out[lang] = {"p50": statistics.median(ordered), "p95": ordered[int(0.95 * (len(ordered) - 1))],
-                     "cpu_p50": statistics.median(cpu[lang])}
     return out
 
 
@@ -357,23 +352,10 @@ def _measure(app, coordinator, member, review_id, mentor, n: int, only: str | No
                 out[name] = _compare_languages(c, path, n, language, compare)
                 continue
             timed_pages.append((name, c, path, queries))
-        # Every page once per round, /healthz among them, n rounds: a burst of other work on
-        # the machine then falls on every page alike, not on the one measured at that moment
-        # (measured one page after the other, a page's p95 moved by up to 40% from run to run
-        # while /healthz, measured first, did not).
-        samples = {name: [] for name, *_ in timed_pages}
-        cpu = {name: [] for name, *_ in timed_pages}
-        for _ in range(n):
-            for name, c, path, _queries in timed_pages:
-                t0, c0 = time.perf_counter(), time.process_time()
-                c.get(path)
-                samples[name].append((time.perf_counter() - t0) * 1000)
-                cpu[name].append((time.process_time() - c0) * 1000)
+        # Every page once per round, /healthz among them (bench/timing.py)
+        times = in_turn({name: (lambda c=c, path=path: c.get(path)) for name, c, path, _q in timed_pages}, n)
         for name, _c, _path, queries in timed_pages:
-            ordered = sorted(samples[name])
-            out[name] = {
-                "p50": statistics.median(ordered), "p95": ordered[int(0.95 * (len(ordered) - 1))],
-                "queries": queries, "cpu_p50": statistics.median(cpu[name])}
+            out[name] = {**times[name], "queries": queries}
     finally:
         event.remove(engine, "before_cursor_execute", count)
         event.remove(engine, "after_cursor_execute", timed)
