@@ -47,7 +47,7 @@ def _build(scale: int, url: str, instance: str):
     from peerreview.extensions import db
     from peerreview.framework import io
     from peerreview.framework.models import Benchmark, KeyFactor
-    from peerreview.library.models import LibraryItem
+    from peerreview.library.models import LibraryItem, facets
     from peerreview.reports.models import Recommendation, Report
     from peerreview.reviews.models import Review
 
@@ -123,6 +123,9 @@ def _build(scale: int, url: str, instance: str):
                     "self_rating": str(rng.randint(0, 3)) if kind == "finding" else None,
                     "level": level, "withheld": rng.random() < 0.05, "published_at": now if level == "public" else None,
                     "search_text": f"{code} {body} {city.name} {theme_name}", "indexed_at": now})
+                row = items[-1]
+                row["search_facets"] = facets(kind, theme_id, city.id, city.country, issued.year, row["kf_code"],
+                                              row["charter_roles"])
         for start in range(0, len(items), 5000):
             db.session.execute(insert(LibraryItem), items[start:start + 5000])
         db.session.commit()
@@ -162,7 +165,8 @@ def _measure(app, member, theme_id, n):
 
     client = app.test_client()
     _login(app, client, member)
-    pages = [("healthz", "/healthz")] + [(f"search: {k}", f"/library/?q={quote(v)}") for k, v in SEARCHES.items()]
+    pages = [("healthz", "/healthz"), ("newest, no words", "/library/")]
+    pages += [(f"search: {k}", f"/library/?q={quote(v)}") for k, v in SEARCHES.items()]
     pages += [("search + filters", f"/library/?q=evening&kind=recommendation&status=done&theme={theme_id}"),
               ("heatmap", f"/library/themes/{theme_id}")]
     counter = {"n": 0}

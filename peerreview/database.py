@@ -7,6 +7,11 @@ command line, tests), begins with ``BEGIN IMMEDIATE``; it takes the write lock u
 second writer waits for it (up to the busy timeout) instead of failing half-way with
 "database is locked". Read-only requests begin a plain deferred transaction so that readers
 never queue behind each other.
+
+Reads are memory-mapped (``mmap_size``, 256 MB of address space, not of memory): a search
+that joins a few thousand full-text matches to their rows then reads them from the operating
+system's page cache directly instead of copying each page through SQLite's own small cache,
+about a fifth faster at 100,000 library items (README, Performance).
 """
 
 from __future__ import annotations
@@ -66,6 +71,7 @@ def _wants_immediate() -> bool:
 
 
 _busy_timeout_ms = 30_000
+MMAP_SIZE = 256 * 1024 * 1024
 
 
 def configure_sqlite(busy_timeout_ms: int) -> None:
@@ -83,6 +89,7 @@ def _on_connect(dbapi_connection, connection_record):  # pragma: no cover - exer
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute(f"PRAGMA mmap_size = {MMAP_SIZE}")
     cursor.close()
 
 

@@ -152,6 +152,7 @@ def test_database_connection_settings(app, db_kind):
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        assert db.session.execute(text("PRAGMA mmap_size")).scalar() == 256 * 1024 * 1024  # reads mapped
 
 
 def test_foreign_keys_are_enforced(app, db_session):

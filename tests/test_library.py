@@ -390,3 +390,55 @@ def test_every_write_to_the_library_moves_its_version(lib, db_session):
             db_session.execute(text(statement))
             db_session.commit()
             assert version()[0] == was[0] and version()[1] > was[1], statement
+
+
+def test_every_filter_with_words_keeps_exactly_the_matches_it_selects(app, lib, today):
+    """On SQLite the filters are matched with the words in the full-text index (its facet
+    column); whatever the database, a search with words and a filter finds the matches of the
+    words that pass the filter, in the same order."""
+    from peerreview.library.search import Query, search
+
+    year = (today - timedelta(days=30)).year
+    filters = {
+        "theme_id": (lib.bench.theme_id, lambda i: i.theme_id == lib.bench.theme_id),
+        "kf_code": ("KF1", lambda i: i.kf_code == "KF1"),
+        "charter_role": ("policy_maker", lambda i: "|policy_maker|" in i.charter_roles),
+        "city_id": (lib.lisbon.id, lambda i: i.city_id == lib.lisbon.id),
+        "country": ("be", lambda i: i.country == "BE"),
+        "year": (year, lambda i: i.year == year),
+        "kind": ("practice", lambda i: i.kind == "practice"),
+    }
+    with app.test_request_context():
+        for word in ("intake", "classes"):
+            everything = [h.item for h in search(lib.coordinator, Query(text=word)).hits]
+            for name, (value, keeps) in filters.items():
+                got = search(lib.coordinator, Query(text=word, **{name: value}))
+                expected = [i.id for i in everything if keeps(i)]
+                assert [h.item.id for h in got.hits] == expected, (word, name)
+                assert got.total == len(expected), (word, name)
+        # each filter both keeps and drops something, so the comparison above can fail
+        intake = [h.item for h in search(lib.coordinator, Query(text="intake")).hits]
+        for name, (_value, keeps) in filters.items():
+            if name not in ("kind", "theme_id"):
+                assert any(map(keeps, intake)) and not all(map(keeps, intake)), name
+
+
+def test_the_library_without_words_lists_the_newest_first_a_page_at_a_time(client, login, lib, db_session,
+                                                                             today):
+    from peerreview.library.models import LibraryItem
+
+    recs = [(0, f"Step {n} of the long plan.", "accepted", "in_progress", None) for n in range(1, 21)]
+    issued_report(db_session, host=lib.genoa, benchmark=lib.bench, issued_on=today - timedelta(days=2),
+                  level="network", recs=recs)
+    login(lib.coordinator)
+    first = client.get("/library/").get_data(as_text=True)
+    items = db_session.scalar(select(db.func.count(LibraryItem.id)))
+    assert items > 25
+    assert "Step 1 of the long plan" in first                      # the newest report first
+    assert "Intake letters go out" not in first                    # the oldest report is on page 2
+    assert 'href="/library/?page=2"' in first and ">Page 1<" in first and "Page 1 of" not in first
+    second = client.get("/library/?page=2").get_data(as_text=True)
+    assert "Intake letters go out" in second and "Previous" in second and "?page=3" not in second
+    # a word or a filter still counts its results and their pages
+    counted = client.get(f"/library/?city={lib.genoa.id}").get_data(as_text=True)
+    assert "20 results" in counted and "Page 1 of 1" not in counted

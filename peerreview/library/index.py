@@ -13,7 +13,7 @@ import re
 from sqlalchemy import select
 
 from peerreview.extensions import db
-from peerreview.library.models import LibraryItem, Publication, WithheldItem
+from peerreview.library.models import LibraryItem, Publication, WithheldItem, facets
 from peerreview.timeutil import utcnow
 
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
@@ -137,6 +137,8 @@ def _write(report, review, bench, city, theme_id, theme_name, issued_on, existin
         item.rating, item.self_rating = e.get("rating"), e.get("self_rating")
         item.search_text = " ".join(t for t in (e["code"], item.kf_code, item.kf_title, e["title"],
                                                  e["body"], city.name, theme_name) if t)
+        item.search_facets = facets(item.kind, theme_id, city.id, city.country, item.year,
+                                    item.kf_code, item.charter_roles)
         item.indexed_at = now
 
 

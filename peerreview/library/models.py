@@ -9,8 +9,9 @@ issued. Its ``level`` and ``withheld`` columns follow the report's :class:`Publi
 with ``permissions.visible_library_items``.
 
 The full-text index is not a model: on SQLite it is the FTS5 table ``library_search`` (kept in
-step with ``library_item`` by triggers), on PostgreSQL the stored column ``search_vector``
-(generated from ``search_text``) with a GIN index. Both are made by the migrations; ``UNMANAGED``
+step with ``library_item`` by triggers) over ``search_text`` and ``search_facets``, on
+PostgreSQL the stored column ``search_vector`` (generated from ``search_text``) with a GIN
+index. Both are made by the migrations; ``UNMANAGED``
 names them so that the comparison of models and migrations leaves them alone.
 """
 
@@ -50,6 +51,29 @@ UNMANAGED = {SEARCH_TABLE, *(f"{SEARCH_TABLE}_{part}" for part in ("data", "idx"
                                                                      "content")), SEARCH_VECTOR, SEARCH_INDEX}
 """Names of the full-text index's objects, which exist in the database but not in the models
 (``peerreview.models.include_name`` keeps Alembic's comparison off them)."""
+
+_FACET_LETTERS = {"kind": "k", "theme": "t", "city": "c", "country": "n", "year": "y", "kf": "f", "role": "r"}
+
+
+def facet(name: str, value) -> str:
+    """One filter's value as a word of the full-text index's facet column (migration 0019): a
+    letter for the filter, then the value in hexadecimal, because the tokenizer keeps only
+    letters and digits and folds case, and key-factor codes may hold dots and differ in case."""
+    return _FACET_LETTERS[name] + str(value).encode("utf-8").hex()
+
+
+def facets(kind: str, theme_id: int, city_id: int, country: str, year: int, kf_code: str,
+           charter_roles: str) -> str:
+    """The words of an item's facet column: what the library's filters select on. On SQLite a
+    search with words and filters matches these with the words, so that only the items that
+    pass the filters are ranked (ranking every match of a common word costs more than the rest
+    of the search together)."""
+    words = [facet("kind", kind), facet("theme", theme_id), facet("city", city_id),
+             facet("country", country), facet("year", year)]
+    if kf_code:
+        words.append(facet("kf", kf_code))
+    words += [facet("role", r) for r in charter_roles.split("|") if r]
+    return " ".join(words)
 
 
 class Publication(db.Model):
@@ -102,6 +126,9 @@ class LibraryItem(db.Model):
         # such an index only added a 60,000-row bitmap to every search (migration 0016). The
         # public pages find their items through this one.
         Index("ix_library_item_published", "kind", "level", "published_at"),
+        # The library without words lists the newest reports first: read backwards, this
+        # index gives the first page without sorting the library (migration 0019).
+        Index("ix_library_item_newest", "issued_on", "review_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -133,6 +160,7 @@ class LibraryItem(db.Model):
     withheld: Mapped[bool] = mapped_column(Boolean, default=False)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)  # first made public
     search_text: Mapped[str] = mapped_column(Text, default="")
+    search_facets: Mapped[str] = mapped_column(Text, default="", server_default="")  # facets()
     indexed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     recommendation: Mapped[Recommendation | None] = relationship()

@@ -5,6 +5,10 @@ search, with the filters of the library page.
 became of it) and the number of matches. The visibility rule is applied in the same SQL
 statement as the match (``permissions.visible_library_items``), so a count or a page can
 never include a private item.
+
+The library without words or filters is the newest items, a page at a time, and is not
+counted (``Result.total`` is None): counting every item the person may read would cost more
+than the page, and says nothing a "Next" link does not.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from sqlalchemy.orm import defer
 
 from peerreview import permissions as perm
 from peerreview.extensions import db
-from peerreview.library.models import KINDS, SEARCH_TABLE, SEARCH_VECTOR, LibraryItem
+from peerreview.library.models import KINDS, SEARCH_TABLE, SEARCH_VECTOR, LibraryItem, facet
 from peerreview.reports.models import Recommendation
 
 PAGE_SIZE = 25
@@ -63,11 +67,35 @@ class Hit:
 @dataclass
 class Result:
     hits: list[Hit] = field(default_factory=list)
-    total: int = 0
+    total: int | None = 0       # None: not counted (the library without words or filters)
+    more: bool = False          # a page follows this one
 
 
-def _match(words: list[str]):
-    """(join target or None, condition, relevance expression) for the dialect in use."""
+def _facets(q: Query) -> list[str]:
+    """The filters that SQLite matches with the words (see ``models.facets``). The kind of
+    findings or recommendations is left to SQL: each is half the library, and intersecting
+    with half the library costs more than it saves."""
+    out = []
+    if q.kind == "practice":
+        out.append(facet("kind", q.kind))
+    if q.theme_id:
+        out.append(facet("theme", q.theme_id))
+    if q.kf_code:
+        out.append(facet("kf", q.kf_code))
+    if q.charter_role:
+        out.append(facet("role", q.charter_role))
+    if q.city_id:
+        out.append(facet("city", q.city_id))
+    if q.country:
+        out.append(facet("country", q.country.upper()))
+    if q.year:
+        out.append(facet("year", q.year))
+    return out
+
+
+def _match(words: list[str], facets: list[str]):
+    """(join target or None, condition, relevance expression) for the dialect in use. The
+    filters stay in SQL as well: the facets only spare SQLite ranking what they would drop."""
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         # every word as a prefix, all of them required; words are \w+ only, so no operators
@@ -75,8 +103,12 @@ def _match(words: list[str]):
                                   " & ".join(f"{w}:*" for w in words))
         vector = literal_column(f"library_item.{SEARCH_VECTOR}")     # stored, see migration 0016
         return None, vector.op("@@")(tsquery), -func.ts_rank(vector, tsquery)
-    query = " ".join(f'"{w}"*' for w in words)
-    sub = (select(literal_column("rowid").label("id"), literal_column("rank").label("rank"))
+    query = "search_text : (" + " ".join(f'"{w}"*' for w in words) + ")"
+    if facets:                # letters and digits only, see models.facet
+        query += " AND search_facets : (" + " ".join(facets) + ")"
+    # bm25 with the facets' column weighed 0: the relevance of the words alone
+    rank = literal_column(f"bm25({SEARCH_TABLE}, 1.0, 0.0)")
+    sub = (select(literal_column("rowid").label("id"), rank.label("rank"))
            .select_from(text(SEARCH_TABLE))
            .where(text(f"{SEARCH_TABLE} MATCH :q").bindparams(q=query))).subquery("fts")
     return sub, None, sub.c.rank
@@ -121,7 +153,7 @@ def search(user, q: Query, *, page_size: int = PAGE_SIZE, public: bool = False) 
     base = select(Item.id).outerjoin(Recommendation, Recommendation.id == Item.recommendation_id)
     order = [Item.issued_on.desc(), Item.review_id.desc(), Item.id]
     if words:
-        sub, cond, relevance = _match(words)
+        sub, cond, relevance = _match(words, _facets(q))
         if sub is not None:
             base = base.join(sub, sub.c.id == Item.id)
         else:
@@ -129,6 +161,8 @@ def search(user, q: Query, *, page_size: int = PAGE_SIZE, public: bool = False) 
         order = [relevance, Item.issued_on.desc(), Item.id]
     base = base.where(*where)
     page = max(1, q.page)
+    if q.empty:
+        return _newest(base.order_by(*order), page, page_size)
     # The page's ids and the number of matches in one narrow statement (the database orders
     # every match anyway; a wide row per match would be carried through the count and the
     # sort), then the page's items by their ids.
@@ -142,11 +176,26 @@ def search(user, q: Query, *, page_size: int = PAGE_SIZE, public: bool = False) 
         total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
     if not found:
         return Result([], total)
-    ids = [row[0] for row in found]
+    return Result(_hits([row[0] for row in found]), total, page * page_size < total)
+
+
+def _newest(ordered, page: int, page_size: int) -> Result:
+    """A page of the library without words or filters, newest first, not counted: one more
+    row than the page says whether another follows (ix_library_item_newest gives them in
+    order)."""
+    ids = list(db.session.scalars(ordered.limit(page_size + 1).offset((page - 1) * page_size)))
+    return Result(_hits(ids[:page_size]), None, len(ids) > page_size)
+
+
+def _hits(ids: list[int]) -> list[Hit]:
+    """The items of ``ids``, in that order, with what became of their recommendations."""
+    if not ids:
+        return []
+    Item = LibraryItem
     rows = db.session.execute(
         select(Item, Recommendation.response, Recommendation.progress, Recommendation.progress_on,
                Recommendation.done_on)
         .outerjoin(Recommendation, Recommendation.id == Item.recommendation_id)
-        .where(Item.id.in_(ids)).options(defer(Item.search_text))).all()
+        .where(Item.id.in_(ids)).options(defer(Item.search_text), defer(Item.search_facets))).all()
     by_id = {r[0].id: r for r in rows}
-    return Result([Hit(*by_id[i]) for i in ids if i in by_id], total)
+    return [Hit(*by_id[i]) for i in ids if i in by_id]
