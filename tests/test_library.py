@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 from types import SimpleNamespace
@@ -437,6 +438,7 @@ def test_the_library_without_words_lists_the_newest_first_a_page_at_a_time(clien
     assert "Step 1 of the long plan" in first                      # the newest report first
     assert "Intake letters go out" not in first                    # the oldest report is on page 2
     assert 'href="/library/?page=2"' in first and ">Page 1<" in first and "Page 1 of" not in first
+    assert "The newest reports first" in first and not re.search(r"\d+ results?\b", first)   # not counted
     second = client.get("/library/?page=2").get_data(as_text=True)
     assert "Intake letters go out" in second and "Previous" in second and "?page=3" not in second
     # a word or a filter still counts its results and their pages
