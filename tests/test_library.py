@@ -265,6 +265,8 @@ def test_the_search_index_follows_every_write(lib, db_session):
 
 def test_heatmap_history_and_suggestions(client, login, lib):
     login(lib.genoa_member)
+    home = client.get("/library/").get_data(as_text=True)
+    assert f'href="/library/cities/{lib.genoa.id}">The history of Genoa, and who could help it' in home
     page = client.get(f"/library/themes/{lib.bench.theme_id}").get_data(as_text=True)
     assert "<svg" in page and "<table" in page
     assert "Ghent" in page and "Lisbon" in page and "Tampere" not in page

@@ -61,3 +61,27 @@ def test_remembered_options_follow_the_language_and_the_values_types(app):
     for choices in ([(1, "One")], [(True, "One")], [("1", "One")]):
         plain, stock = _pair(None, choices=choices, coerce=lambda v: v)
         assert plain() == stock(), choices
+
+
+def test_the_choice_is_checked_as_wtforms_checks_it(app):
+    """A value among the choices passes, any other fails with WTForms' own message, for plain
+    lists (checked here without building an object per choice) and for the rest alike."""
+    from werkzeug.datastructures import MultiDict
+    from wtforms import RadioField
+
+    class Search(Form):
+        city = SelectField("City", choices=[("", "Any"), ("7", "Ghent"), ("9", "Genoa")])
+        number = SelectField("Number", choices=[(1, "One"), (2, "Two")], coerce=int)
+        grouped = SelectField("Grouped", choices={"North": [("a", "A")], "South": [("b", "B")]})
+        level = RadioField("Level", choices=[("x", "X"), ("y", "Y")])
+
+    def errors(**values):
+        form = Search(MultiDict(values))
+        form.validate()
+        return form.errors
+
+    assert errors(city="9", number="2", grouped="b", level="y") == {}
+    bad = errors(city="8", number="3", grouped="c", level="z")
+    assert set(bad) == {"city", "number", "grouped", "level"}
+    assert all(messages == ["Not a valid choice."] for messages in bad.values())
+    assert errors(city="", number="1", grouped="a", level="x") == {}

@@ -41,9 +41,13 @@ def index():
     result = search.search(current_user, q) if valid else search.Result()
     from peerreview.library.compare import comparable_themes
 
+    # the person's city by name from the filter's list of the network's cities (loading the
+    # city itself was the page's one query more)
+    home_city = dict(form.city.choices).get(str(current_user.city_id)) if current_user.city_id else None
     return render_template("library/index.html", form=form, q=q, result=result, valid=valid,
                            outcome=display.outcome, kinds=display.KIND_LABELS,
                            page_size=search.PAGE_SIZE, themes=comparable_themes(current_user),
+                           home_city=home_city,
                            args={k: v for k, v in request.args.items() if k != "page"}), \
         200 if valid else 400
 
