@@ -150,55 +150,56 @@ def search(user, q: Query, *, page_size: int = PAGE_SIZE, public: bool = False) 
     where = [visible, *_filters(q)]
     words = q.words
     base = select(Item.id).outerjoin(Recommendation, Recommendation.id == Item.recommendation_id)
-    order = [Item.issued_on.desc(), Item.review_id.desc(), Item.id]
+    keys = [(Item.issued_on, True), (Item.review_id, True), (Item.id, False)]     # newest first
     if words:
         sub, cond, relevance = _match(words, _facets(q))
         if sub is not None:
             base = base.join(sub, sub.c.id == Item.id)
         else:
             where.append(cond)
-        order = [relevance, Item.issued_on.desc(), Item.id]
+        keys = [(relevance, False), (Item.issued_on, True), (Item.id, False)]
     base = base.where(*where)
     page = max(1, q.page)
-    if q.empty:
-        return _newest(base.order_by(*order), page, page_size)
-    # The page's ids and the number of matches in one narrow statement (the database orders
-    # every match anyway; a wide row per match would be carried through the count and the
-    # sort), then the page's items by their ids.
-    found = db.session.execute(base.add_columns(func.count().over()).order_by(*order)
-                               .limit(page_size).offset((page - 1) * page_size)).all()
-    if found:
-        total = found[0][1]
+    if q.empty:               # not counted: one row more than the page says whether one follows
+        rows = _page(base, keys, page_size + 1, (page - 1) * page_size, counted=False)
+        return Result(_hits(rows[:page_size]), None, len(rows) > page_size)
+    rows = _page(base, keys, page_size, (page - 1) * page_size, counted=True)
+    if rows:
+        total = rows[0].total
     elif page == 1:
         total = 0
     else:                     # a page past the last one: say how many there are
-        total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
-    if not found:
-        return Result([], total)
-    return Result(_hits([row[0] for row in found]), total, page * page_size < total)
-
-
-def _newest(ordered, page: int, page_size: int) -> Result:
-    """A page of the library without words or filters, newest first, not counted: one more
-    row than the page says whether another follows (ix_library_item_newest gives them in
-    order)."""
-    ids = list(db.session.scalars(ordered.limit(page_size + 1).offset((page - 1) * page_size)))
-    return Result(_hits(ids[:page_size]), None, len(ids) > page_size)
+        total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    return Result(_hits(rows), total, page * page_size < total)
 
 
 _SHOWN = [c for c in LibraryItem.__table__.c if c.name not in ("search_text", "search_facets")]
+_OUTCOME = (Recommendation.response, Recommendation.progress, Recommendation.progress_on,
+            Recommendation.done_on)
 
 
-def _hits(ids: list[int]) -> list[Hit]:
-    """The items of ``ids``, in that order, with what became of their recommendations: columns,
-    not objects (a page of 25 read-only rows in about half the time)."""
-    if not ids:
-        return []
-    outcome = (Recommendation.response, Recommendation.progress, Recommendation.progress_on,
-               Recommendation.done_on)
-    rows = db.session.execute(
-        select(*_SHOWN, *outcome).outerjoin(Recommendation, Recommendation.id == LibraryItem.recommendation_id)
-        .where(LibraryItem.id.in_(ids))).all()
-    by_id = {r.id: r for r in rows}
+def _page(base, keys, limit: int, offset: int, *, counted: bool) -> list[Row]:
+    """One statement: the page's ids in order, with the number of matches (as a window count)
+    when ``counted``, chosen from narrow rows (the database orders every match, and a wide row
+    per match would be carried through the count and the sort), then joined to the page's
+    items' columns and their recommendation's outcome, in the same order."""
+    cols = [expr.label(f"key{i}") for i, (expr, _descending) in enumerate(keys)]
+
+    def order(columns):
+        return [c.desc() if descending else c for c, (_e, descending) in zip(columns, keys, strict=True)]
+
+    extra = [func.count().over().label("total")] if counted else []
+    ranked = (base.add_columns(*cols, *extra).order_by(*order(cols))
+              .limit(limit).offset(offset).subquery("page"))
+    outer = (select(*_SHOWN, *_OUTCOME, *([ranked.c.total] if counted else []))
+             .join(ranked, ranked.c.id == LibraryItem.id)
+             .outerjoin(Recommendation, Recommendation.id == LibraryItem.recommendation_id)
+             .order_by(*order([ranked.c[c.name] for c in cols])))
+    return db.session.execute(outer).all()
+
+
+def _hits(rows: list[Row]) -> list[Hit]:
+    """The page's rows as hits: each item's columns (not objects: a page of 25 read-only rows in
+    about half the time) and what became of its recommendation."""
     n = len(_SHOWN)
-    return [Hit(by_id[i], *by_id[i][n:]) for i in ids if i in by_id]
+    return [Hit(row, *row[n:n + len(_OUTCOME)]) for row in rows]
