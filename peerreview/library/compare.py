@@ -192,20 +192,6 @@ def _assemble(theme_id: int, rows) -> Heatmap | None:
     return Heatmap(theme_id, ordered[0].theme_name, codes, {c: titles[c][2] for c in codes}, ordered, summary)
 
 
-def comparable_themes(user) -> tuple[tuple[int, str], ...]:
-    """Themes that have a published benchmark (the comparison page says when nothing is shared).
-    Remembered until a theme or a benchmark changes."""
-    return data_version.remembered(data_version.RESULTS, ("comparable-themes",), _comparable_themes)
-
-
-def _comparable_themes(session) -> tuple[tuple[int, str], ...]:
-    from peerreview.framework.models import Benchmark, Theme
-
-    return tuple(tuple(r) for r in session.execute(
-        select(Theme.id, Theme.name).where(Theme.id.in_(
-            select(Benchmark.theme_id).where(Benchmark.status == "published"))).order_by(Theme.name)))
-
-
 # --- a city's history --------------------------------------------------------------------------
 
 @dataclass

@@ -3,6 +3,8 @@ stable public item."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import func, select
 
 from peerreview import data_version
@@ -14,14 +16,27 @@ from peerreview.library.search import Query
 KIND_ORDER = {"finding": 0, "recommendation": 1, "practice": 2}
 
 
-def form_choices(form, *, public: bool = False) -> None:
+class NetworkLists(NamedTuple):
+    """The network's lists that every member's library page shows: the filters' themes,
+    cities, countries and published key-factor codes, and the themes that can be compared
+    (those with a published benchmark)."""
+    themes: tuple
+    cities: tuple
+    countries: tuple
+    codes: tuple
+    comparable: tuple
+
+
+def form_choices(form, *, public: bool = False) -> NetworkLists | None:
     """Fill the search form's lists. Members choose among all themes and cities (the network's
-    list, which they see anyway); the public page offers what is public."""
+    list, which they see anyway), and get the network's lists back (one remembered read for
+    the whole page); the public page offers what is public."""
     from peerreview.forms_common import country_name
     from peerreview.framework.constants import CHARTER_ROLE_CHOICES
     from peerreview.i18n import gettext as _
 
     anyone = [("", _("Any"))]
+    lists = None
     if public:
         rows = db.session.execute(select(LibraryItem.theme_id, LibraryItem.theme_name, LibraryItem.city_id,
                                          LibraryItem.city_name, LibraryItem.country, LibraryItem.kf_code)
@@ -31,18 +46,19 @@ def form_choices(form, *, public: bool = False) -> None:
         countries = sorted({r[4] for r in rows})
         codes = sorted({r[5] for r in rows if r[5]}, key=_code_key)
     else:
-        themes, cities, countries, codes = data_version.remembered(
-            data_version.RESULTS, ("library-choices",), _network_choices)
+        lists = data_version.remembered(data_version.RESULTS, ("library-lists",), _network_lists)
+        themes, cities, countries, codes = lists.themes, lists.cities, lists.countries, lists.codes
     form.theme.choices = anyone + [(str(i), n) for i, n in themes]
     form.city.choices = anyone + [(str(i), n) for i, n in cities]
     form.country.choices = anyone + [(c, country_name(c)) for c in countries]
     form.kf.choices = anyone + [(c, c) for c in codes]
     form.role.choices = anyone + [(v, label) for v, label in CHARTER_ROLE_CHOICES]
+    return lists
 
 
-def _network_choices(session) -> tuple[tuple, tuple, tuple, tuple]:
-    """The network's themes, cities, countries and published key-factor codes (remembered until
-    one of them changes: every member's search page offers the same lists)."""
+def _network_lists(session) -> NetworkLists:
+    """The network's lists (remembered until a city, theme, benchmark or key factor changes:
+    every member's library page offers the same)."""
     from peerreview.cities.models import City
     from peerreview.framework.models import Benchmark, KeyFactor, Theme
 
@@ -52,7 +68,10 @@ def _network_choices(session) -> tuple[tuple, tuple, tuple, tuple]:
     codes = tuple(sorted(set(session.scalars(
         select(KeyFactor.code).join(Benchmark).where(Benchmark.status == "published").distinct())),
         key=_code_key))
-    return themes, cities, countries, codes
+    comparable = tuple(tuple(r) for r in session.execute(
+        select(Theme.id, Theme.name).where(Theme.id.in_(
+            select(Benchmark.theme_id).where(Benchmark.status == "published"))).order_by(Theme.name)))
+    return NetworkLists(themes, cities, countries, codes, comparable)
 
 
 def _code_key(code: str):

@@ -25,28 +25,26 @@ from peerreview.urls import absolute_url, row_url
 bp = Blueprint("library", __name__)
 
 
-def _search_form(public: bool = False) -> tuple[SearchForm, bool]:
+def _search_form(public: bool = False) -> tuple[SearchForm, bool, queries.NetworkLists | None]:
     form = SearchForm(formdata=request.args)
-    queries.form_choices(form, public=public)
+    lists = queries.form_choices(form, public=public)
     valid = form.validate() if request.args else True
-    return form, valid
+    return form, valid, lists
 
 
 @bp.get("/library/")
 @login_required
 def index():
     perm.require(perm.can_use_library(current_user))
-    form, valid = _search_form()
+    form, valid, lists = _search_form()
     q = queries.query_from(form) if valid else search.Query()
     result = search.search(current_user, q) if valid else search.Result()
-    from peerreview.library.compare import comparable_themes
-
     # the person's city by name from the filter's list of the network's cities (loading the
     # city itself was the page's one query more)
     home_city = dict(form.city.choices).get(str(current_user.city_id)) if current_user.city_id else None
     return render_template("library/index.html", form=form, q=q, result=result, valid=valid,
                            outcome=display.outcome, kinds=display.KIND_LABELS,
-                           page_size=search.PAGE_SIZE, themes=comparable_themes(current_user),
+                           page_size=search.PAGE_SIZE, themes=lists.comparable,
                            home_city=home_city,
                            args={k: v for k, v in request.args.items() if k != "page"}), \
         200 if valid else 400
@@ -56,7 +54,7 @@ def index():
 @login_required
 def results_csv():
     perm.require(perm.can_use_library(current_user))
-    form, valid = _search_form()
+    form, valid, _lists = _search_form()
     if not valid:
         flash(_("Correct the search before exporting it."), "error")
         return redirect(url_for("library.index", **request.args))
