@@ -145,11 +145,14 @@ def _plain_pre_validate(field, form) -> None:
         return _stock_pre_validate(field, form)
     coerce, data = field.coerce, field.data
     if not any(coerce(value) == data for value, _label in field.choices):
-        raise ValidationError(field.invalid_choice_message or field.gettext("Not a valid choice."))
+        raise ValidationError(field.invalid_choice_message or field.gettext(_NOT_A_CHOICE))
     return None
 
 
 _stock_pre_validate = None
+_NOT_A_CHOICE = "Not a valid choice."
+"""WTForms' own message, translated by WTForms' catalogs (a name, so that our extraction of
+texts does not take it for one of ours)."""
 
 
 def use_plain_select() -> None:
