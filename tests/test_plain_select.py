@@ -68,11 +68,13 @@ def test_the_choice_is_checked_as_wtforms_checks_it(app):
     lists (checked here without building an object per choice) and for the rest alike."""
     from werkzeug.datastructures import MultiDict
     from wtforms import RadioField
+    from wtforms.fields.choices import SelectChoice
 
     class Search(Form):
         city = SelectField("City", choices=[("", "Any"), ("7", "Ghent"), ("9", "Genoa")])
         number = SelectField("Number", choices=[(1, "One"), (2, "Two")], coerce=int)
-        grouped = SelectField("Grouped", choices={"North": [("a", "A")], "South": [("b", "B")]})
+        grouped = SelectField("Grouped", choices=[SelectChoice("a", "A", optgroup="North"),
+                                                  SelectChoice("b", "B", optgroup="South")])
         level = RadioField("Level", choices=[("x", "X"), ("y", "Y")])
 
     def errors(**values):

@@ -72,8 +72,8 @@ class Result:
 
 def _facets(q: Query) -> list[str]:
     """The filters that SQLite matches with the words (see ``models.facets``). The kind of
-    findings or recommendations is left to SQL: each is half the library, and intersecting
-    with half the library costs more than it saves."""
+    findings or recommendations is left to SQL: each is a large share of the library, and
+    intersecting with such a share costs more than it saves."""
     out = []
     if q.kind == "practice":
         out.append(facet("kind", q.kind))
