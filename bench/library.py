@@ -123,9 +123,8 @@ def _build(scale: int, url: str, instance: str):
                     "self_rating": str(rng.randint(0, 3)) if kind == "finding" else None,
                     "level": level, "withheld": rng.random() < 0.05, "published_at": now if level == "public" else None,
                     "search_text": f"{code} {body} {city.name} {theme_name}", "indexed_at": now})
-                row = items[-1]
-                row["search_facets"] = facets(kind, theme_id, city.id, city.country, issued.year, row["kf_code"],
-                                              row["charter_roles"])
+                items[-1]["search_facets"] = facets(kind, theme_id, city.id, city.country, issued.year,
+                                                    items[-1]["kf_code"], items[-1]["charter_roles"])
         for start in range(0, len(items), 5000):
             db.session.execute(insert(LibraryItem), items[start:start + 5000])
         db.session.commit()

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import pycountry
 from markupsafe import Markup, escape
-from wtforms import SelectMultipleField
+from wtforms import SelectField, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, RadioInput, Select, html_params
 
@@ -142,14 +142,14 @@ def _plain_pre_validate(field, form) -> None:
     """WTForms' check that the value is one of the choices, without building an object per
     choice first (a search form with 150 cities built 200 of them on every search)."""
     if field.process_errors or not field.validate_choice or not _plain(field.choices):
-        return _stock_pre_validate(field, form)
+        return _STOCK_PRE_VALIDATE(field, form)
     coerce, data = field.coerce, field.data
     if not any(coerce(value) == data for value, _label in field.choices):
         raise ValidationError(field.invalid_choice_message or field.gettext(_NOT_A_CHOICE))
     return None
 
 
-_stock_pre_validate = None
+_STOCK_PRE_VALIDATE = SelectField.pre_validate      # WTForms' own, before use_plain_select()
 _NOT_A_CHOICE = "Not a valid choice."
 """WTForms' own message, translated by WTForms' catalogs (a name, so that our extraction of
 texts does not take it for one of ours)."""
@@ -159,14 +159,9 @@ def use_plain_select() -> None:
     """Every ``SelectField`` of the application draws with :class:`PlainSelect` (the same HTML;
     a form with a list of 150 cities or 40 key factors renders in a tenth of the time), and
     checks a plain list of choices with :func:`_plain_pre_validate` (the same errors)."""
-    global _stock_pre_validate
-    from wtforms import SelectField
-
     if not isinstance(SelectField.widget, PlainSelect):
         SelectField.widget = PlainSelect()
-    if SelectField.pre_validate is not _plain_pre_validate:
-        _stock_pre_validate = SelectField.pre_validate
-        SelectField.pre_validate = _plain_pre_validate
+    SelectField.pre_validate = _plain_pre_validate
 
 
 def field(f, hint=None, class_="") -> Markup:

@@ -193,8 +193,9 @@ def register_web(app: Flask) -> None:
 def _register_row_helpers(app: Flask) -> None:
     """Template helpers for what a list repeats on every row (a page of 100 accounts draws 300
     one-button forms): the CSRF token asked of Flask-WTF once per request, one-button forms
-    and form fields drawn in Python (``buttons.py``, ``forms_common.field``), links built from a pattern remembered for the request
-    (``row_url``) and the layout's links remembered by the process (see ``urls.py``)."""
+    and form fields drawn in Python (``buttons.py``, ``forms_common.field``), links built from
+    a pattern remembered for the request (``row_url``) and the layout's links remembered by the
+    process (see ``urls.py``)."""
     from peerreview.buttons import button_form, csrf_token
     from peerreview.forms_common import field
     from peerreview.js_messages import js_messages

@@ -42,11 +42,14 @@ def _facets(row) -> str:
     return " ".join(words)
 
 
-def _sqlite_index(columns: list[str]) -> None:
-    """(Re)make the FTS5 table over ``columns`` of library_item, its triggers, and its content."""
+def _drop_sqlite_index() -> None:
     for trigger in ("library_item_ai", "library_item_ad", "library_item_au"):
         op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     op.execute("DROP TABLE IF EXISTS library_search")
+
+
+def _sqlite_index(columns: list[str]) -> None:
+    """Make the FTS5 table over ``columns`` of library_item, its triggers, and its content."""
     names = ", ".join(columns)
     new = ", ".join(f"new.{c}" for c in columns)
     old = ", ".join(f"old.{c}" for c in columns)
@@ -65,10 +68,6 @@ def _sqlite_index(columns: list[str]) -> None:
 
 def upgrade():
     sqlite = op.get_bind().dialect.name == "sqlite"
-    if sqlite:  # the old index goes first: it would otherwise be updated row by row below
-        for trigger in ("library_item_ai", "library_item_ad", "library_item_au"):
-            op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-        op.execute("DROP TABLE IF EXISTS library_search")
     op.add_column("library_item", sa.Column("search_facets", sa.Text(), nullable=False, server_default=""))
     # before the rows are written: on PostgreSQL their data-version trigger events stay pending
     # until commit, and no index can be made on a table with pending events
@@ -80,16 +79,15 @@ def upgrade():
     for start in range(0, len(rows), 5000):
         bind.execute(update, [{"id": r.id, "facets": _facets(r)} for r in rows[start:start + 5000]])
     if sqlite:
+        _drop_sqlite_index()
         _sqlite_index(["search_text", "search_facets"])
 
 
 def downgrade():
     sqlite = op.get_bind().dialect.name == "sqlite"
     op.drop_index("ix_library_item_newest", table_name="library_item")
-    if sqlite:
-        for trigger in ("library_item_ai", "library_item_ad", "library_item_au"):
-            op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-        op.execute("DROP TABLE IF EXISTS library_search")
+    if sqlite:  # its triggers name the column
+        _drop_sqlite_index()
     # not a batch operation: on SQLite that would copy the table and lose its other triggers
     op.execute("ALTER TABLE library_item DROP COLUMN search_facets")
     if sqlite:

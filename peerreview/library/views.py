@@ -39,9 +39,9 @@ def index():
     form, valid, lists = _search_form()
     q = queries.query_from(form) if valid else search.Query()
     result = search.search(current_user, q) if valid else search.Result()
-    # the person's city by name from the filter's list of the network's cities (loading the
-    # city itself was the page's one query more)
-    home_city = dict(form.city.choices).get(str(current_user.city_id)) if current_user.city_id else None
+    # the person's city by name from the network's list of cities (loading the city itself was
+    # the page's one query more)
+    home_city = dict(lists.cities).get(current_user.city_id)
     return render_template("library/index.html", form=form, q=q, result=result, valid=valid,
                            outcome=display.outcome, kinds=display.KIND_LABELS,
                            page_size=search.PAGE_SIZE, themes=lists.comparable,
