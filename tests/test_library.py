@@ -446,3 +446,50 @@ def test_the_library_without_words_lists_the_newest_first_a_page_at_a_time(clien
     # a word or a filter still counts its results and their pages
     counted = client.get(f"/library/?city={lib.genoa.id}").get_data(as_text=True)
     assert "20 results" in counted and "Page 1 of 1" not in counted
+
+
+def test_the_rule_for_a_kind_of_reader_reads_what_the_rule_for_the_person_reads(app, lib, db_session, make_user,
+                                                                                today):
+    """The search keeps one statement per kind of reader, with the person as bind parameters
+    (``permissions.visible_items_rule``): for every kind, it selects exactly the items the
+    person's own rule does."""
+    from flask_login import AnonymousUserMixin
+
+    from peerreview import permissions as perm
+    from peerreview.library.models import LibraryItem
+
+    no_city = make_user("Peer Without A City")
+    issued_report(db_session, host=lib.genoa, benchmark=lib.bench, issued_on=today - timedelta(days=60),
+                  recs=[(0, "Open a desk at the port ferretprivate.", "accepted", "not_started", None)],
+                  team=[no_city])
+    readers = {"anonymous": AnonymousUserMixin(), "coordinator": lib.coordinator, "member": no_city,
+               "city_member": lib.tampere_member, "another city's member": lib.ghent_member}
+    seen = {}
+    with app.test_request_context():
+        for name, user in readers.items():
+            reader, values = perm.library_reader(user)
+            kept = set(db_session.scalars(select(LibraryItem.id).where(perm.visible_items_rule(reader)),
+                                          values))
+            own = set(db_session.scalars(select(LibraryItem.id).where(perm.visible_library_items(user))))
+            assert kept == own, name
+            seen[name] = kept
+    # the kinds differ, so the comparison above can fail
+    assert seen["anonymous"] < seen["member"] < seen["coordinator"]
+    assert seen["city_member"] != seen["another city's member"]
+    ferret = db_session.scalar(select(LibraryItem.id).where(LibraryItem.body.contains("ferretprivate")))
+    assert ferret in seen["member"] and ferret not in seen["city_member"]
+
+
+def test_one_kept_search_statement_gives_each_member_their_own_results(app, lib):
+    """Members of two cities ask the same question, one after the other and back: the same
+    kept statement, and each finds what they may read and nothing else."""
+    from peerreview.library.search import Query, search
+
+    with app.test_request_context():
+        for _round in range(2):
+            for user, expected in ((lib.tampere_member, 1), (lib.genoa_member, 0), (lib.ghent_member, 0)):
+                got = search(user, Query(text="axolotlprivate"))
+                assert got.total == len(got.hits) == expected, user.name
+        mine = search(lib.ghent_member, Query(text="quokkawithheld", status="in_progress"))
+        assert mine.total == 1 and "quokkawithheld" in mine.hits[0].item.body
+        assert search(lib.tampere_member, Query(text="quokkawithheld", status="in_progress")).total == 0

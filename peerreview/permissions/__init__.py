@@ -26,9 +26,11 @@ from peerreview.permissions.library import (  # noqa: F401
     can_read_library_item,
     can_set_publication,
     can_use_library,
+    library_reader,
     public_items,
     read_in_full,
     shared_with_network,
+    visible_items_rule,
     visible_library_items,
 )
 from peerreview.permissions.matching import (  # noqa: F401

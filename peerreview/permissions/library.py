@@ -52,18 +52,58 @@ def read_in_full(user):
     """The SQL condition on LibraryItem for the reports a member reads whole, held-back items
     and all: their own city's, and those of the reviews whose team they sat on (as
     ``can_download_report`` says). The rest of what they may read is what the network shares."""
-    from sqlalchemy import false, or_, select
+    from sqlalchemy import false
+
+    if not _auth(user):
+        return false()
+    return _own_reports(user.id, user.city_id)
+
+
+def _own_reports(viewer_id, viewer_city):
+    """:func:`read_in_full` for the member ``viewer_id`` of the city ``viewer_city`` (None: of
+    no city), given as values or as bind parameters."""
+    from sqlalchemy import or_, select
 
     from peerreview.library.models import LibraryItem as Item
     from peerreview.reviews.models import TeamMember
 
-    if not _auth(user):
-        return false()
-    seats = select(TeamMember.review_id).where(TeamMember.user_id == user.id,
+    seats = select(TeamMember.review_id).where(TeamMember.user_id == viewer_id,
                                                TeamMember.status == "accepted")
-    if user.city_id is None:
+    if viewer_city is None:
         return Item.review_id.in_(seats)
-    return or_(Item.review_id.in_(seats), Item.city_id == user.city_id)
+    return or_(Item.review_id.in_(seats), Item.city_id == viewer_city)
+
+
+READERS = ("all", "public", "member", "city_member")
+
+
+def library_reader(user, *, public: bool = False) -> tuple[str, dict]:
+    """Who reads the library, as :func:`visible_library_items` tells them apart: one of
+    ``READERS``, and the values :func:`visible_items_rule` of that kind of reader needs
+    (``viewer_id``, ``viewer_city``). ``public``: whoever asks, only what anyone may read."""
+    if public or not _auth(user):
+        return "public", {}
+    if is_coordinator(user):
+        return "all", {}
+    if user.city_id is None:
+        return "member", {"viewer_id": user.id}
+    return "city_member", {"viewer_id": user.id, "viewer_city": user.city_id}
+
+
+def visible_items_rule(reader: str):
+    """:func:`visible_library_items` for a kind of reader (:func:`library_reader`), with the
+    person's id and city as the bind parameters ``viewer_id`` and ``viewer_city``: one
+    condition for every member, so that a statement built on it can be kept and run for any of
+    them with their values (the library's search builds its statement once per form of
+    question, not on every search)."""
+    from sqlalchemy import bindparam, or_, true
+
+    if reader == "all":
+        return true()
+    if reader == "public":
+        return public_items()
+    city = bindparam("viewer_city") if reader == "city_member" else None
+    return or_(shared_with_network(), _own_reports(bindparam("viewer_id"), city))
 
 
 def can_read_library_item(user, item) -> bool:
