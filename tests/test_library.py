@@ -493,3 +493,22 @@ def test_one_kept_search_statement_gives_each_member_their_own_results(app, lib)
         mine = search(lib.ghent_member, Query(text="quokkawithheld", status="in_progress"))
         assert mine.total == 1 and "quokkawithheld" in mine.hits[0].item.body
         assert search(lib.tampere_member, Query(text="quokkawithheld", status="in_progress")).total == 0
+
+
+def test_a_result_shows_its_texts_escaped_with_its_key_factor_outcome_and_rating(client, login, lib, db_session,
+                                                                                 today):
+    """The results are drawn in Python (``display.hit_html``): every text escaped, as the
+    template escaped it."""
+    issued_report(db_session, host=lib.genoa, benchmark=lib.bench, issued_on=today - timedelta(days=3),
+                  level="network", findings={1: ("2", "Queues <b>marmosetq</b> & waits at the desk.")},
+                  recs=[(1, "Open <script>marmosetq()</script> desks.", "accepted", "done", today)])
+    login(lib.tampere_member)
+    page = client.get("/library/?q=marmosetq").get_data(as_text=True)
+    results = page.split('<ol class="lib-results"')[1].split("</ol>")[0]
+    assert "<script>marmosetq" not in results and "&lt;script&gt;marmosetq()&lt;/script&gt;" in results
+    assert "<b>marmosetq" not in results and "&lt;b&gt;marmosetq&lt;/b&gt; &amp; waits" in results
+    kf = lib.kfs[1]
+    assert results.count(f"Key factor {kf.code}: {kf.title}") == 2
+    assert "Team rating: Largely in place" in results
+    assert '<span class="badge ok">Done,' in results
+    assert 'href="/library/reviews/' in results and results.count('<li class="lib-hit">') == 2

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 
+from peerreview.i18n import translated
 from peerreview.library import display, queries, search
 from peerreview.library.forms import SearchForm
 
@@ -21,7 +22,7 @@ def index():
     q = queries.query_from(form) if valid else search.Query()
     result = search.search(current_user, q, public=True) if valid else search.Result()
     return render_template("library/public_index.html", form=form, q=q, result=result, valid=valid,
-                           outcome=display.outcome, kinds=display.KIND_LABELS, page_size=search.PAGE_SIZE,
+                           kinds=translated(display.KIND_LABELS), page_size=search.PAGE_SIZE,
                            practices=queries.newest_public_practices(5) if q.empty else [],
                            args={k: v for k, v in request.args.items() if k != "page"}), \
         200 if valid else 400
@@ -65,4 +66,5 @@ def _helpers():
     def item_url(item):
         return url_for("public.item", review_id=item.review_id, code=item.code)
 
-    return {"rating_label": rating_label, "item_url": item_url, "absolute_url": absolute_url}
+    return {"rating_label": rating_label, "item_url": item_url, "library_hit": display.hit_html,
+            "absolute_url": absolute_url}

@@ -16,6 +16,7 @@ from peerreview.domain import DomainError
 from peerreview.downloads import send_download
 from peerreview.extensions import db
 from peerreview.i18n import gettext as _
+from peerreview.i18n import translated
 from peerreview.library import display, queries, search, services
 from peerreview.library.forms import PublicationForm, SearchForm
 from peerreview.library.models import LEVELS
@@ -43,7 +44,7 @@ def index():
     # the page's one query more)
     home_city = dict(lists.cities).get(current_user.city_id)
     return render_template("library/index.html", form=form, q=q, result=result, valid=valid,
-                           outcome=display.outcome, kinds=display.KIND_LABELS,
+                           kinds=translated(display.KIND_LABELS),
                            page_size=search.PAGE_SIZE, themes=lists.comparable,
                            home_city=home_city,
                            args={k: v for k, v in request.args.items() if k != "page"}), \
@@ -165,4 +166,4 @@ def _helpers():
     def item_url(item):
         return f'{row_url("library.report", review_id=item.review_id)}#{quote(item.code)}'
 
-    return {"rating_label": rating_label, "item_url": item_url}
+    return {"rating_label": rating_label, "item_url": item_url, "library_hit": display.hit_html}
