@@ -138,7 +138,7 @@ def _filters(q: Query) -> tuple[tuple[str, ...], str, dict]:
     """The filters ``q`` sets (by name), the kind of status filter, and their values."""
     values = {"kind": q.kind if q.kind in KINDS else "", "theme_id": q.theme_id, "kf_code": q.kf_code,
               "charter_role": f"|{q.charter_role}|" if q.charter_role else "", "city_id": q.city_id,
-              "country": q.country.upper(), "year": q.year}
+              "country": (q.country or "").upper(), "year": q.year}
     values = {k: v for k, v in values.items() if v}
     filters = tuple(values)
     status = q.status if q.status in STATUSES else ""
