@@ -352,6 +352,12 @@ def _measure(app, coordinator, member, review_id, mentor, n: int, only: str | No
                 out[name] = _compare_languages(c, path, n, language, compare)
                 continue
             timed_pages.append((name, c, path, queries))
+        # What the first requests left (the statements compiled, the lists and options
+        # remembered, the templates) is frozen too, as a worker's heap after its first pages:
+        # the collector's full passes over it took 55 to 77 ms every few seconds and fell on
+        # whichever page was running, most often the one that allocates most (/reviews/).
+        gc.collect()
+        gc.freeze()
         # Every page once per round, /healthz among them (bench/timing.py)
         times = in_turn({name: (lambda c=c, path=path: c.get(path)) for name, c, path, _q in timed_pages}, n)
         for name, _c, _path, queries in timed_pages:
