@@ -3,8 +3,9 @@ search, with the filters of the library page.
 
 ``search(user, query)`` returns a page of :class:`Hit` (the item, its relevance order, what
 became of it) and the number of matches. The visibility rule is applied in the same SQL
-statement as the match (``permissions.visible_library_items``), so a count or a page can
-never include a private item.
+statement as the match (``permissions.visible_items_rule``, the rule of
+``visible_library_items`` for a kind of reader), so a count or a page can never include a
+private item.
 
 The library without words or filters is the newest items, a page at a time, and is not
 counted (``Result.total`` is None): counting every item the person may read would cost more
