@@ -213,11 +213,11 @@ def test_a_result_shows_its_texts_escaped_with_its_key_factor_outcome_and_rating
     template escaped it."""
     issued_report(db_session, host=lib.genoa, benchmark=lib.bench, issued_on=today - timedelta(days=3),
                   level="network", findings={1: ("2", "Queues <b>marmosetq</b> & waits at the desk.")},
-                  recs=[(1, "Open <script>marmosetq()</script> desks.", "accepted", "done", today)])
+                  recs=[(1, 'Open <i onclick="x()">marmosetq</i> desks.', "accepted", "done", today)])
     login(lib.tampere_member)
     page = client.get("/library/?q=marmosetq").get_data(as_text=True)
     results = page.split('<ol class="lib-results"')[1].split("</ol>")[0]
-    assert "<script>marmosetq" not in results and "&lt;script&gt;marmosetq()&lt;/script&gt;" in results
+    assert "<i onclick" not in results and "&lt;i onclick=&#34;x()&#34;&gt;marmosetq&lt;/i&gt;" in results
     assert "<b>marmosetq" not in results and "&lt;b&gt;marmosetq&lt;/b&gt; &amp; waits" in results
     kf = lib.kfs[1]
     assert results.count(f"Key factor {kf.code}: {kf.title}") == 2
